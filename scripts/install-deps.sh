@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs, when missing, the Debian packages the test suite needs (MariaDB, rsync, ssh).
+# Idempotent and fork-free when everything is present, so CI can call it on every run.
+set -euo pipefail
+
+# Each entry is "package:file"; a package counts as installed when its file exists.
+# File tests are shell builtins, so the all-present path costs no process spawns.
+wanted=(
+  "mariadb-server:/usr/sbin/mariadbd"
+  "mariadb-client:/usr/bin/mariadb"
+  "rsync:/usr/bin/rsync"
+  "openssh-server:/usr/sbin/sshd"
+  "openssh-client:/usr/bin/ssh"
+)
+
+missing=()
+for entry in "${wanted[@]}"; do
+  [[ -x "${entry#*:}" ]] || missing+=("${entry%%:*}")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all present (mariadb-server mariadb-client rsync openssh-server openssh-client)"
+  exit 0
+fi
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+
+# Package postinst scripts would start mariadb/sshd system-wide; the tests start
+# their own throw-away server. policy-rc.d exiting 101 tells invoke-rc.d "don't".
+# Only add one temporarily if the machine has none (Docker images usually do).
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod +x "$policy"
+  trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
+
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null
+
+echo "install-deps: installed ${missing[*]}"

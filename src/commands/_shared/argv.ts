@@ -1,0 +1,195 @@
+// A click-compatible argument parser (pure): interspersed options, `--opt=value`, combined
+// short flags, flag pairs, repeatable and counted options, `--` and click's usage messages.
+// citty's parser accepts unknown options silently and cannot repeat or count, so we own this.
+
+import { existsSync, statSync, accessSync, constants } from "node:fs";
+import { resolve } from "node:path";
+import { UsageError } from "../../common/errors.ts";
+import type { OptionDef, Parsed, PositionalDef, ValueType } from "./define.ts";
+import { HELP_OPTION } from "./define.ts";
+
+export interface ParseSpec {
+  readonly options: Readonly<Record<string, OptionDef>>;
+  readonly args: readonly PositionalDef[];
+}
+
+export interface ParseResult {
+  readonly help: boolean;
+  readonly values: Parsed;
+}
+
+/** Python int(): whitespace, sign and `_` between digits allowed. */
+export function parsePyInt(s: string): number | null {
+  return /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(s) ? Number(s.trim().replaceAll("_", "")) : null;
+}
+
+/** Python float(): decimals, exponents, `nan`, `inf`, `infinity`, whitespace, `_` between digits. */
+export function parsePyFloat(s: string): number | null {
+  const t = s.trim().replaceAll(/(?<=\d)_(?=\d)/g, "");
+  if (/^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?)$/i.test(t)) return Number(t);
+  const m = /^([+-]?)(nan|inf|infinity)$/i.exec(t);
+  if (!m) return null;
+  if (m[2]!.toLowerCase() === "nan") return NaN;
+  return m[1] === "-" ? -Infinity : Infinity;
+}
+
+/** click's way of naming an option in messages: `'-F' / '--file-list'`. */
+export function optionLabel(opt: OptionDef): string {
+  return opt.names.map((n) => `'${n}'`).join(" / ");
+}
+
+function convert(value: string, type: ValueType | undefined, label: string, cwd: string): unknown {
+  switch (type ?? "str") {
+    case "str":
+      return value;
+    case "int": {
+      const n = parsePyInt(value);
+      if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid integer.`);
+      return n;
+    }
+    case "float": {
+      const n = parsePyFloat(value);
+      if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid float.`);
+      return n;
+    }
+    case "path": {
+      if (!existsSync(resolve(cwd, value))) throw new UsageError(`Invalid value for ${label}: Path '${value}' does not exist.`);
+      return value;
+    }
+    case "file": {
+      if (value === "-") return value;
+      const p = resolve(cwd, value);
+      if (!existsSync(p)) throw new UsageError(`Invalid value for ${label}: File '${value}' does not exist.`);
+      if (statSync(p).isDirectory()) throw new UsageError(`Invalid value for ${label}: File '${value}' is a directory.`);
+      try {
+        accessSync(p, constants.R_OK);
+      } catch {
+        throw new UsageError(`Invalid value for ${label}: File '${value}' is not readable.`);
+      }
+      return value;
+    }
+  }
+}
+
+/** Similarity as difflib's ratio (2·matches / total), used for click's "Did you mean". */
+function similarity(a: string, b: string): number {
+  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+  return (2 * dp[a.length]![b.length]!) / (a.length + b.length);
+}
+
+function noSuchOption(name: string, known: string[]): UsageError {
+  const close = known
+    .filter((k) => k.startsWith("--") && similarity(name, k) >= 0.6)
+    .sort((x, y) => similarity(name, y) - similarity(name, x));
+  let msg = `No such option '${name}'.`;
+  if (close.length === 1) msg += ` Did you mean '${close[0]}'?`;
+  else if (close.length > 1) msg += ` (Possible options: ${close.slice(0, 3).join(", ")})`;
+  return new UsageError(msg);
+}
+
+/** Parse `argv` against a command's declaration. Throws UsageError with click's messages. */
+export function parseArgs(spec: ParseSpec, argv: readonly string[], cwd: string = process.cwd()): ParseResult {
+  const byName = new Map<string, { key: string; opt: OptionDef; on: boolean }>();
+  const all: Array<[string, OptionDef]> = [...Object.entries(spec.options), ["help", HELP_OPTION]];
+  for (const [key, opt] of all) {
+    for (const n of opt.names) byName.set(n, { key, opt, on: true });
+    for (const n of opt.off ?? []) byName.set(n, { key, opt, on: false });
+  }
+  const raw = new Map<string, string[]>();
+  const flags = new Map<string, boolean>();
+  const counts = new Map<string, number>();
+  const positionals: string[] = [];
+
+  const take = (key: string, opt: OptionDef, value: string) => {
+    const list = raw.get(key) ?? [];
+    if (opt.multiple) list.push(value);
+    else list.splice(0, list.length, value);
+    raw.set(key, list);
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (tok.startsWith("--")) {
+      const eq = tok.indexOf("=");
+      const name = eq < 0 ? tok : tok.slice(0, eq);
+      const hit = byName.get(name);
+      if (!hit) throw noSuchOption(name, [...byName.keys()]);
+      if (hit.opt.kind !== "value") {
+        if (eq >= 0) throw new UsageError(`Option '${name}' does not take a value.`);
+        if (hit.opt.kind === "count") counts.set(hit.key, (counts.get(hit.key) ?? 0) + 1);
+        else flags.set(hit.key, hit.on);
+        continue;
+      }
+      if (eq >= 0) take(hit.key, hit.opt, tok.slice(eq + 1));
+      else if (i + 1 < argv.length) take(hit.key, hit.opt, argv[++i]!);
+      else throw new UsageError(`Option '${name}' requires an argument.`);
+      continue;
+    }
+    if (tok.startsWith("-") && tok.length > 1) {
+      // Short options may be combined (-vv) and take a value attached or as the next token.
+      for (let j = 1; j < tok.length; j++) {
+        const name = `-${tok[j]}`;
+        const hit = byName.get(name);
+        if (!hit) throw noSuchOption(name, [...byName.keys()]);
+        if (hit.opt.kind === "count") counts.set(hit.key, (counts.get(hit.key) ?? 0) + 1);
+        else if (hit.opt.kind === "flag") flags.set(hit.key, hit.on);
+        else {
+          const rest = tok.slice(j + 1);
+          if (rest) take(hit.key, hit.opt, rest);
+          else if (i + 1 < argv.length) take(hit.key, hit.opt, argv[++i]!);
+          else throw new UsageError(`Option '${name}' requires an argument.`);
+          break;
+        }
+      }
+      continue;
+    }
+    positionals.push(tok);
+  }
+
+  if (flags.get("help")) return { help: true, values: {} };
+
+  const values: Parsed = {};
+  for (const [key, opt] of Object.entries(spec.options)) {
+    if (opt.kind === "count") values[key] = counts.get(key) ?? 0;
+    else if (opt.kind === "flag") values[key] = flags.has(key) ? flags.get(key) : (opt.default ?? (opt.off ? undefined : false));
+    else {
+      const given = raw.get(key);
+      const label = optionLabel(opt);
+      if (opt.multiple) values[key] = (given ?? []).map((v) => convert(v, opt.type, label, cwd));
+      else values[key] = given ? convert(given[0]!, opt.type, label, cwd) : opt.default;
+    }
+  }
+
+  // Positionals in order: required ones first claim their token, a variadic takes the rest.
+  let p = 0;
+  const required = spec.args.filter((a) => a.required !== false && !a.variadic).length;
+  let optionalBudget = positionals.length - required;
+  for (const arg of spec.args) {
+    const key = arg.name.toLowerCase();
+    if (arg.variadic) {
+      const n = Math.max(0, positionals.length - p - spec.args.slice(spec.args.indexOf(arg) + 1).length);
+      values[key] = positionals.slice(p, p + n);
+      p += n;
+    } else if (arg.required === false) {
+      if (optionalBudget > 0 && p < positionals.length) {
+        values[key] = positionals[p++];
+        optionalBudget--;
+      } else values[key] = undefined;
+    } else {
+      if (p >= positionals.length) throw new UsageError(`Missing argument '${arg.name}'.`);
+      values[key] = positionals[p++];
+    }
+  }
+  if (p < positionals.length) {
+    const extra = positionals.slice(p);
+    throw new UsageError(`Got unexpected extra argument${extra.length > 1 ? "s" : ""} (${extra.join(" ")})`);
+  }
+  return { help: false, values };
+}

@@ -1,0 +1,24 @@
+// The root command table: group and command names mapped to lazy loaders, so that
+// `alpenhorn node list` loads neither the daemon nor the other groups.
+
+import type { Loader } from "./_shared/define.ts";
+
+export const ROOT_HELP = "Data Index and archive management for alpenhorn.";
+
+export const ROOT_COMMANDS: Record<string, Loader> = {
+  acq: () => import("./acq/index.ts").then((m) => m.default),
+  db: () => import("./db/index.ts").then((m) => m.default),
+  file: () => import("./file/index.ts").then((m) => m.default),
+  group: () => import("./group/index.ts").then((m) => m.default),
+  node: () => import("./node/index.ts").then((m) => m.default),
+  serve: () => import("./serve.ts").then((m) => m.default),
+};
+
+export const ROOT_SUMMARIES: Record<string, string> = {
+  acq: "Manage Acquisitions.",
+  db: "Manage the Data Index.",
+  file: "Manage Files.",
+  group: "Manage Storage Groups.",
+  node: "Manage Storage Nodes.",
+  serve: "Run the alpenhorn daemon.",
+};

@@ -1,0 +1,57 @@
+// Import detection of the built-in pattern_importer: the nearest ancestor directory that
+// full-matches an AcqType pattern names the acquisition; the LAST FileType whose pattern
+// full-matches the rest of the path types the file (alpenhorn's example, kept as it is).
+
+import { dirname, posix } from "node:path";
+import type { Db } from "../../index/driver/types.ts";
+import { insertAcqData, insertFileData, listPatternTypes, type PatternTypeRow } from "../../index/queries/pattern-importer.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
+import type { DetectResult } from "./types.ts";
+
+/** Python `re` syntax → JS, anchored for a full match (Python's re.fullmatch). */
+export function fullMatchRegex(pattern: string): RegExp {
+  const js = pattern.replaceAll("(?P<", "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
+  return new RegExp(`^(?:${js})$`, "u");
+}
+
+const compiled = new Map<string, RegExp[]>();
+/** The type's patterns, parsed once; invalid JSON or a non-array is an error, as upstream. */
+function patternsOf(type: PatternTypeRow): RegExp[] {
+  let list = compiled.get(type.patterns);
+  if (!list) {
+    const parsed: unknown = JSON.parse(type.patterns);
+    if (!Array.isArray(parsed)) throw new Error(`patterns of type ${type.name} are not a list`);
+    list = parsed.map((p) => fullMatchRegex(String(p)));
+    compiled.set(type.patterns, list);
+  }
+  return list;
+}
+
+const matches = (type: PatternTypeRow, name: string) => patternsOf(type).some((re) => re.test(name));
+
+export async function detectByPatterns(db: Db, path: string, _node: StorageNodeRow): Promise<DetectResult> {
+  const acqTypes = await listPatternTypes(db, "acqtype");
+  let acqName: string | null = null;
+  let acqType: PatternTypeRow | null = null;
+  for (let dir = dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
+    acqType = acqTypes.find((t) => matches(t, dir)) ?? null;
+    if (acqType) {
+      acqName = dir;
+      break;
+    }
+  }
+  if (!acqName || !acqType) return { acqName: null };
+  const fileName = posix.relative(acqName, path);
+  let fileType: PatternTypeRow | null = null;
+  for (const t of await listPatternTypes(db, "filetype")) if (matches(t, fileName)) fileType = t;
+  if (!fileType) return { acqName: null };
+  const acqTypeId = acqType.id;
+  const fileTypeId = fileType.id;
+  return {
+    acqName,
+    callback: async (tx, _copy, newFile, newAcq) => {
+      if (newAcq) await insertAcqData(tx, newAcq.id, acqTypeId);
+      if (newFile) await insertFileData(tx, newFile.id, fileTypeId);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// MySQL/MariaDB's side of every SQL difference (see dialect/types.ts).
+
+import type { IndexErrorKind } from "../../common/errors.ts";
+import type { ColumnDef, IndexDef, TableDef } from "../schema.ts";
+import type { Dialect } from "./types.ts";
+
+const quote = (id: string) => `\`${id.replaceAll("`", "``")}\``;
+
+function columnType(column: ColumnDef): string {
+  const t = column.type;
+  switch (t.kind) {
+    case "int":
+      return "INTEGER";
+    case "bigint":
+      return "BIGINT";
+    case "bool":
+      return "BOOL";
+    case "varchar":
+      return `VARCHAR(${t.length})`;
+    case "text":
+      return "TEXT";
+    case "float":
+      return "FLOAT";
+    case "datetime":
+      return "DATETIME";
+    case "enum":
+      return `enum(${t.values.map((v) => `'${v}'`).join(", ")})`;
+  }
+}
+
+/** Server error numbers that mean the session is gone and a retry on a new one is safe. */
+const CONNECTION_LOST = new Set(["PROTOCOL_CONNECTION_LOST", "ECONNRESET", "EPIPE", "ER_SERVER_SHUTDOWN", "ER_CON_COUNT_ERROR"]);
+const UNAVAILABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "ER_ACCESS_DENIED_ERROR", "ER_BAD_DB_ERROR"]);
+
+export const mysqlDialect: Dialect = {
+  name: "mysql",
+  quote,
+  columnType,
+  createTable(table: TableDef): string {
+    const cols = [`${quote("id")} INTEGER AUTO_INCREMENT NOT NULL PRIMARY KEY`];
+    for (const c of table.columns) cols.push(`${quote(c.name)} ${columnType(c)}${c.nullable ? "" : " NOT NULL"}`);
+    for (const c of table.columns)
+      if (c.references) cols.push(`FOREIGN KEY (${quote(c.name)}) REFERENCES ${quote(c.references)} (${quote("id")})`);
+    return `CREATE TABLE IF NOT EXISTS ${quote(table.name)} (${cols.join(", ")})`;
+  },
+  createIndex(table: TableDef, index: IndexDef): string {
+    const cols = index.columns.map(quote).join(", ");
+    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quote(index.name)} ON ${quote(table.name)} (${cols})`;
+  },
+  insertIgnore: (table) => `INSERT IGNORE INTO ${quote(table)}`,
+  beginTransaction: "START TRANSACTION",
+  maxParams: 65535,
+  listTablesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",
+  classifyError(err: unknown): IndexErrorKind {
+    const code = String((err as { code?: unknown })?.code ?? "");
+    if (code === "ER_DUP_ENTRY") return "conflict";
+    if (code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT") return "busy";
+    if (CONNECTION_LOST.has(code)) return "connection-lost";
+    if (UNAVAILABLE.has(code)) return "unavailable";
+    if (code === "ER_NO_SUCH_TABLE" || code === "ER_BAD_FIELD_ERROR") return "schema";
+    return "other";
+  },
+};

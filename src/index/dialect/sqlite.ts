@@ -1,0 +1,58 @@
+// SQLite's side of every SQL difference (see dialect/types.ts).
+
+import type { IndexErrorKind } from "../../common/errors.ts";
+import type { ColumnDef, IndexDef, TableDef } from "../schema.ts";
+import type { Dialect } from "./types.ts";
+
+const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+
+function columnType(column: ColumnDef): string {
+  const t = column.type;
+  switch (t.kind) {
+    case "int":
+    case "bigint":
+    case "bool":
+      return "INTEGER";
+    case "varchar":
+      return `VARCHAR(${t.length})`;
+    case "text":
+      return "TEXT";
+    case "float":
+      return "REAL";
+    case "datetime":
+      return "DATETIME";
+    case "enum":
+      // The ORM wrote its unknown type name verbatim; SQLite stores the codes as 1-char text.
+      return "string(1)";
+  }
+}
+
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  quote,
+  columnType,
+  createTable(table: TableDef): string {
+    const cols = [`${quote("id")} INTEGER NOT NULL PRIMARY KEY`];
+    for (const c of table.columns) cols.push(`${quote(c.name)} ${columnType(c)}${c.nullable ? "" : " NOT NULL"}`);
+    for (const c of table.columns)
+      if (c.references) cols.push(`FOREIGN KEY (${quote(c.name)}) REFERENCES ${quote(c.references)} (${quote("id")})`);
+    return `CREATE TABLE IF NOT EXISTS ${quote(table.name)} (${cols.join(", ")})`;
+  },
+  createIndex(table: TableDef, index: IndexDef): string {
+    const cols = index.columns.map(quote).join(", ");
+    return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table.name)} (${cols})`;
+  },
+  insertIgnore: (table) => `INSERT OR IGNORE INTO ${quote(table)}`,
+  beginTransaction: "BEGIN IMMEDIATE",
+  maxParams: 32766,
+  listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+  classifyError(err: unknown): IndexErrorKind {
+    const code = String((err as { code?: unknown })?.code ?? "");
+    const msg = String((err as { message?: unknown })?.message ?? "");
+    if (code.startsWith("SQLITE_CONSTRAINT_UNIQUE") || code.startsWith("SQLITE_CONSTRAINT_PRIMARYKEY")) return "conflict";
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "busy";
+    if (code.startsWith("SQLITE_CANTOPEN") || /unable to open database/.test(msg)) return "unavailable";
+    if (/no such (table|column)/.test(msg)) return "schema";
+    return "other";
+  },
+};

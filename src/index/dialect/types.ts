@@ -1,0 +1,29 @@
+// The Dialect contract: every difference between SQLite and MySQL/MariaDB SQL lives
+// behind these members, one object per database. Queries never test a dialect's name.
+
+import type { IndexErrorKind } from "../../common/errors.ts";
+import type { ColumnDef, IndexDef, TableDef } from "../schema.ts";
+
+export type DialectName = "sqlite" | "mysql";
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** Quote an identifier. */
+  quote(identifier: string): string;
+  /** DDL type of a column (enum native on MySQL, `string(1)` on SQLite, as alpenhorn's ORM emits). */
+  columnType(column: ColumnDef): string;
+  /** `CREATE TABLE IF NOT EXISTS …` for a table, byte-identical to the original's DDL. */
+  createTable(table: TableDef): string;
+  /** `CREATE [UNIQUE] INDEX …` (SQLite adds IF NOT EXISTS; MySQL has none). */
+  createIndex(table: TableDef, index: IndexDef): string;
+  /** `INSERT … ` prefix that silently skips rows violating a unique index. */
+  insertIgnore(table: string): string;
+  /** Statement that opens a write transaction. */
+  readonly beginTransaction: string;
+  /** Largest number of bound parameters one statement may carry (for chunked bulk work). */
+  readonly maxParams: number;
+  /** Query listing the names of the tables of the current database (one column `name`). */
+  readonly listTablesSql: string;
+  /** Map a driver error to a neutral kind, which the retry policy and messages read. */
+  classifyError(err: unknown): IndexErrorKind;
+}

@@ -1,0 +1,133 @@
+// mysql2 behind the async Driver contract. Statements go over the text protocol (client-side
+// placeholders), so single-precision FLOAT columns read back as the server prints them
+// (10.1, not 10.100000381469727), as the Python stack saw them.
+
+import mysql from "mysql2/promise";
+import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
+import { IndexError } from "../../common/errors.ts";
+import { mysqlDialect } from "../dialect/mysql.ts";
+import type { Db, Driver, Param, Row, RunResult, StatementTrace } from "./types.ts";
+
+export interface MysqlOptions {
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database: string;
+  readonly trace?: StatementTrace;
+  /** Extra driver options from the URL's query string. */
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * Session settings: ANSI_QUOTES so the double-quoted identifiers of our queries mean the same
+ * on both databases; PIPES_AS_CONCAT as alpenhorn's ORM set; strict mode so an over-long or
+ * invalid value is refused instead of silently truncated; UTC so stored times stay naive UTC.
+ */
+const SESSION_SQL = [
+  "SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
+  "SET SESSION time_zone = '+00:00'",
+];
+
+export function openMysql(opts: MysqlOptions): Driver {
+  const pool = mysql.createPool({
+    host: opts.host,
+    port: opts.port ?? 3306,
+    user: opts.user ?? "root",
+    password: opts.password ?? "",
+    database: opts.database,
+    charset: "utf8mb4",
+    dateStrings: true,
+    supportBigNumbers: true,
+    connectionLimit: 4,
+    connectTimeout: 10_000,
+    ...(opts.extra ?? {}),
+  });
+  // Every new session gets the settings before any statement of ours; mysql2 queues these first.
+  pool.on("connection", (conn) => {
+    for (const sql of SESSION_SQL) conn.query(sql);
+  });
+  return new MysqlDriver(pool, opts.trace);
+}
+
+type Queryable = Pool | PoolConnection;
+
+class MysqlDriver implements Driver {
+  readonly dialect = mysqlDialect;
+  private readonly direct: Db;
+  constructor(
+    private readonly pool: Pool,
+    private readonly trace?: StatementTrace,
+  ) {
+    this.direct = this.handle(pool, true);
+  }
+
+  /** Run one statement; outside a transaction a lost connection is retried once on a new one. */
+  private async exec(on: Queryable, sql: string, params: readonly Param[], retry: boolean): Promise<unknown> {
+    this.trace?.(sql, params);
+    try {
+      const [result] = await on.query(sql, params as Param[]);
+      return result;
+    } catch (err) {
+      const kind = mysqlDialect.classifyError(err);
+      if (retry && kind === "connection-lost") return this.exec(on, sql, params, false);
+      throw new IndexError((err as Error).message, kind, err);
+    }
+  }
+
+  private handle(on: Queryable, retry: boolean): Db {
+    const self = this;
+    const db: Db = {
+      dialect: mysqlDialect,
+      async all<T = Row>(sql: string, params: readonly Param[] = []) {
+        return (await self.exec(on, sql, params, retry)) as T[];
+      },
+      async get<T = Row>(sql: string, params: readonly Param[] = []) {
+        return ((await self.exec(on, sql, params, retry)) as T[])[0];
+      },
+      async run(sql: string, params: readonly Param[] = []): Promise<RunResult> {
+        const r = (await self.exec(on, sql, params, retry)) as ResultSetHeader;
+        return { changes: r.affectedRows, lastInsertId: Number(r.insertId) };
+      },
+      transaction: <T>(fn: (tx: Db) => Promise<T>) => (on === self.pool ? self.transaction(fn) : fn(db)),
+    };
+    return db;
+  }
+
+  all<T = Row>(sql: string, params?: readonly Param[]) {
+    return this.direct.all<T>(sql, params);
+  }
+  get<T = Row>(sql: string, params?: readonly Param[]) {
+    return this.direct.get<T>(sql, params);
+  }
+  run(sql: string, params?: readonly Param[]) {
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    let conn: PoolConnection;
+    try {
+      conn = await this.pool.getConnection();
+    } catch (err) {
+      throw new IndexError((err as Error).message, mysqlDialect.classifyError(err), err);
+    }
+    try {
+      const tx = this.handle(conn, false);
+      await tx.run(mysqlDialect.beginTransaction);
+      try {
+        const result = await fn(tx);
+        await tx.run("COMMIT");
+        return result;
+      } catch (err) {
+        await conn.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,118 @@
+// bun:sqlite behind the async Driver contract. One connection per process: statements
+// outside a transaction wait while another async flow holds one open, because a
+// single SQLite connection cannot keep two transactions apart.
+
+import { Database } from "bun:sqlite";
+import { IndexError } from "../../common/errors.ts";
+import { sqliteDialect } from "../dialect/sqlite.ts";
+import type { Db, Driver, Param, Row, RunResult, StatementTrace } from "./types.ts";
+
+export interface SqliteOptions {
+  /** File path, or ":memory:". */
+  readonly path: string;
+  readonly trace?: StatementTrace;
+}
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 30_000;
+
+export function openSqlite(opts: SqliteOptions): Driver {
+  let db: Database;
+  try {
+    db = new Database(opts.path, { create: true, readwrite: true });
+    db.run(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (err) {
+    throw new IndexError(`Database read error: ${(err as Error).message}`, "unavailable", err);
+  }
+  return new SqliteDriver(db, opts.trace);
+}
+
+class SqliteDriver implements Driver {
+  readonly dialect = sqliteDialect;
+  /** Settles when the transaction now open (if any) ends. */
+  private txDone: Promise<void> = Promise.resolve();
+  private txDepth = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly trace?: StatementTrace,
+  ) {}
+
+  private exec<T>(sql: string, params: readonly Param[], op: (q: ReturnType<Database["query"]>) => T): T {
+    this.trace?.(sql, params);
+    try {
+      return op(this.db.query(sql));
+    } catch (err) {
+      throw wrap(err);
+    }
+  }
+
+  private allNow<T>(sql: string, params: readonly Param[] = []): T[] {
+    return this.exec(sql, params, (q) => q.all(...(params as Param[])) as T[]);
+  }
+  private runNow(sql: string, params: readonly Param[] = []): RunResult {
+    return this.exec(sql, params, (q) => {
+      const r = q.run(...(params as Param[]));
+      return { changes: r.changes, lastInsertId: Number(r.lastInsertRowid) };
+    });
+  }
+
+  /** A handle bound to the open transaction: it must not wait for its own transaction. */
+  private readonly inTx: Db = {
+    dialect: sqliteDialect,
+    all: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params),
+    get: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params)[0],
+    run: async (sql: string, params?: readonly Param[]) => this.runNow(sql, params),
+    transaction: <T>(fn: (tx: Db) => Promise<T>) => fn(this.inTx),
+  };
+
+  async all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
+    await this.idle();
+    return this.allNow<T>(sql, params);
+  }
+  async get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined> {
+    await this.idle();
+    return this.allNow<T>(sql, params)[0];
+  }
+  async run(sql: string, params?: readonly Param[]): Promise<RunResult> {
+    await this.idle();
+    return this.runNow(sql, params);
+  }
+
+  /** Wait until no transaction is open (loop: another may start while we wake). */
+  private async idle(): Promise<void> {
+    while (this.txDepth > 0) await this.txDone;
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    await this.idle();
+    let release!: () => void;
+    this.txDone = new Promise<void>((r) => (release = r));
+    this.txDepth = 1;
+    try {
+      this.runNow(sqliteDialect.beginTransaction);
+      try {
+        const result = await fn(this.inTx);
+        this.runNow("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.runNow("ROLLBACK");
+        throw err;
+      }
+    } finally {
+      this.txDepth = 0;
+      release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.db.close();
+  }
+}
+
+function wrap(err: unknown): IndexError {
+  if (err instanceof IndexError) return err;
+  const kind = sqliteDialect.classifyError(err);
+  return new IndexError((err as Error).message, kind, err);
+}

@@ -1,0 +1,33 @@
+// The driver contract: one async interface over bun:sqlite and mysql2, so queries are
+// written once. Placeholders are `?` on both; rows come back keyed by column name.
+
+import type { Dialect } from "../dialect/types.ts";
+
+export type Param = string | number | bigint | boolean | null;
+export type Row = Record<string, unknown>;
+
+export interface RunResult {
+  /** Rows matched by an UPDATE/DELETE (both drivers count matched, not changed, rows). */
+  readonly changes: number;
+  readonly lastInsertId: number;
+}
+
+/** A database handle: the connection itself, or one bound to an open transaction. */
+export interface Db {
+  readonly dialect: Dialect;
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly Param[]): Promise<RunResult>;
+  /**
+   * Run `fn` inside one write transaction: committed when it resolves, rolled back when it
+   * throws. Calling it on a handle that is already in a transaction just runs `fn` there.
+   */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+export interface Driver extends Db {
+  close(): Promise<void>;
+}
+
+/** Called with every statement before it runs (the CLI logs them at --debug). */
+export type StatementTrace = (sql: string, params: readonly Param[]) => void;

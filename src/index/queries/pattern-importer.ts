@@ -1,0 +1,27 @@
+// SQL of the built-in pattern_importer extension: its type tables and per-acq/per-file rows.
+
+import type { Db } from "../driver/types.ts";
+
+export interface PatternTypeRow {
+  id: number;
+  name: string;
+  patterns: string;
+  notes: string | null;
+}
+
+export async function insertPatternType(db: Db, table: "acqtype" | "filetype", name: string, patterns: string[], notes: string | null): Promise<void> {
+  await db.run(`INSERT INTO ${table} (name, patterns, notes) VALUES (?, ?, ?)`, [name, JSON.stringify(patterns), notes]);
+}
+
+/** Type rows in table order (detection tries them in this order). */
+export async function listPatternTypes(db: Db, table: "acqtype" | "filetype"): Promise<PatternTypeRow[]> {
+  return db.all<PatternTypeRow>(`SELECT id, name, patterns, notes FROM ${table} ORDER BY id`);
+}
+
+export async function insertAcqData(db: Db, acqId: number, typeId: number | null): Promise<void> {
+  await db.run(`${db.dialect.insertIgnore("acqdata")} (acq_id, type_id) VALUES (?, ?)`, [acqId, typeId]);
+}
+
+export async function insertFileData(db: Db, fileId: number, typeId: number | null): Promise<void> {
+  await db.run(`${db.dialect.insertIgnore("filedata")} (file_id, type_id) VALUES (?, ?)`, [fileId, typeId]);
+}

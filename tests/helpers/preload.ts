@@ -1,0 +1,1 @@
+// Test preload: shared set-up for every test file.
