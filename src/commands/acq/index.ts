@@ -5,6 +5,16 @@ import { defineGroup } from "../_shared/define.ts";
 export default defineGroup({
   meta: { name: "acq", description: "Manage Acquisitions." },
   help: "Manage Acquisitions.",
-  subCommands: {},
-  summaries: {},
+  subCommands: {
+    create: () => import("./create.ts").then((m) => m.default),
+    files: () => import("./files.ts").then((m) => m.default),
+    list: () => import("./list.ts").then((m) => m.default),
+    show: () => import("./show.ts").then((m) => m.default),
+  },
+  summaries: {
+    create: "Create a new acquisition.",
+    files: "List files that are in the ACQ acquisition.",
+    list: "List acquisitions.",
+    show: "Show details of an acquisition.",
+  },
 });

@@ -5,6 +5,22 @@ import { defineGroup } from "../_shared/define.ts";
 export default defineGroup({
   meta: { name: "group", description: "Manage Storage Groups." },
   help: "Manage Storage Groups.",
-  subCommands: {},
-  summaries: {},
+  subCommands: {
+    autosync: () => import("./autosync.ts").then((m) => m.default),
+    create: () => import("./create.ts").then((m) => m.default),
+    list: () => import("./list.ts").then((m) => m.default),
+    modify: () => import("./modify.ts").then((m) => m.default),
+    rename: () => import("./rename.ts").then((m) => m.default),
+    show: () => import("./show.ts").then((m) => m.default),
+    sync: () => import("./sync.ts").then((m) => m.default),
+  },
+  summaries: {
+    autosync: "Manage auto-syncing of a group.",
+    create: "Create a new storage group.",
+    list: "List storage groups.",
+    modify: "Modify storage group properties.",
+    rename: "Rename a storage group.",
+    show: "Show details of a storage group.",
+    sync: "Sync files to a group.",
+  },
 });

@@ -1,0 +1,63 @@
+// Names and FILE paths given on the command line → rows, with alpenhorn's error messages
+// (their wording differs between commands, so each caller may pass its own).
+
+import { CliError } from "../../common/errors.ts";
+import type { Db } from "../../index/driver/types.ts";
+import { getAcqByName, getFileByAcqAndName, getGroupByName, getNodeByName } from "../../index/queries/lookup.ts";
+import type { ArchiveAcqRow, ArchiveFileRow, StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
+
+export type Message = (name: string) => string;
+
+export async function resolveGroup(db: Db, name: string, msg: Message = (n) => `no such group: ${n}`): Promise<StorageGroupRow> {
+  const row = await getGroupByName(db, name);
+  if (!row) throw new CliError(msg(name));
+  return row;
+}
+
+export async function resolveNode(db: Db, name: string, msg: Message = (n) => `no such node: ${n}`): Promise<StorageNodeRow> {
+  const row = await getNodeByName(db, name);
+  if (!row) throw new CliError(msg(name));
+  return row;
+}
+
+export async function resolveAcq(db: Db, name: string, msg: Message = (n) => `No such acquisition: ${n}`): Promise<ArchiveAcqRow> {
+  const row = await getAcqByName(db, name);
+  if (!row) throw new CliError(msg(name));
+  return row;
+}
+
+/**
+ * Normalise like Python's PurePosixPath: collapse repeated `/`, drop `.` components and a
+ * trailing `/`; `..` is kept. An absolute path keeps its leading `/`.
+ */
+export function normalisePath(path: string): string {
+  const abs = path.startsWith("/");
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  const body = parts.join("/");
+  if (abs) return "/" + body;
+  return body === "" ? "." : body;
+}
+
+export type FileWithAcq = ArchiveFileRow & { acq_name: string };
+
+/**
+ * Find a file from a path `acq/name`: split at each `/`, longest acquisition prefix first.
+ * Absolute and single-component paths never match. Returns null when nothing matches.
+ */
+export async function findFileByPath(db: Db, path: string): Promise<FileWithAcq | null> {
+  const norm = normalisePath(path);
+  if (norm.startsWith("/")) return null;
+  const parts = norm.split("/");
+  for (let cut = parts.length - 1; cut >= 1; cut--) {
+    const hit = await getFileByAcqAndName(db, parts.slice(0, cut).join("/"), parts.slice(cut).join("/"));
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** As findFileByPath, failing with `No such file: {normalised path}`. */
+export async function resolveFile(db: Db, path: string): Promise<FileWithAcq> {
+  const file = await findFileByPath(db, path);
+  if (!file) throw new CliError(`No such file: ${normalisePath(path)}`);
+  return file;
+}

@@ -1,0 +1,102 @@
+// One contract for the Data Index driver, run against every backend (sqlite.test.ts,
+// mysql.test.ts): what queries may rely on, whichever database is underneath.
+
+import { describe, expect, test } from "bun:test";
+import { IndexError } from "../../src/common/errors.ts";
+import { getGroupByName, getNodeByName } from "../../src/index/queries/lookup.ts";
+import { listTables, schemaVersion } from "../../src/index/version.ts";
+import { emptyIndex, initialisedIndex, type Backend } from "../helpers/index.ts";
+import { seed } from "../helpers/seed.ts";
+
+export function indexContract(backend: Backend): void {
+  describe(`index contract [${backend}]`, () => {
+    test("an empty database has no tables and schema version 0", async () => {
+      await using idx = await emptyIndex(backend);
+      expect(await listTables(idx.db)).toEqual([]);
+      expect(await schemaVersion(idx.db)).toBe(0);
+    });
+
+    test("a transaction commits on success and rolls back on error", async () => {
+      await using idx = await initialisedIndex(backend);
+      await idx.db.transaction(async (tx) => {
+        await tx.run("INSERT INTO storagegroup (name) VALUES ('kept')");
+      });
+      await expect(
+        idx.db.transaction(async (tx) => {
+          await tx.run("INSERT INTO storagegroup (name) VALUES ('lost')");
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await idx.db.all("SELECT name FROM storagegroup ORDER BY id")).toEqual([{ name: "kept" }]);
+    });
+
+    test("statements outside a transaction wait for one that is open", async () => {
+      await using idx = await initialisedIndex(backend);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const tx = idx.db.transaction(async (t) => {
+        await t.run("INSERT INTO storagegroup (name) VALUES ('a')");
+        await gate;
+        await t.run("INSERT INTO storagegroup (name) VALUES ('b')");
+      });
+      const outside = idx.db.run("INSERT INTO storagegroup (name) VALUES ('c')");
+      setTimeout(release, 20);
+      await Promise.all([tx, outside]);
+      const names = (await idx.db.all<{ name: string }>("SELECT name FROM storagegroup ORDER BY id")).map((r) => r.name);
+      expect(names.sort()).toEqual(["a", "b", "c"]);
+    });
+
+    test("UPDATE reports matched rows, also when nothing changes", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "g", notes: "x" });
+      expect((await idx.db.run("UPDATE storagegroup SET notes = 'x' WHERE name = 'g'")).changes).toBe(1);
+    });
+
+    test("a unique violation is classified as a conflict", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "g" });
+      const err = await idx.db.run("INSERT INTO storagegroup (name) VALUES ('g')").catch((e) => e);
+      expect(err).toBeInstanceOf(IndexError);
+      expect((err as IndexError).kind).toBe("conflict");
+    });
+
+    test("insert-ignore skips a duplicate silently", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "g" });
+      const r = await idx.db.run(`${idx.db.dialect.insertIgnore("storagegroup")} (name) VALUES ('g')`);
+      expect(r.changes).toBe(0);
+    });
+
+    test("name lookups are exact (case- and space-sensitive) on every backend", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "Group1" });
+      await seed.node(idx.db, { name: "Node1", group_id: g.id });
+      expect((await getGroupByName(idx.db, "Group1"))?.id).toBe(g.id);
+      expect(await getGroupByName(idx.db, "group1")).toBeUndefined();
+      expect(await getGroupByName(idx.db, "Group1 ")).toBeUndefined();
+      expect(await getNodeByName(idx.db, "NODE1")).toBeUndefined();
+    });
+
+    test("values read back as stored: times as naive-UTC text, booleans 0/1, floats, big sizes", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "g" });
+      const n = await seed.node(idx.db, { name: "n", group_id: g.id, active: 1, avail_gb: 10.1, avail_gb_last_checked: "2025-02-21 23:07:08" });
+      expect(n.active).toBe(1);
+      expect(n.avail_gb).toBe(10.1);
+      expect(n.avail_gb_last_checked).toBe("2025-02-21 23:07:08");
+      const a = await seed.acq(idx.db, { name: "a" });
+      const f = await seed.file(idx.db, { name: "f", acq_id: a.id, size_b: 2 ** 40 + 1, registered: "2001-01-01 01:01:01" });
+      expect(f.size_b).toBe(2 ** 40 + 1);
+      expect(f.registered).toBe("2001-01-01 01:01:01");
+    });
+
+    // SQLite has no enum type (alpenhorn's DDL declares string(1)); on MySQL our strict
+    // session makes the server refuse a code outside the set instead of storing ''.
+    test.if(backend === "mysql")("enum columns refuse codes outside their set", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "g" });
+      await expect(seed.node(idx.db, { name: "n", group_id: g.id, storage_type: "Q" as "A" })).rejects.toThrow();
+      expect(await idx.db.all("SELECT id FROM storagenode")).toEqual([]);
+    });
+  });
+}
