@@ -1,0 +1,119 @@
+// `alpenhorn node show NAME [--actions] [-a/--all] [--imports] [--stats] [--transfers]`:
+// a node's record, I/O config and optional stats, pending requests and auto-actions.
+
+import { formatConfigBlock, prettyBytes, prettyTime } from "../../common/format.ts";
+import { tabulate } from "../../common/table.ts";
+import { listPendingImportRequests, NODE_INIT_PATH } from "../../index/queries/import-requests.ts";
+import { getGroupById } from "../../index/queries/lookup.ts";
+import { listNodeActions, listPendingOutbound } from "../../index/queries/node-show.ts";
+import { getNodeCounts } from "../../index/queries/stats.ts";
+import type { Db } from "../../index/driver/types.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
+import type { Output } from "../_shared/context.ts";
+import { defineCommand } from "../_shared/define.ts";
+import { resolveNode } from "../_shared/resolve.ts";
+import { formatNodeStats } from "./_stats.ts";
+
+/** A GiB column as pretty bytes (truncated to whole bytes), or `-` unless positive. */
+function prettyGb(gb: number | null): string {
+  const v = gb === null ? 0 : Number(gb);
+  return v && v > 0 ? prettyBytes(v * 2 ** 30) : "-";
+}
+
+/**
+ * A request time as Python's str(datetime): `YYYY-MM-DD HH:MM:SS[.ffffff]`, the fraction
+ * dropped when zero; text that is not a datetime is shown as stored; NULL stays empty.
+ */
+function requestTime(t: string | null): string | null {
+  if (t === null || t === undefined) return null;
+  const m = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?$/.exec(String(t));
+  if (!m) return String(t);
+  const frac = (m[2] ?? "").padEnd(6, "0");
+  return /^0*$/.test(frac) ? m[1]! : `${m[1]}.${frac}`;
+}
+
+async function printRecord(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
+  const group = await getGroupById(db, node.group_id);
+  const type = node.storage_type === "A" ? "Archive" : node.storage_type === "T" ? "Transport" : "-";
+  const autoVerify = Number(node.auto_verify);
+  out.echo(`   Storage Node: ${node.name}`);
+  out.echo(`  Storage Group: ${group?.name ?? ""}`);
+  out.echo(`         Active: ${Number(node.active) ? "Yes" : "No"}`);
+  out.echo(`           Type: ${type}`);
+  out.echo(`          Notes: ${node.notes || ""}`);
+  out.echo(`      I/O Class: ${node.io_class || "Default"}`);
+  out.echo();
+  out.echo(`    Daemon Host: ${node.host || ""}`);
+  out.echo(` Log-in Address: ${node.address || ""}`);
+  out.echo(`Log-in Username: ${node.username || ""}`);
+  out.echo(`Filesystem Root: ${node.root || ""}`);
+  out.echo();
+  out.echo(`    Auto-Import: ${Number(node.auto_import) ? "On" : "Off"}`);
+  out.echo(`    Auto-Verify: ${autoVerify ? `On (Size: ${autoVerify})` : "Off"}`);
+  out.echo(`      Max Total: ${prettyGb(node.max_total_gb)}`);
+  out.echo(`      Available: ${prettyGb(node.avail_gb)}`);
+  out.echo(`  Min Available: ${prettyGb(node.min_avail_gb)}`);
+  out.echo(`   Last Checked: ${prettyTime(node.avail_gb_last_checked)}`);
+  out.echo("\nI/O Config:\n");
+  for (const line of formatConfigBlock(node.io_config)) out.echo(line);
+}
+
+async function printStats(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
+  const s = formatNodeStats(node, (await getNodeCounts(db, [node.id], false)).get(node.id)!);
+  out.echo("\nStats:\n");
+  out.echo(`    Total Files: ${s.count}`);
+  out.echo(`     Total Size: ${s.size}`);
+  out.echo(`          Usage: ${s.percent.trimStart()}%`);
+}
+
+async function printImports(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
+  out.echo("\nPending import requests:\n");
+  const inits: unknown[][] = [];
+  const reqs: unknown[][] = [];
+  for (const r of await listPendingImportRequests(db, node.id)) {
+    // Node init requests are listed first.
+    if (r.path === NODE_INIT_PATH) inits.push(["[Node Init]", "-", "-", requestTime(r.timestamp)]);
+    else reqs.push([r.path, Number(r.recurse) ? "Yes" : "No", Number(r.register) ? "Yes" : "No", requestTime(r.timestamp)]);
+  }
+  out.echo(tabulate([...inits, ...reqs], ["Path", "Scan", "Register New", "Request Time"]));
+}
+
+async function printTransfers(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
+  out.echo("\nPending outbound transfers:\n");
+  const rows = (await listPendingOutbound(db, node.id)).map((t) => [t.group_name, t.count, prettyBytes(t.size)]);
+  out.echo(tabulate(rows, ["Dest. Group", "Request Count", "Total Size"]));
+}
+
+async function printActions(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
+  out.echo("\nAuto-actions:\n");
+  const rows: string[][] = [];
+  for (const a of await listNodeActions(db, node.id)) {
+    if (a.autoclean) rows.push([a.group_name, "Auto-clean", "File added to that group"]);
+    if (a.autosync) rows.push([a.group_name, "Auto-sync", "File added to this node"]);
+  }
+  out.echo(rows.length ? tabulate(rows, ["Group", "Action", "Trigger"]) : "  none");
+}
+
+export default defineCommand({
+  meta: { name: "show", description: "Show details of a Storage Node." },
+  help: `Show details of a Storage Node.
+
+Shows details of the Storage Node named NODE.`,
+  options: {
+    actions: { names: ["--actions"], kind: "flag", help: "Show post-transfer auto-actions affecting this group." },
+    all: { names: ["-a", "--all"], kind: "flag", help: "Show all additional data." },
+    imports: { names: ["--imports"], kind: "flag", help: "Show pending import requests for the node." },
+    stats: { names: ["--stats"], kind: "flag", help: "Show usage stats of the node." },
+    transfers: { names: ["--transfers"], kind: "flag", help: "Show pending transfers out from the node." },
+  },
+  args: [{ name: "NAME", required: true }],
+  async run(ctx, a) {
+    const all = a.all === true;
+    const node = await resolveNode(ctx.db, a.name as string);
+    await printRecord(ctx.db, ctx.out, node);
+    if (all || a.stats === true) await printStats(ctx.db, ctx.out, node);
+    if (all || a.imports === true) await printImports(ctx.db, ctx.out, node);
+    if (all || a.transfers === true) await printTransfers(ctx.db, ctx.out, node);
+    if (all || a.actions === true) await printActions(ctx.db, ctx.out, node);
+  },
+});
