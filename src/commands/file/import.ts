@@ -1,0 +1,34 @@
+// `alpenhorn file import PATH NODE [-n/--register-new]`: leave an import request for the
+// daemon managing NODE (the CLI itself touches no file).
+
+import { UsageError } from "../../common/errors.ts";
+import { insertImportRequest } from "../../index/queries/files.ts";
+import { defineCommand } from "../_shared/define.ts";
+import { resolveNode } from "../_shared/resolve.ts";
+
+export default defineCommand({
+  meta: { name: "import", description: "Import a File on a Node." },
+  help: `Import a File on a Node.
+
+Requests the daemon import the file at PATH onto NODE. The PATH may not be absolute. It is assumed to be relative to the Node's root path.
+
+By default, only files already known to alpenhorn are imported, but you can tell the daemon to create a new file record for an previously-unknown file at PATH by using the "--register-new" flag.`,
+  options: {
+    register_new: {
+      names: ["--register-new", "-n"],
+      kind: "flag",
+      help: "If path points to a previously-unknown file, add it to the Data Index instead of ignoring it.",
+    },
+  },
+  args: [{ name: "PATH" }, { name: "NODE" }],
+  async run(ctx, a) {
+    const path = a.path as string;
+    if (path.startsWith("/")) throw new UsageError("PATH may not be absolute");
+    await ctx.db.transaction(async (tx) => {
+      const node = await resolveNode(tx, a.node as string);
+      // PATH is stored verbatim (not normalised), as alpenhorn does.
+      await insertImportRequest(tx, node.id, path, !!a.register_new);
+    });
+    ctx.out.echo("Added new import request.");
+  },
+});

@@ -1,0 +1,33 @@
+// `alpenhorn file verify FILE NODE`: ask the daemon to re-verify a file's copy on a node by
+// marking it suspect.
+
+import { CliError } from "../../common/errors.ts";
+import { getCopy, updateCopy } from "../../index/queries/copies.ts";
+import { defineCommand } from "../_shared/define.ts";
+import { resolveFile, resolveNode } from "../_shared/resolve.ts";
+
+export default defineCommand({
+  meta: { name: "verify", description: "Request verification of a File." },
+  help: `Request verification of a File.
+
+This command requests that the copy of FILE on NODE be re-verified to check it for corruption. FILE should be specified as "<acq_name>/<file_name>".
+
+If there is no copy of FILE on NODE, an error is returned.`,
+  options: {},
+  args: [{ name: "FILE" }, { name: "NODE" }],
+  async run(ctx, a) {
+    const path = a.file as string;
+    const message = await ctx.db.transaction(async (tx) => {
+      const file = await resolveFile(tx, path);
+      const node = await resolveNode(tx, a.node as string);
+      const copy = await getCopy(tx, file.id, node.id);
+      // Missing copies (N/Y) may be verified; removed ones may not.
+      if (!copy || (copy.has_file === "N" && copy.wants_file !== "Y")) throw new CliError("File not present on node.");
+      if (copy.has_file === "M") return "File already scheduled for verification.";
+      const adj = copy.has_file === "N" ? "missing " : copy.has_file === "X" ? "corrupt " : "";
+      await updateCopy(tx, copy.id, { has_file: "M" });
+      return `Requesting verification of ${adj}file "${path}".`;
+    });
+    ctx.out.echo(message);
+  },
+});
