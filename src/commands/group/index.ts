@@ -15,12 +15,12 @@ export default defineGroup({
     sync: () => import("./sync.ts").then((m) => m.default),
   },
   summaries: {
-    autosync: "Manage auto-syncing of a group.",
+    autosync: "Manage autosync sources for this group.",
     create: "Create a new storage group.",
-    list: "List storage groups.",
-    modify: "Modify storage group properties.",
+    list: "List all storage groups.",
+    modify: "Modify storage group metadata.",
     rename: "Rename a storage group.",
     show: "Show details of a storage group.",
-    sync: "Sync files to a group.",
+    sync: "Copy files into a Storage Group.",
   },
 });

@@ -1,0 +1,90 @@
+// `alpenhorn group show GROUP`: a group's metadata, I/O config and member nodes, optionally
+// with node details/stats, pending inbound transfers and auto-actions (spec §3.5).
+
+import { formatConfigBlock, prettyBytes } from "../../common/format.ts";
+import { pyFormatFloat } from "../../common/pyfmt.ts";
+import { tabulate } from "../../common/table.ts";
+import { groupActions, listGroupNodes, nodeUsage, pendingInboundTransfers } from "../../index/queries/groups.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
+import { defineCommand } from "../_shared/define.ts";
+import { resolveGroup } from "../_shared/resolve.ts";
+import type { Db } from "../../index/driver/types.ts";
+
+/** Count, pretty size and `% Full` cells of a node, as alpenhorn's get_stats renders them. */
+async function statsCells(db: Db, nodes: StorageNodeRow[]): Promise<Map<number, [number, string, string]>> {
+  const usage = await nodeUsage(db, nodes.map((n) => n.id));
+  const out = new Map<number, [number, string, string]>();
+  for (const node of nodes) {
+    const u = usage.get(node.id);
+    const count = u?.count ?? 0;
+    if (!u?.size) {
+      out.set(node.id, [count, "-", "-"]);
+      continue;
+    }
+    const max = node.max_total_gb === null ? 0 : Number(node.max_total_gb);
+    const percent = max > 0 ? pyFormatFloat((100 * u.size) / 2 ** 30 / max, "5.2f") : "-";
+    out.set(node.id, [count, prettyBytes(u.size), percent]);
+  }
+  return out;
+}
+
+export default defineCommand({
+  meta: { name: "show", description: "Show details of a storage group." },
+  help: `Show details of a storage group.
+
+Shows details of the storage group named GROUP.`,
+  options: {
+    actions: { names: ["--actions"], kind: "flag", help: "Show post-transfer auto-actions affecting this group." },
+    all: { names: ["--all", "-a"], kind: "flag", help: "Show all additional data." },
+    node_details: { names: ["--node-details"], kind: "flag", help: "Show details of listed nodes." },
+    node_stats: { names: ["--node-stats"], kind: "flag", help: "Show usage stats of listed nodes." },
+    transfers: { names: ["--transfers"], kind: "flag", help: "Show pending inbound transfers." },
+  },
+  args: [{ name: "GROUP" }],
+  async run(ctx, a) {
+    const all = a.all as boolean;
+    const details = all || (a.node_details as boolean);
+    const stats = all || (a.node_stats as boolean);
+    const transfers = all || (a.transfers as boolean);
+    const actions = all || (a.actions as boolean);
+    const db = ctx.db;
+    const echo = (line: string) => ctx.out.echo(line);
+
+    const group = await resolveGroup(db, a.group as string);
+    echo(`Storage Group: ${group.name}`);
+    echo(`        Notes: ${group.notes ? group.notes : ""}`);
+    echo(`    I/O Class: ${group.io_class ? group.io_class : "Default"}`);
+    echo("\nI/O Config:\n");
+    for (const line of formatConfigBlock(group.io_config)) echo(line);
+
+    echo("\nNodes:\n");
+    const nodes = await listGroupNodes(db, group.id);
+    if (nodes.length === 0) echo("  none");
+    else if (details || stats) {
+      const usage = stats ? await statsCells(db, nodes) : new Map<number, [number, string, string]>();
+      const headers = [...(details ? ["Name", "Host", "Active", "I/O Class"] : ["Name"]), ...(stats ? ["File Count", "Total Size", "% Full"] : [])];
+      const rows = nodes.map((n) => [
+        n.name,
+        ...(details ? [n.host, Number(n.active) ? "Yes" : "No", n.io_class ? n.io_class : "Default"] : []),
+        ...(stats ? usage.get(n.id)! : []),
+      ]);
+      echo(tabulate(rows, headers));
+    } else for (const n of nodes) echo(`  ${n.name}`);
+
+    if (transfers) {
+      echo("\nPending inbound transfers:\n");
+      const rows = (await pendingInboundTransfers(db, group.id)).map((t) => [t.node_name, t.count, prettyBytes(t.size)]);
+      echo(tabulate(rows, ["Source Node", "Request Count", "Total Size"]));
+    }
+
+    if (actions) {
+      echo("\nAuto-actions:\n");
+      const rows: string[][] = [];
+      for (const act of await groupActions(db, group.id)) {
+        if (act.autoclean) rows.push([act.node_name, "Auto-clean", "File added to this group"]);
+        if (act.autosync) rows.push([act.node_name, "Auto-sync", "File added to that node"]);
+      }
+      echo(rows.length ? tabulate(rows, ["Node", "Action", "Trigger"]) : "  none");
+    }
+  },
+});

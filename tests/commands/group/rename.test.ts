@@ -1,0 +1,44 @@
+// `alpenhorn group rename` on both backends (spec §3.5, §4.6 test_rename.py; §5 item 21 fixed).
+
+import { describe, expect, test } from "bun:test";
+import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { cliFor } from "../../helpers/run-cli.ts";
+import { seed } from "../../helpers/seed.ts";
+
+for (const backend of await backends()) {
+  describe(`group rename [${backend}]`, () => {
+    const names = async (idx: { db: { all<T>(sql: string): Promise<T[]> } }) =>
+      (await idx.db.all<{ name: string }>("SELECT name FROM storagegroup ORDER BY id")).map((r) => r.name);
+
+    test("test_no_rename: an unknown group fails", async () => {
+      await using idx = await initialisedIndex(backend);
+      const r = await cliFor(idx)(["group", "rename", "MISSING", "NEW"]);
+      expect(r).toEqual({ code: 1, out: "", err: "Error: No such storage group: MISSING.\n" });
+    });
+
+    test("test_rename: renames and names the new name", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "OLD" });
+      const r = await cliFor(idx)(["group", "rename", "OLD", "NEW"]);
+      expect(r).toEqual({ code: 0, out: 'Storage group "OLD" renamed to "NEW"\n', err: "" });
+      expect(await names(idx)).toEqual(["NEW"]);
+    });
+
+    test("test_idemrename: the same name is no change", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "SAME" });
+      const r = await cliFor(idx)(["group", "rename", "SAME", "SAME"]);
+      expect(r).toEqual({ code: 0, out: "No change.\n", err: "" });
+      expect(await names(idx)).toEqual(["SAME"]);
+    });
+
+    test("test_rename_exists: an existing target fails, naming it, and changes nothing", async () => {
+      await using idx = await initialisedIndex(backend);
+      await seed.group(idx.db, { name: "OLD" });
+      await seed.group(idx.db, { name: "NEW" });
+      const r = await cliFor(idx)(["group", "rename", "OLD", "NEW"]);
+      expect(r).toEqual({ code: 1, out: "", err: 'Error: Storage group "NEW" already exists.\n' });
+      expect(await names(idx)).toEqual(["OLD", "NEW"]);
+    });
+  });
+}
