@@ -1,0 +1,27 @@
+// The file-copy state filters `--healthy/--missing/--corrupt/--suspect` (spec §3.1) as data:
+// each flag names a (has_file, wants_file) condition; the queries render them as SQL.
+
+import type { CopyStateCondition } from "../../index/queries/bulk-common.ts";
+
+export type CopyStateName = "corrupt" | "healthy" | "missing" | "suspect";
+
+/** The §3.1 table; a released (wants 'N') copy is never healthy, corrupt or suspect. */
+export const STATE_CONDITIONS: Readonly<Record<CopyStateName, CopyStateCondition>> = {
+  corrupt: { has: "X", op: "<>", wants: "N" },
+  healthy: { has: "Y", op: "<>", wants: "N" },
+  missing: { has: "N", op: "=", wants: "Y" },
+  suspect: { has: "M", op: "<>", wants: "N" },
+};
+
+export type StateFlags = Partial<Record<CopyStateName, boolean>>;
+
+/** The conditions selected by the set flags (to be OR-ed); empty when none is set. */
+export function stateConditions(flags: StateFlags): CopyStateCondition[] {
+  const order: CopyStateName[] = ["corrupt", "healthy", "missing", "suspect"];
+  return order.filter((name) => flags[name]).map((name) => STATE_CONDITIONS[name]);
+}
+
+/** Whether a copy in state (has, wants) satisfies any of `conds`. */
+export function matchesState(conds: readonly CopyStateCondition[], has: string, wants: string): boolean {
+  return conds.some((c) => c.has === has && (c.op === "=" ? wants === c.wants : wants !== c.wants));
+}
