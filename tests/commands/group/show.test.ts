@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
+import type { ArchiveFileRow, StorageNodeRow } from "../../../src/index/rows.ts";
 
 for (const backend of await backends()) {
   describe(`group show [${backend}]`, () => {
@@ -16,8 +17,10 @@ for (const backend of await backends()) {
       const node2 = await seed.node(db, { name: "Node2", group_id: group.id, host: "over_there", io_class: "NodeClass", max_total_gb: 10 });
       const node3 = await seed.node(db, { name: "Node3", group_id: other.id });
       const acq = await seed.acq(db, { name: "acq" });
-      const f = [1234, 3456, 4567, 1234, 9999].map((size_b, i) => seed.file(db, { name: `f${i}`, acq_id: acq.id, size_b }));
-      const [f0, f1, f2, f3, f4] = await Promise.all(f);
+      // Sequential inserts: on MySQL's connection pool, parallel ones take ids in any order.
+      const f: ArchiveFileRow[] = [];
+      for (const [i, size_b] of [1234, 3456, 4567, 1234, 9999].entries()) f.push(await seed.file(db, { name: `f${i}`, acq_id: acq.id, size_b }));
+      const [f0, f1, f2, f3, f4] = f;
       // Node1: 1234 + 3456 = 4690 B (4.580 kiB); Node2: 1234 + 4567 = 5801 B (5.665 kiB); X and Y/N copies ignored.
       await seed.copy(db, { file_id: f0!.id, node_id: node1.id, has_file: "Y" });
       await seed.copy(db, { file_id: f1!.id, node_id: node1.id, has_file: "Y" });
@@ -132,7 +135,8 @@ for (const backend of await backends()) {
       await using idx = await initialisedIndex(backend);
       const g = await seed.group(idx.db, { name: "Group" });
       const o = await seed.group(idx.db, { name: "Other" });
-      const nodes = await Promise.all([1, 2, 3, 4, 5].map((i) => seed.node(idx.db, { name: `Node${i}`, group_id: o.id })));
+      const nodes: StorageNodeRow[] = [];
+      for (const i of [1, 2, 3, 4, 5]) nodes.push(await seed.node(idx.db, { name: `Node${i}`, group_id: o.id }));
       const act = (i: number, autosync: number, autoclean: number, to = g.id) =>
         seed.transferAction(idx.db, { node_from_id: nodes[i - 1]!.id, group_to_id: to, autosync, autoclean });
       await act(1, 1, 1);
