@@ -1,0 +1,101 @@
+// `npm run demo`: alpenhorn's demo walkthrough on one machine, with the compiled binary and an
+// embedded SQLite index: set up the Data Index and nodes, run the daemon, import files. It
+// prints a transcript and stops with an error at the first command that fails.
+
+import { mkdirSync, rmSync, unlinkSync, writeFileSync, renameSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { compile, DEFAULT_OUTFILE } from "./compile.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const WORK = resolve(process.env.DEMO_DIR ?? join(ROOT, ".tmp/demo"));
+const DATA1 = join(WORK, "data1");
+const DATA2 = join(WORK, "data2");
+const CONF = join(WORK, "alpenhorn.conf");
+
+function say(text: string): void {
+  console.log(`\n# ${text}`);
+}
+
+function alpenhorn(...args: string[]): string {
+  console.log(`$ alpenhorn ${args.join(" ")}`);
+  const r = Bun.spawnSync([DEFAULT_OUTFILE, "--test-isolation", "-c", CONF, ...args], { cwd: WORK, stdin: "ignore" });
+  const out = r.stdout.toString();
+  const err = r.stderr.toString();
+  if (out) process.stdout.write(out);
+  if (err) process.stdout.write(err.replace(/^/gm, "  | "));
+  if (r.exitCode !== 0) throw new Error(`alpenhorn ${args.join(" ")} exited with status ${r.exitCode}`);
+  return out;
+}
+
+function write(rel: string, text: string, root = DATA1): void {
+  const p = join(root, rel);
+  mkdirSync(join(p, ".."), { recursive: true });
+  writeFileSync(p, text);
+  console.log(`(node) wrote ${rel}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(DEFAULT_OUTFILE)) await compile();
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(DATA1, { recursive: true });
+  mkdirSync(DATA2, { recursive: true });
+  writeFileSync(
+    CONF,
+    `database:\n  url: sqlite:///${join(WORK, "alpenhorn.db")}\nextensions:\n  - pattern_importer\n` +
+      `daemon:\n  host: alpenhost1\n  update_interval: 1\n  auto_import_interval: 1\n  num_workers: 2\nlogging:\n  level: INFO\n`,
+  );
+  console.log(`Demo workspace: ${WORK}`);
+
+  say("Set up the Data Index (the pattern_importer extension is built in)");
+  alpenhorn("db", "init");
+
+  say("Create the first StorageNode");
+  alpenhorn("group", "create", "demo_storage1");
+  alpenhorn("node", "create", "demo_storage1", "--group=demo_storage1", "--auto-import", `--root=${DATA1}`, "--host=alpenhost1");
+
+  say("Start the first daemon: no active nodes yet");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "activate", "demo_storage1");
+  alpenhorn("node", "init", "demo_storage1");
+  say("The daemon initialises the node");
+  alpenhorn("serve", "--once");
+
+  say("Auto-import: a locked file is skipped, a temporary name is not imported, a dot file is ignored");
+  write("2025/02/21/.meta.txt.lock", "");
+  write("2025/02/21/meta.txt", "This is the first acquisition in the alpenhorn demo\n");
+  write("2025/02/21/23/1324.dat.temp", "0 1 2 3 4 5\n");
+  write("2025/02/21/23/.1325.dat", "hidden\n");
+  alpenhorn("serve", "--once");
+  unlinkSync(join(DATA1, "2025/02/21/.meta.txt.lock"));
+  renameSync(join(DATA1, "2025/02/21/23/1324.dat.temp"), join(DATA1, "2025/02/21/23/1324.dat"));
+  console.log("(node) removed the lock file; renamed 1324.dat.temp to 1324.dat");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+  alpenhorn("file", "list", "--node=demo_storage1", "--details");
+
+  say("Manual import, with auto-import turned off");
+  alpenhorn("node", "modify", "demo_storage1", "--no-auto-import");
+  alpenhorn("node", "show", "demo_storage1");
+  write("2025/02/21/23/1330.dat", "0 1 2 3 4 5\n");
+  write("2025/02/21/23/1342.dat", "3 4 5 6 7 8\n");
+  write("2025/02/21/23/1349.dat", "9 10 11 12 13\n");
+  alpenhorn("node", "stats");
+  alpenhorn("file", "import", "--register-new", "2025/02/21/23/1330.dat", "demo_storage1");
+  alpenhorn("node", "scan", "demo_storage1", "--register-new", "2025/02/21");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+
+  say("A second node");
+  alpenhorn("node", "create", "demo_storage2", "--create-group", `--root=${DATA2}`, "--host=alpenhost1");
+  alpenhorn("node", "init", "demo_storage2");
+  alpenhorn("node", "activate", "demo_storage2");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "show", "demo_storage2", "--all");
+  alpenhorn("node", "stats");
+  console.log("\nDemo complete.");
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo failed: ${(err as Error).message}`);
+  process.exit(1);
+});
