@@ -1,16 +1,40 @@
-// `alpenhorn serve`: the daemon. Start-up is its own (daemon log format), so the edge only
-// hands over the top-level options.
+// `alpenhorn serve`: the daemon (alpenhornd). Options follow the word `serve`; -c/--conf and
+// --test-isolation given before it (top-level options) mean the same. Start-up is the
+// daemon's own (engine/daemon.ts), in the daemon log format on stderr.
 
-import { CliError } from "../common/errors.ts";
+import { HELP_CONFIG_TEXT, versionText } from "../common/about.ts";
+import { ExitRequest } from "../common/errors.ts";
+import { runDaemon } from "../engine/daemon.ts";
 import { defineCommand } from "./_shared/define.ts";
 
 export default defineCommand({
   meta: { name: "serve", description: "Run the alpenhorn daemon." },
   help: "Run the alpenhorn daemon.",
   startup: "none",
-  options: {},
+  options: {
+    conf: { names: ["--conf", "-c"], kind: "value", type: "path", metavar: "FILE", help: "Configuration file to read." },
+    once: {
+      names: ["--exit-after-update", "-o", "--once"],
+      kind: "flag",
+      help: "Exit after a single update loop and after all tasks have completed.",
+    },
+    testIsolation: { names: ["--test-isolation"], kind: "flag", help: "Use test isolation mode: don't read the standard configuration files." },
+    version: { names: ["--version"], kind: "flag", help: "Show the version and exit." },
+    helpConfig: { names: ["--help-config"], kind: "flag", help: "Show configuration information and exit." },
+  },
   args: [],
-  async run() {
-    throw new CliError("the daemon is not part of this build yet");
+  async run(ctx, args) {
+    if (args.version) return ctx.io.stdout(versionText());
+    if (args.helpConfig) return ctx.io.stdout(HELP_CONFIG_TEXT);
+    const code = await runDaemon({
+      confFile: (args.conf as string | undefined) ?? ctx.topLevel.confFile,
+      testIsolation: Boolean(args.testIsolation) || ctx.topLevel.testIsolation,
+      once: Boolean(args.once),
+      env: ctx.env,
+      cwd: ctx.cwd,
+      stderr: { write: (line) => ctx.io.stderr(line + "\n") },
+      signals: true,
+    });
+    if (code !== 0) throw new ExitRequest(code);
   },
 });

@@ -1,0 +1,40 @@
+// An example import-detect extension, loadable by path:
+//
+//   extensions:
+//     - /etc/alpenhorn/example-extension.ts
+//
+// It accepts files under a top-level directory named like `run_0001` and makes that
+// directory the acquisition: `run_0001/data/x.h5` → acquisition `run_0001`, file `data/x.h5`.
+// Everything else is "not an acquisition path" and is left alone.
+
+/** Shapes used here (see src/engine/extensions/types.ts for the full contract). */
+interface NodeRow {
+  readonly name: string;
+  readonly root: string | null;
+}
+interface DetectResult {
+  /** The acquisition's name, a parent of `path`; null = not an acquisition path. */
+  readonly acqName: string | null;
+  /** Optional: called in the import's transaction after the rows exist. */
+  readonly callback?: (db: unknown, copy: unknown, newFile: unknown, newAcq: { name: string } | null, node: NodeRow) => Promise<void>;
+}
+
+const RUN_DIR = /^run_\d{4}$/;
+
+/** `path` is relative to the node root, with `/` separators. */
+async function detect(_db: unknown, path: string, _node: NodeRow): Promise<DetectResult> {
+  const [top, ...rest] = path.split("/");
+  if (!top || rest.length === 0 || !RUN_DIR.test(top)) return { acqName: null };
+  return {
+    acqName: top,
+    // Why a callback: extensions keep their own per-acquisition data; here we only note it.
+    callback: async (_db, _copy, _newFile, newAcq, node) => {
+      if (newAcq) console.error(`example-extension: new run ${newAcq.name} on ${node.name}`);
+    },
+  };
+}
+
+/** The hook alpenhorn calls: a list of extensions (name without dots, a version, a type). */
+export function register_extensions() {
+  return [{ type: "import-detect", name: "RunDirDetect", version: "1.0.0", detect }];
+}

@@ -1,0 +1,48 @@
+// What every part of the running daemon shares: config, index, logger, queue, metrics, the
+// host name, the loaded extensions and the two stop conditions (global abort after an
+// unexpected task error; shutdown on SIGINT/SIGTERM).
+
+import type { Config } from "../common/config.ts";
+import type { Logger } from "../common/logger.ts";
+import type { Driver } from "../index/driver/types.ts";
+import type { LoadedExtensions } from "./extensions/types.ts";
+import type { Metrics } from "./metrics.ts";
+import type { FairMultiFIFOQueue } from "./scheduler/queue.ts";
+import type { Task } from "./scheduler/task.ts";
+
+export class StopState {
+  /** Set by a worker on an unexpected task exception (spec §3.6). */
+  globalAbort = false;
+  /** Set on SIGINT/SIGTERM: take no new tasks, abandon long work. */
+  readonly shutdown = new AbortController();
+  /** Aborted on either condition; long operations watch it. */
+  readonly any = new AbortController();
+  /** Why the process stops (for the exit status). */
+  reason: "abort" | "SIGINT" | "SIGTERM" | null = null;
+
+  abort(): void {
+    this.globalAbort = true;
+    this.reason ??= "abort";
+    this.any.abort();
+  }
+  stop(reason: "SIGINT" | "SIGTERM"): void {
+    this.reason ??= reason;
+    this.shutdown.abort();
+    this.any.abort();
+  }
+  get stopping(): boolean {
+    return this.any.signal.aborted;
+  }
+}
+
+export interface DaemonContext {
+  readonly config: Config;
+  readonly db: Driver;
+  readonly log: Logger;
+  readonly queue: FairMultiFIFOQueue<Task>;
+  readonly metrics: Metrics;
+  /** The daemon's host name, fixed at loop start (spec §1.8). */
+  readonly host: string;
+  readonly extensions: LoadedExtensions;
+  readonly stop: StopState;
+}

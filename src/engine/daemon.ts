@@ -1,0 +1,181 @@
+// `alpenhorn serve`: start-up (spec §1.2), the worker pool, signals, the update loop and the
+// orderly exit. Returns the exit status: 0 after a completed --once run or SIGTERM; 1 on
+// SIGINT or global abort. Start-up errors are thrown for the CLI edge to report.
+
+import type { Config } from "../common/config.ts";
+import { loadConfig } from "../common/config.ts";
+import { ConfigError } from "../common/errors.ts";
+import { LEVELS, Logger, type LevelName, type LogSink } from "../common/logger.ts";
+import { connectIndex } from "../index/connect.ts";
+import type { Driver } from "../index/driver/types.ts";
+import { CORE_SCHEMA_VERSION } from "../index/schema.ts";
+import { checkSchemaVersion } from "../index/version.ts";
+import { StopState, type DaemonContext } from "./context.ts";
+import { initExtensions } from "./extensions/init.ts";
+import { loadExtensions } from "./extensions/load.ts";
+import { configureSinks, StartupBuffer } from "./log-sinks.ts";
+import { UpdateLoop } from "./loop.ts";
+import { Metrics, serveMetrics } from "./metrics.ts";
+import { FairMultiFIFOQueue } from "./scheduler/queue.ts";
+import { EmptyPool, WorkerPool, serialIO, type Pool } from "./scheduler/pool.ts";
+import type { Task } from "./scheduler/task.ts";
+import type { Subscribe } from "./watch/watcher.ts";
+
+export interface DaemonOptions {
+  readonly confFile?: string;
+  readonly testIsolation: boolean;
+  readonly once: boolean;
+  readonly env: Record<string, string | undefined>;
+  readonly cwd: string;
+  /** Where the daemon log goes (stderr in the binary). */
+  readonly stderr: LogSink;
+  /** Install process signal handlers (off for in-process tests). */
+  readonly signals?: boolean;
+  /** Test seam: a stop state the caller can trigger. */
+  readonly stop?: StopState;
+  readonly subscribe?: Subscribe;
+}
+
+/** How long shutdown waits for workers to finish their current task. */
+const SHUTDOWN_GRACE_S = 3;
+
+function logLevel(config: Config): LevelName {
+  const raw = config.str("logging.level", "INFO").toUpperCase();
+  if (!(raw in LEVELS)) throw new ConfigError(`invalid logging.level: ${config.str("logging.level")}`);
+  return raw as LevelName;
+}
+
+/** Sleep up to `seconds`, waking early when the daemon stops. */
+function pause(seconds: number, signal: AbortSignal): Promise<void> {
+  if (seconds <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, seconds * 1000);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+export async function runDaemon(opts: DaemonOptions): Promise<number> {
+  const buffer = new StartupBuffer();
+  const log = new Logger("daemon", "DEBUG", [opts.stderr, buffer]);
+  log.info("Alpenhorn start.");
+  const config = loadConfig({ confFile: opts.confFile, testIsolation: opts.testIsolation, env: opts.env, cwd: opts.cwd, log });
+  log.setLevel(logLevel(config));
+  configureSinks(config, log, buffer);
+
+  const extensions = await loadExtensions(config.list("extensions", []), log, opts.cwd);
+  let db: Driver;
+  if (extensions.database) {
+    log.info(`Using database extension ${extensions.database.fullName}.`);
+    db = await extensions.database.ext.connect(config.mapping("database", {}));
+  } else {
+    log.debug("Using internal database module.");
+    db = await connectIndex(config.mapping("database", {}), { cwd: opts.cwd });
+  }
+  const stop = opts.stop ?? new StopState();
+  const handlers: Array<[NodeJS.Signals, () => void]> = [];
+  let stopMetrics: (() => void) | undefined;
+  let pool: Pool | undefined;
+  let loop: UpdateLoop | undefined;
+  try {
+    await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+    await initExtensions(extensions, db, log, { dbGroup: false });
+
+    const host = config.hostname();
+    const metrics = new Metrics(host);
+    const queue = new FairMultiFIFOQueue<Task>(undefined, {
+      sizes: (fifo, queued, inProgress, deferred) => {
+        metrics.set("queue_size", queued, { fifo, status: "queued" });
+        metrics.set("queue_size", inProgress, { fifo, status: "in-progress" });
+        metrics.set("queue_size", deferred, { fifo, status: "deferred" });
+      },
+      locked: (fifo, locked) => metrics.set("queue_locked", locked ? 1 : 0, { fifo }),
+    });
+    if (config.has("daemon.prom_client_port")) {
+      const port = config.int("daemon.prom_client_port", { min: 1, max: 65535 });
+      if (!opts.once) stopMetrics = serveMetrics(metrics, port);
+    }
+    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop };
+
+    const reentrant = extensions.database ? (extensions.database.ext.reentrant ?? false) : true;
+    const workers = config.int("daemon.num_workers", { default: 0, min: 0 });
+    if (reentrant && workers > 0) pool = new WorkerPool(ctx, workers);
+    else {
+      if (!reentrant) log.warning("Database is not threadsafe: forcing serial I/O.");
+      pool = new EmptyPool(ctx);
+    }
+
+    if (opts.signals) {
+      const on = (sig: NodeJS.Signals, fn: () => void) => {
+        handlers.push([sig, fn]);
+        process.on(sig, fn);
+      };
+      on("SIGINT", () => stop.stop("SIGINT"));
+      on("SIGTERM", () => stop.stop("SIGTERM"));
+      on("SIGUSR1", () => {
+        log.info("Caught SIGUSR1: incrementing workers.");
+        pool!.addWorker();
+      });
+      on("SIGUSR2", () => {
+        log.info("Caught SIGUSR2: decrementing workers.");
+        pool!.delWorker();
+      });
+    }
+
+    loop = new UpdateLoop(ctx, pool, opts.subscribe);
+    const result = await mainLoop(ctx, loop, pool, opts.once);
+    return result;
+  } finally {
+    for (const [sig, fn] of handlers) process.off(sig, fn);
+    stopMetrics?.();
+    await loop?.stopAll();
+    await pool?.shutdown(SHUTDOWN_GRACE_S);
+    await db.close().catch(() => undefined);
+  }
+}
+
+async function mainLoop(ctx: DaemonContext, loop: UpdateLoop, pool: Pool, once: boolean): Promise<number> {
+  const { stop, log, queue } = ctx;
+  while (!stop.stopping) {
+    const seconds = await loop.iterate();
+    if (stop.stopping) break;
+    const interval = ctx.config.int("daemon.update_interval", { default: 60, min: 0 });
+    if (once) {
+      let waited = false;
+      for (;;) {
+        if (queue.qsize + queue.inprogressSize + queue.deferredSize === 0) {
+          log.info("Update complete.  Exiting.");
+          return 0;
+        }
+        if (stop.stopping) break;
+        if (!waited) log.info("Waiting for updates to complete.");
+        waited = true;
+        // Unlike alpenhorn (§11.2 item 4), serial I/O keeps running here, so --once always ends.
+        if (pool.size === 0) await serialDrain(ctx);
+        const until = performance.now() + Math.max(interval, 0.1) * 1000;
+        while (performance.now() < until && !stop.stopping && queue.qsize + queue.inprogressSize + queue.deferredSize > 0) await pause(0.05, stop.any.signal);
+        loop.logTasks();
+      }
+      break;
+    }
+    await pause(interval - seconds, stop.any.signal);
+  }
+  if (stop.reason === "SIGINT") {
+    log.info("Exiting due to SIGINT");
+    return 1;
+  }
+  if (stop.reason === "SIGTERM") {
+    log.info("Exiting due to SIGTERM");
+    return 0;
+  }
+  log.warning("Exiting due to global abort");
+  return 1;
+}
+
+async function serialDrain(ctx: DaemonContext): Promise<void> {
+  await serialIO(ctx, ctx.config.int("daemon.serial_io_timeout", { default: 900, min: 0 }));
+}

@@ -1,0 +1,219 @@
+// import_file and the import task (spec §5.3–5.4): vet the path, ask the import-detect
+// extensions for the acquisition, then create acquisition, file and copy rows. Rows are made
+// in one transaction with insert-ignore on the unique indexes, so a file imported twice at
+// once is registered once.
+
+import { lstatSync } from "node:fs";
+import { basename, isAbsolute, join, posix } from "node:path";
+import { utcNow } from "../../common/time.ts";
+import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
+import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
+import type { ImportCallback } from "../extensions/types.ts";
+import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
+import { Task } from "../scheduler/task.ts";
+import type { UpdateableNode } from "../updateable/node.ts";
+import { triggerAutoactions } from "./autoactions.ts";
+import { completeRequest, type ImportResult } from "./complete.ts";
+import type { Settle } from "./tracker.ts";
+
+export interface ImportOptions {
+  readonly register: boolean;
+  readonly req?: ArchiveFileImportRequestRow | null;
+  /** Reports whether the file was decided (registered or refused) or left for later. */
+  readonly settle?: Settle;
+  /** Skip if an import of this path is already queued on the node (watcher events). */
+  readonly dedupe?: boolean;
+}
+
+/** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
+export async function importFile(unode: UpdateableNode, path: string, opts: ImportOptions): Promise<boolean> {
+  const { ctx } = unode;
+  const root = unode.row.root ?? "";
+  const done = async (result: ImportResult) => {
+    await completeRequest(ctx, opts.req, result, unode.where);
+    await opts.settle?.(true);
+    return false;
+  };
+  if (path === root) {
+    ctx.log.debug("Skipping import request of node root");
+    return done("ignored");
+  }
+  let rel = path;
+  if (isAbsolute(path)) {
+    const r = relativeToRoot(root, path);
+    if (r === null || r === ".") {
+      ctx.log.warning(`Ignoring import of ${path}: not rooted under node ${root}`);
+      return done("ignored");
+    }
+    rel = r;
+  }
+  if (join(root, rel) === join(root, "ALPENHORN_NODE")) {
+    ctx.log.debug("ignoring ALPENHORN_NODE file during import");
+    return done("ignored");
+  }
+  if (opts.dedupe) {
+    if (unode.pendingImports.has(rel)) return false;
+    unode.pendingImports.add(rel);
+  }
+  const io = unode.io;
+  if (!io) return false;
+  const task = new Task({
+    queue: ctx.queue,
+    key: io.fifo,
+    name: `Import ${rel} on ${unode.name}`,
+    requeue: !opts.req,
+    log: ctx.log,
+    body: () => importTask(unode, rel, opts),
+    onDropped: () => {
+      unode.pendingImports.delete(rel);
+      void opts.settle?.(false);
+    },
+  });
+  return task.queued;
+}
+
+/** The body of `Import {path} on {node}`; yields a delay while the path is not ready. */
+async function* importTask(unode: UpdateableNode, path: string, opts: ImportOptions): AsyncGenerator<number, void, void> {
+  unode.pendingImports.delete(path);
+  let resolved = false;
+  try {
+    resolved = yield* importSteps(unode, path, opts);
+  } finally {
+    await opts.settle?.(resolved);
+  }
+}
+
+/** Returns true when the file was decided (registered or refused), false when left for later. */
+async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOptions): AsyncGenerator<number, boolean, void> {
+  const { ctx } = unode;
+  const io = unode.io!;
+  const node = unode.row;
+  const req = opts.req;
+  const finish = async (result: ImportResult) => {
+    await completeRequest(ctx, req, result, unode.where);
+    return true;
+  };
+
+  const full = join(node.root ?? "", path);
+  let isFile = false;
+  try {
+    const st = lstatSync(full);
+    isFile = st.isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) {
+    ctx.log.info(`Not importing "${path}": not a file.`);
+    return await finish("non-file");
+  }
+  ctx.log.debug(`Considering "${path}" for import to node ${node.name}.`);
+  if (basename(path).startsWith(".")) {
+    ctx.log.info(`Not importing "${path}": filename starts with a dot.`);
+    return await finish("bad name");
+  }
+  while (!(await io.readyPath(path))) {
+    ctx.log.info(`Path "${path}" not ready for I/O during import.  Waiting 600 seconds.`);
+    yield 600;
+  }
+  if (io.locked(path)) {
+    ctx.log.info(`Skipping "${path}": locked.`);
+    return false;
+  }
+
+  // Detection: the first extension naming an acquisition wins.
+  let acqName: string | null = null;
+  let callback: ImportCallback | undefined;
+  if (ctx.extensions.importDetect.length === 0) ctx.log.error("Attempt to import file with no import-detect extensions.");
+  for (const l of ctx.extensions.importDetect) {
+    const r = await l.ext.detect(ctx.db, path, node);
+    if (r.acqName !== null && r.acqName !== undefined) {
+      acqName = String(r.acqName);
+      callback = r.callback;
+      ctx.log.debug(`import detect succeeded using "${l.fullName}"`);
+      break;
+    }
+  }
+  if (acqName === null) {
+    ctx.log.info(`Not importing non-acquisition path: ${path}`);
+    return await finish("no detection");
+  }
+  const bad = invalidImportPath(acqName);
+  if (bad) {
+    ctx.log.warning(`Rejecting invalid acq path "${acqName}": ${bad}`);
+    return await finish("bad acq");
+  }
+  const fileName = posix.relative(acqName, path);
+  if (fileName === "" || fileName.startsWith("..")) {
+    // alpenhorn crashes here (§11.2 item 17); we refuse the path instead.
+    ctx.log.warning(`Rejecting invalid acq path "${acqName}": not a parent of "${path}"`);
+    return await finish("bad acq");
+  }
+  if (await copyTracked(ctx.db, node.id, acqName, fileName)) {
+    ctx.log.debug(`Not importing ${path}: already known`);
+    return await finish("duplicate");
+  }
+
+  const acq0 = await getAcqByName(ctx.db, acqName);
+  if (acq0) ctx.log.debug(`Acquisition "${acqName}" already in DB.`);
+  else if (!opts.register) {
+    ctx.log.info(`Not importing unregistered acquistion: "${acqName}".`);
+    return await finish("unregistered");
+  }
+  const file0 = acq0 ? await getFileInAcq(ctx.db, acq0.id, fileName) : undefined;
+  let md5: string | null = null;
+  let size: number | null = null;
+  if (file0) ctx.log.debug(`File "${path}" already in DB.`);
+  else if (!opts.register) {
+    ctx.log.info(`Not importing unregistered file: "${path}".`);
+    return await finish("unregistered");
+  } else {
+    ctx.log.debug(`Computing md5sum of "${path}".`);
+    md5 = await io.md5(path, ctx.stop.any.signal);
+    size = io.filesize(path);
+  }
+  const used = io.storageUsed(path);
+
+  const outcome = await ctx.db.transaction(async (tx) => {
+    let acq: ArchiveAcqRow;
+    let newAcq: ArchiveAcqRow | null = null;
+    if (acq0) acq = acq0;
+    else {
+      const r = await ensureAcq(tx, acqName);
+      acq = r.acq;
+      if (r.created) {
+        newAcq = acq;
+        ctx.log.info(`Acquisition "${acqName}" added to DB.`);
+      }
+    }
+    let file: ArchiveFileRow;
+    let newFile: ArchiveFileRow | null = null;
+    if (file0) file = file0;
+    else {
+      const r = await ensureFile(tx, { acqId: acq.id, name: fileName, sizeB: size, md5sum: md5, registered: utcNow() });
+      file = r.file;
+      if (r.created) {
+        newFile = file;
+        ctx.log.info(`File "${path}" added to DB.`);
+      }
+    }
+    const now = utcNow();
+    let copy: ArchiveFileCopyRow | undefined = await getCopy(tx, file.id, node.id);
+    if (copy && copy.has_file !== "N") return "duplicate" as const;
+    if (copy) {
+      const hasFile = copy.wants_file === "Y" ? "M" : "Y";
+      if (hasFile === "M") ctx.log.warning(`Imported missing file "${path}" on node ${node.name}.  Marking suspect.`);
+      else ctx.log.info(`Imported file copy "${path}" on node "${node.name}".`);
+      await setCopyImported(tx, copy.id, hasFile, "Y", now);
+      copy = { ...copy, has_file: hasFile, wants_file: "Y", ready: 1, last_update: now };
+    } else {
+      copy = await insertPresentCopy(tx, file.id, node.id, used, now);
+      if (!copy) return "duplicate" as const;
+      ctx.log.info(`Imported file copy "${path}" on node "${node.name}".`);
+    }
+    await triggerAutoactions(tx, ctx.log, node, file.id, path);
+    await callback?.(tx, copy, newFile, newAcq, node);
+    return "success" as const;
+  });
+  if (outcome === "duplicate") ctx.log.debug("ArchiveFileCopy created by another worker!");
+  return await finish(outcome);
+}

@@ -1,0 +1,57 @@
+// io_class name → I/O class. Built-ins first (NULL means Default); extensions add their own
+// through IOClassExtension objects whose nodeClass/groupClass are our factories.
+
+import type { LoadedExtensions } from "../extensions/types.ts";
+import { defaultGroupIO } from "./default/group.ts";
+import { defaultNodeIO } from "./default/node.ts";
+import { defaultNodeRemote } from "./default/remote.ts";
+import type { GroupIOFactory, IOClass, NodeIOFactory } from "./types.ts";
+
+/** Built-in classes present in this build. Polling/Lustre*/ /* Transport arrive with later issues. */
+const BUILT_IN: Record<string, IOClass> = {
+  Default: { node: defaultNodeIO, remote: defaultNodeRemote, group: defaultGroupIO },
+};
+
+export type Resolved<F> = { ok: true; factory: F; name: string } | { ok: false; message: string };
+
+export class IORegistry {
+  constructor(private readonly extensions: LoadedExtensions) {}
+
+  private lookup(name: string): { cls: IOClass; ext?: string } | undefined {
+    const builtIn = BUILT_IN[name];
+    if (builtIn) return { cls: builtIn };
+    const l = this.extensions.ioClasses.get(name);
+    if (!l) return undefined;
+    return { cls: { node: l.ext.nodeClass as NodeIOFactory | undefined, group: l.ext.groupClass as GroupIOFactory | undefined }, ext: l.fullName };
+  }
+
+  nodeClass(ioClass: string | null, nodeName: string): Resolved<NodeIOFactory> {
+    return this.resolve(ioClass, "StorageNode", nodeName, (c) => c.node);
+  }
+  groupClass(ioClass: string | null, groupName: string): Resolved<GroupIOFactory> {
+    return this.resolve(ioClass, "StorageGroup", groupName, (c) => c.group);
+  }
+
+  private resolve<F>(ioClass: string | null, kind: string, name: string, half: (c: IOClass) => F | undefined): Resolved<F> {
+    const cls = ioClass ?? "Default";
+    const found = this.lookup(cls);
+    if (!found) return { ok: false, message: `Unknown I/O class: "${cls}".  Ignoring ${kind} ${name}.` };
+    const factory = half(found.cls);
+    if (!factory)
+      return { ok: false, message: `No implementation of I/O class "${cls}" in extension "${found.ext ?? "alpenhorn"}" for ${kind} ${name}.` };
+    return { ok: true, factory, name: cls };
+  }
+}
+
+/** Parse `io_config`: NULL → {}; anything but a JSON object is an error. */
+export function parseIOConfig(text: string | null): Record<string, unknown> {
+  if (text === null || text === undefined || text === "") return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new Error(`Invalid io_config: "${text}".`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`Invalid io_config: "${text}".`);
+  return v as Record<string, unknown>;
+}

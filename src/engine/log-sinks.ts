@@ -1,0 +1,115 @@
+// Optional daemon log outputs from config (spec §1.4): a log file (plain, self-rotating, or
+// reopened after external rotation) and syslog over UDP/TCP or a Unix socket. Records written
+// before the sinks existed are replayed into them from the start-up buffer.
+
+import { appendFileSync, closeSync, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { connect, type Socket } from "node:net";
+import { homedir } from "node:os";
+import type { Config } from "../common/config.ts";
+import { ConfigError } from "../common/errors.ts";
+import type { LevelName, Logger, LogSink } from "../common/logger.ts";
+
+/** Keeps records until the configured sinks exist (capacity 10 000, extra dropped). */
+export class StartupBuffer implements LogSink {
+  readonly records: Array<[string, LevelName]> = [];
+  closed = false;
+  write(line: string, level: LevelName): void {
+    if (!this.closed && this.records.length < 10_000) this.records.push([line, level]);
+  }
+}
+
+class FileSink implements LogSink {
+  private fd: number;
+  private ino = 0;
+  constructor(
+    private readonly path: string,
+    private readonly mode: { rotate?: { maxBytes: number; backups: number }; watch?: boolean },
+  ) {
+    this.fd = this.open();
+  }
+  private open(): number {
+    const fd = openSync(this.path, "a");
+    this.ino = statSync(this.path).ino;
+    return fd;
+  }
+  write(line: string): void {
+    if (this.mode.watch && (!existsSync(this.path) || statSync(this.path).ino !== this.ino)) {
+      closeSync(this.fd);
+      this.fd = this.open();
+    }
+    const rotate = this.mode.rotate;
+    if (rotate && statSync(this.path).size + line.length + 1 > rotate.maxBytes && statSync(this.path).size > 0) {
+      closeSync(this.fd);
+      for (let i = rotate.backups - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      renameSync(this.path, `${this.path}.1`);
+      this.fd = this.open();
+    }
+    writeSync(this.fd, line + "\n");
+  }
+}
+
+const FACILITIES: Record<string, number> = {
+  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10, ftp: 11,
+  local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
+};
+const SEVERITY: Record<LevelName, number> = { DEBUG: 7, INFO: 6, WARNING: 4, ERROR: 3, CRITICAL: 2 };
+
+class SyslogSink implements LogSink {
+  private udp?: ReturnType<typeof createSocket>;
+  private stream?: Socket;
+  constructor(
+    private readonly facility: number,
+    private readonly target: { host: string; port: number; tcp: boolean } | { socket: string },
+  ) {
+    if ("socket" in target) this.stream = connect(target.socket);
+    else if (target.tcp) this.stream = connect(target.port, target.host);
+    else this.udp = createSocket("udp4");
+    this.stream?.on("error", () => undefined);
+    this.udp?.unref();
+    this.stream?.unref();
+  }
+  write(line: string, level: LevelName): void {
+    const msg = `<${this.facility * 8 + SEVERITY[level]}>${line}\x00`;
+    if (this.udp && !("socket" in this.target)) this.udp.send(msg, this.target.port, this.target.host);
+    else this.stream?.write(msg);
+  }
+}
+
+const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Add the configured file/syslog sinks to `log` and replay the start-up buffer into them. */
+export function configureSinks(config: Config, log: Logger, buffer: StartupBuffer): void {
+  const sinks: LogSink[] = [];
+  const syslog = config.raw("logging.syslog");
+  if (isMap(syslog) && Object.keys(syslog as object).length > 0 && config.bool("logging.syslog.enable", true)) {
+    const address = config.str("logging.syslog.address", "localhost");
+    const port = config.int("logging.syslog.port", { default: 514, min: 0, max: 65535 });
+    const tcp = config.bool("logging.syslog.use_tcp", false);
+    const facname = config.str("logging.syslog.facility", "user").toLowerCase();
+    const facility = FACILITIES[facname];
+    if (facility === undefined) throw new ConfigError(`unknown facility ${facname} in logging.syslog.facility`);
+    if (port === 0) log.info(`Logging to syslog socket ${address} as facility ${facname}`);
+    else log.info(`Logging to syslog at ${address}:${port} via ${tcp ? "TCP" : "UDP"} as facility ${facname}`);
+    sinks.push(new SyslogSink(facility, port === 0 ? { socket: address } : { host: address, port, tcp }));
+  }
+  const file = config.raw("logging.file");
+  if (isMap(file)) {
+    let name = config.str("logging.file.name");
+    if (name === "~" || name.startsWith("~/")) name = homedir() + name.slice(1);
+    const watch = config.bool("logging.file.watch", false);
+    const rotate = config.bool("logging.file.rotate", false);
+    if (watch && rotate) throw new ConfigError("logging.file.rotate and logging.file.watch both true in config");
+    const maxBytes = rotate ? config.bytes("logging.file.max_bytes", "4M") : 0;
+    const backups = rotate ? config.int("logging.file.backup_count", { default: 10, min: 1 }) : 0;
+    log.info(`Logging to${rotate ? " [rotating]" : watch ? " [watching]" : ""} ${name}`);
+    appendFileSync(name, "");
+    sinks.push(new FileSink(name, { watch, rotate: rotate ? { maxBytes, backups } : undefined }));
+  }
+  for (const s of sinks) {
+    for (const [line, level] of buffer.records) s.write(line, level);
+    log.addSink(s);
+  }
+  buffer.records.length = 0;
+  buffer.closed = true;
+}

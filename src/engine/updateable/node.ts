@@ -1,0 +1,208 @@
+// An UpdateableNode (spec §2.3–2.8): a node row plus its I/O instance and FIFO, re-checked each
+// loop. It initialises the node on request, keeps free space current (with the update-skew
+// check), runs the node update when idle and the idle-time work afterwards.
+
+import { formatUtcMicros, parseUtc } from "../../common/time.ts";
+import { prettyBytes } from "../../common/format.ts";
+import { nodeActive, pendingInitRequest, updateAvailGb } from "../../index/queries/daemon-nodes.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
+import type { DaemonContext } from "../context.ts";
+import { completeRequest } from "../import/complete.ts";
+import { processImportRequests } from "../import/requests.ts";
+import { parseIOConfig, type IORegistry } from "../io/registry.ts";
+import type { NodeIO } from "../io/types.ts";
+import { Task } from "../scheduler/task.ts";
+import type { AutoImport } from "../watch/watcher.ts";
+
+export interface LoopEnv {
+  readonly ctx: DaemonContext;
+  readonly registry: IORegistry;
+  readonly autoImport: AutoImport;
+}
+
+const GIB = 2 ** 30;
+/** How far the stored check time may drift from what we wrote before it counts as skew. */
+const SKEW_TOLERANCE_MS = 2000;
+
+let fifoSerial = 0;
+/** A new FIFO key per I/O instance, like alpenhorn's (is_group, name, monotonic time). */
+export function newFifoKey(kind: "Node" | "Group", name: string): string {
+  return `${kind}:${name}:${++fifoSerial}`;
+}
+
+export class UpdateableNode {
+  row: StorageNodeRow;
+  io: NodeIO | null = null;
+  private fullyInitialised = false;
+  private updated = false;
+  private ioHappened = true;
+  /** Paths with an import queued but not started (watcher de-duplication). */
+  readonly pendingImports = new Set<string>();
+  private lastWrittenCheck: string | null = null;
+  private skewCount = 0;
+  groupName = "";
+
+  constructor(
+    private readonly env: LoopEnv,
+    row: StorageNodeRow,
+  ) {
+    this.row = row;
+    this.reinit(row, true);
+  }
+
+  get ctx(): DaemonContext {
+    return this.env.ctx;
+  }
+  get name(): string {
+    return this.row.name;
+  }
+  get where(): { node: string; group: string } {
+    return { node: this.row.name, group: this.groupName };
+  }
+
+  /** Take the loop's fresh row; rebuild the I/O instance when its identity or config changed. */
+  reinit(row: StorageNodeRow, first = false): void {
+    const old = this.row;
+    const rebuild = first || !this.io || old.id !== row.id || old.io_config !== row.io_config || old.io_class !== row.io_class;
+    this.row = row;
+    if (!rebuild) {
+      this.io!.setStorage(row);
+      return;
+    }
+    const { ctx } = this.env;
+    if (this.fullyInitialised) ctx.log.info(`I/O config change detected for StorageNode "${row.name}": attempting re-init.`);
+    this.stop();
+    this.io = null;
+    const cls = this.env.registry.nodeClass(row.io_class, row.name);
+    if (!cls.ok) {
+      ctx.log.error(cls.message);
+      return;
+    }
+    const config = parseIOConfig(row.io_config);
+    const fifo = newFifoKey("Node", row.name);
+    ctx.queue.labelFifo(fifo, `Node ${row.name}`);
+    this.io = cls.factory({ node: row, config, fifo, ctx });
+    this.fullyInitialised = true;
+  }
+
+  /** Nothing queued or in progress on this node's FIFO (deferred items don't count). */
+  get idle(): boolean {
+    return !this.io || this.ctx.queue.fifoSize(this.io.fifo) === 0;
+  }
+
+  /** Is the node usable this loop? Queues the init task when an init request is pending. */
+  async checkInit(): Promise<boolean> {
+    const { ctx } = this;
+    if (!(await nodeActive(ctx.db, this.row.id))) {
+      ctx.log.warning(`Ignoring node "${this.name}": deactivated during update.`);
+      return false;
+    }
+    const io = this.io!;
+    if (io.checkInit()) return true;
+    const req = await pendingInitRequest(ctx.db, this.row.id);
+    if (!req) {
+      ctx.log.warning(`Ignoring node "${this.name}": not initialised.`);
+      return false;
+    }
+    new Task({
+      queue: ctx.queue,
+      key: io.fifo,
+      name: `Init Node "${this.name}"`,
+      log: ctx.log,
+      body: async () => {
+        if (io.checkInit()) {
+          ctx.log.info(`Node "${this.name}" already initialised.`);
+          await completeRequest(ctx, req, "duplicate", this.where);
+        } else if (io.init() && io.checkInit()) {
+          ctx.log.info(`Node "${this.name}" initialised.`);
+          await completeRequest(ctx, req, "success", this.where);
+        } else {
+          ctx.log.warning(`Initialisation failed for node "${this.name}".`);
+        }
+      },
+    });
+    ctx.log.info(`Requesting init of node "${this.name}".`);
+    return false;
+  }
+
+  /** The regular node update (spec §2.4). */
+  async update(): Promise<void> {
+    const { ctx } = this;
+    const io = this.io!;
+    const idle = this.idle;
+    const doUpdate = await io.beforeUpdate(idle);
+    await this.env.autoImport.update(this);
+    await this.updateFreeSpace();
+    if (ctx.stop.stopping) return;
+    if (idle && doUpdate) {
+      ctx.log.info(`Updating node "${this.name}".`);
+      ctx.metrics.inc("node_update", { name: this.name });
+      // Steps a) checks, b) deletions and d) readying outbound pulls belong to the
+      // verification, deletion and transfer issues; they slot in around step c here.
+      await processImportRequests(this);
+      this.updated = true;
+    } else {
+      ctx.log.info(`Skipping update for node ${this.name}: ${idle ? "cancelled" : "busy"}`);
+      this.updated = false;
+    }
+  }
+
+  /**
+   * Free space, and the update-skew check (later than 632dd41: 7449763): if the stored check
+   * time keeps differing from what we wrote, another daemon is updating this node too.
+   */
+  private async updateFreeSpace(): Promise<void> {
+    const { ctx } = this;
+    const threshold = ctx.config.int("daemon.update_skew_threshold", { default: 4, min: 0 });
+    if (threshold > 0 && this.lastWrittenCheck !== null) {
+      const stored = parseUtc(this.row.avail_gb_last_checked)?.getTime();
+      const mine = parseUtc(this.lastWrittenCheck)!.getTime();
+      if (stored === undefined || Math.abs(stored - mine) > SKEW_TOLERANCE_MS) this.skewCount++;
+      else this.skewCount = 0;
+      if (this.skewCount >= threshold) {
+        ctx.log.error(`FATAL: Multiple simultaneous updates of node "${this.name}"!`);
+        ctx.stop.abort();
+        return;
+      }
+    }
+    const bytes = await this.io!.bytesAvail(false);
+    // 0–9 s of jitter makes two daemons' writes distinguishable.
+    const checked = formatUtcMicros(BigInt(Date.now() + Math.floor(Math.random() * 10_000)) * 1000n);
+    let avail = this.row.avail_gb;
+    if (bytes === null) {
+      if (avail !== null) ctx.log.warning(`Unable to determine available space for "${this.name}".`);
+    } else avail = bytes / GIB;
+    await updateAvailGb(ctx.db, this.row.id, bytes === null ? null : avail, checked);
+    this.lastWrittenCheck = checked;
+    if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
+  }
+
+  /** Idle-time work after an update (spec §2.8); auto-verify arrives with verification. */
+  async updateIdle(): Promise<void> {
+    const idle = this.idle;
+    this.ctx.metrics.set("node_idle", idle ? 1 : 0, { name: this.name });
+    if (this.updated && idle && this.io) {
+      await this.io.idleUpdate(this.ioHappened);
+      this.ioHappened = false;
+    }
+  }
+
+  /** Mark that this loop's update did I/O (the next idle update is "newly idle"). */
+  markIOHappened(): void {
+    this.ioHappened = true;
+  }
+
+  /** Stop auto-import and discard this instance's queued work (in-progress work continues). */
+  stop(): void {
+    const io = this.io;
+    if (!io) return;
+    void this.env.autoImport.update(this, true);
+    io.stop?.();
+    const { pending, deferred } = this.ctx.queue.clearFifo(io.fifo, true);
+    const n = pending + deferred;
+    if (n > 0)
+      this.ctx.log.info(
+        `Discarded ${n} ${n === 1 ? "task" : "tasks"} (${pending} pending; ${deferred} deferred) while stopping StorageNode "${this.name}".`,
+      );
+  }
+}
