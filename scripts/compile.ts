@@ -70,7 +70,7 @@ async function main(args: string[]): Promise<number> {
     console.error(`${outfile} --version failed (exit ${run.exitCode}):\n${run.stderr.toString()}`);
     return 1;
   }
-  console.log(`smoke: ${run.stdout.toString().trim()}`);
+  console.log(`smoke: ${run.stdout.toString().split("\n")[0]}`);
   return 0;
 }
 

@@ -22,7 +22,7 @@ function alpenhorn(...args: string[]): string {
   const out = r.stdout.toString();
   const err = r.stderr.toString();
   if (out) process.stdout.write(out);
-  if (err) process.stdout.write(err.replace(/^/gm, "  | "));
+  if (err) process.stdout.write(err.replace(/^(?=.)/gm, "  | "));
   if (r.exitCode !== 0) throw new Error(`alpenhorn ${args.join(" ")} exited with status ${r.exitCode}`);
   return out;
 }

@@ -1,26 +1,6 @@
-// Copy and group state words of the `acq files` listings (spec §1.2 table, §1.6 group state).
+// Group state of a file (spec §1.6) and its `acq files` wording; copy words are shared.
 
-import type { HasFile, WantsFile } from "../../index/rows.ts";
-
-const COPY_STATES: Record<string, string> = {
-  YY: "Healthy",
-  YM: "Removable",
-  YN: "Released",
-  MY: "Suspect",
-  MM: "Suspect",
-  MN: "Released",
-  XY: "Corrupt",
-  XM: "Corrupt",
-  XN: "Released",
-  NY: "Missing",
-  NM: "Removed",
-  NN: "Removed",
-};
-
-/** Human-readable state of one copy (has_file + wants_file); any other pair is `Corrupt`. */
-export function copyStateWord(has: HasFile | string, wants: WantsFile | string): string {
-  return COPY_STATES[`${has}${wants}`] ?? "Corrupt";
-}
+export { copyStateWord } from "../_shared/copy-state.ts";
 
 /**
  * StorageGroup.state_on_node over a file's copies in the group, in database order: a 'Y'

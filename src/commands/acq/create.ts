@@ -4,7 +4,7 @@ import { CliError, IndexError } from "../../common/errors.ts";
 import { insertAcq } from "../../index/queries/acqs.ts";
 import { getAcqByName } from "../../index/queries/lookup.ts";
 import { defineCommand } from "../_shared/define.ts";
-import { invalidImportPath } from "./_import-path.ts";
+import { invalidImportPath } from "../../engine/fs/paths.ts";
 
 export default defineCommand({
   meta: { name: "create", description: "Create a new Acquisition." },

@@ -2,26 +2,9 @@
 // §1.2, the group-state words, and the word list `file state` prints.
 
 import type { HasFile, WantsFile } from "../../index/rows.ts";
+import { copyStateWord } from "../_shared/copy-state.ts";
 
-const COPY_STATE: Record<string, string> = {
-  YY: "Healthy",
-  YM: "Removable",
-  YN: "Released",
-  MY: "Suspect",
-  MM: "Suspect",
-  MN: "Released",
-  XY: "Corrupt",
-  XM: "Corrupt",
-  XN: "Released",
-  NY: "Missing",
-  NM: "Removed",
-  NN: "Removed",
-};
-
-/** ArchiveFileCopy.state: the human word for a copy row; unknown combinations are `Corrupt`. */
-export function copyStateWord(has: string, wants: string): string {
-  return COPY_STATE[has + wants] ?? "Corrupt";
-}
+export { copyStateWord };
 
 /** StorageGroup.state_on_node codes as `file show --groups` and `file list --details` print them. */
 export function groupStateWord(state: HasFile): string {

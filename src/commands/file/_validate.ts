@@ -3,17 +3,7 @@
 
 import { CliError } from "../../common/errors.ts";
 
-/** alpenhorn's invalid_import_path: the rejection reason for `name`, or null if it is usable. */
-export function invalidImportPath(name: string): string | null {
-  if (name === "") return "empty path";
-  if (name === "." || name === "..") return "invalid path";
-  if (name.startsWith("/") || name.startsWith("./") || name.startsWith("../")) return "invalid start";
-  if (name.endsWith("/") || name.endsWith("/.") || name.endsWith("/..")) return "invalid end";
-  if (name.includes("//")) return "repeated /";
-  if (name.includes("/./")) return 'invalid path element "."';
-  if (name.includes("/../")) return 'invalid path element ".."';
-  return null;
-}
+export { invalidImportPath } from "../../engine/fs/paths.ts";
 
 // Python int(x, 16): optional surrounding whitespace, sign, `0x` prefix, `_` between digits.
 const PY_HEX_INT = /^\s*[+-]?(?:0[xX])?_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*\s*$/;

@@ -12,6 +12,7 @@ import type { CommandContext } from "../_shared/context.ts";
 import { defineCommand, type OptionDef } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
+import { fileListOption } from "../_shared/args.ts";
 
 /** What one sync run needs, after the usage checks. */
 export interface SyncRequest {
@@ -32,13 +33,7 @@ export function syncOptions(allHelp: string, cancelHelp: string): Record<string,
     all: { names: ["--all", "-a"], kind: "flag", help: allHelp },
     cancel: { names: ["--cancel", "-x"], kind: "flag", help: cancelHelp },
     check: { names: ["--check", "-c"], kind: "flag", help: "Only check (and print) what would be synced, don't actually do anything.  Incompatible with --force" },
-    fileList: {
-      names: ["-F", "--file-list"],
-      kind: "value",
-      type: "file",
-      metavar: "PATH",
-      help: "Limit operation to files listed in text file at PATH.  If PATH is -, stdin will be read.  In that case, --check will be assumed if --force isn't used.",
-    },
+    fileList: fileListOption,
     force: { names: ["--force"], kind: "flag", help: "Force update (skips confirmation).  Incompatible with --check" },
     showAcqs: { names: ["--show-acqs"], kind: "flag", help: "List acquisitions to be copied." },
     showFiles: { names: ["--show-files"], kind: "flag", help: "List files to be copied." },

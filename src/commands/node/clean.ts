@@ -14,6 +14,7 @@ import type { CommandContext } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
+import { fileListOption } from "../_shared/args.ts";
 
 const GiB = 2 ** 30;
 const DAY_MS = 86_400_000;
@@ -178,13 +179,7 @@ Both kinds of cleaning (discretionary and immediate) will be cancelled, but only
     cancel: { names: ["--cancel", "-x"], kind: "flag", help: "Cancel existing cleaning requests." },
     check: { names: ["--check", "-c"], kind: "flag", help: "Only check (and print) what would be cleaned, don't actually do anything.  Incompatible with --force" },
     days: { names: ["--days", "-d"], kind: "value", type: "int", metavar: "COUNT", help: "Only clean files registered more than COUNT days ago." },
-    fileList: {
-      names: ["-F", "--file-list"],
-      kind: "value",
-      type: "file",
-      metavar: "PATH",
-      help: "Limit operation to files listed in text file at PATH.  If PATH is -, stdin will be read.  In that case, --check will be assumed if --force isn't used.",
-    },
+    fileList: fileListOption,
     force: { names: ["--force"], kind: "flag", help: "Force cleaning (skips confirmation).  Incompatible with --check" },
     includeBad: { names: ["--include-bad"], kind: "flag", help: "Include suspect and corrupt files in the operation." },
     now: { names: ["--now", "-n"], kind: "flag", help: "Force immediate removal." },

@@ -14,6 +14,7 @@ import { defineCommand } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveNode } from "../_shared/resolve.ts";
 import { STATE_CONDITIONS, stateConditions } from "../_shared/state-filter.ts";
+import { fileListOption } from "../_shared/args.ts";
 
 interface VerifyRequest {
   readonly name: string;
@@ -80,13 +81,7 @@ NOTE: If you cancel verification of a file which the daemon happens to be in the
     cancel: { names: ["--cancel"], kind: "flag", help: "Cancel existing verifcation requests by explicitly setting their status" },
     check: { names: ["--check"], kind: "flag", help: "Don't actually perform the operation, just print how many files would be affected" },
     corrupt: { names: ["--corrupt"], kind: "flag", help: "With --cancel, set file status to corrupt.  Without --cancel, verify known corrupt files" },
-    fileList: {
-      names: ["-F", "--file-list"],
-      kind: "value",
-      type: "file",
-      metavar: "PATH",
-      help: "Limit operation to files listed in text file at PATH.  If PATH is -, stdin will be read.  In that case, --check will be assumed if --force isn't used.",
-    },
+    fileList: fileListOption,
     force: { names: ["--force"], kind: "flag", help: "Force update (skips confirmation).  Incompatible with --check" },
     healthy: { names: ["--healthy"], kind: "flag", help: "With --cancel, set file status to healthy.  Without --cancel, verify known good files" },
     missing: { names: ["--missing"], kind: "flag", help: "With --cancel, set file status to missing.  Without --cancel, verify known missing files" },
