@@ -11,7 +11,7 @@ export interface ComponentDef {
   readonly component: string;
   readonly version: number;
   readonly tables: readonly TableDef[];
-  /** Fills the new tables; throwing a PostInitError rolls the component back and continues. */
+  /** Fills the new tables; if it throws, the component is rolled back and `db init` goes on. */
   postInit?(db: Db): Promise<void>;
 }
 
@@ -48,7 +48,13 @@ export async function initDataIndex(db: Db, components: readonly ComponentDef[],
       await db.transaction(async (tx) => {
         for (const table of comp.tables) for (const sql of tableDdl(tx, table)) await tx.run(sql);
         await tx.run("INSERT INTO dataindexversion (component, version) VALUES (?, ?)", [comp.component, comp.version]);
-        await comp.postInit?.(tx);
+        try {
+          await comp.postInit?.(tx);
+        } catch (err) {
+          // Any failure of an extension's hook fails only its component (alpenhorn crashed on
+          // anything but RuntimeError, after committing earlier components).
+          throw err instanceof PostInitError ? err : new PostInitError(err instanceof Error ? err.message : String(err));
+        }
       });
     } catch (err) {
       // MySQL commits DDL implicitly, so a rollback may leave the new tables and the version

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { backends, emptyIndex, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
+import { join } from "node:path";
 import { listTables } from "../../../src/index/version.ts";
 
 const PI = "extensions:\n  - pattern_importer\n";
@@ -50,6 +51,17 @@ for (const backend of await backends()) {
       expect(await idx.db.get("SELECT version FROM dataindexversion WHERE component = 'pattern_importer'")).toEqual({ version: 2 });
       expect(await idx.db.all("SELECT name FROM acqtype ORDER BY id")).toEqual([{ name: "demo_acq" }]);
       expect(await idx.db.all("SELECT name FROM filetype ORDER BY id")).toEqual([{ name: "demo_data" }, { name: "demo_meta" }]);
+    });
+
+    test("a failing post-init hook rolls back its component only (test_ext_rollback)", async () => {
+      await using idx = await emptyIndex(backend);
+      const ext = join(import.meta.dir, "../../fixtures/extensions/failing-init.ts");
+      const r = await cliFor(idx, `extensions:\n  - ${ext}\n`)(["db", "init"]);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('Data Index version 2 initialised.\nError: post-init for Component "failing" failed: no demo data today\n');
+      expect(r.err).toBe("Error: One or more components failed to initialise.\n");
+      expect(await idx.db.all("SELECT component, version FROM dataindexversion")).toEqual([{ component: "alpenhorn", version: 2 }]);
+      expect(await listTables(idx.db)).not.toContain("failingtable");
     });
 
     test("--only=alpenhorn creates the core but not the extension", async () => {
