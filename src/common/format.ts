@@ -1,6 +1,7 @@
 // Human-readable sizes, times and config blocks exactly as alpenhorn prints them
 // (pretty_bytes, pretty_time, pretty_deltat, the `show` I/O config block).
-import { PyJsonDecodeError, pyFormatFloat, pyIntBig, pyJsonParse, pyLen, pyRjust, pyStr, pyTruthy } from "./pyfmt.ts";
+import { pyFormatFloat, pyIntBig, pyLen, pyRjust, pyStr, pyTruthy } from "./pyfmt.ts";
+import { PyJsonDecodeError, pyJsonParse } from "./pyjson.ts";
 
 /** Python format(x, ".Nf"): exact binary value, ties to even (1.0625 → "1.062" at N=3). */
 export function formatFixed(x: number, digits: number): string {

@@ -2,7 +2,8 @@
 // set_io_config), and the serialisation that keeps stored JSON byte-identical to Python's.
 
 import { CliError } from "../../common/errors.ts";
-import { pyCoerceScalar, PyJsonDecodeError, pyJsonDumps, pyJsonParse, pyTruthy, type PyValue } from "../../common/pyfmt.ts";
+import { pyCoerceScalar, pyTruthy, type PyValue } from "../../common/pyfmt.ts";
+import { PyJsonDecodeError, pyJsonDumps, pyJsonParse } from "../../common/pyjson.ts";
 import type { OptionDef } from "./define.ts";
 
 /** A composed I/O config: keys in insertion order, values as Python's json module sees them. */

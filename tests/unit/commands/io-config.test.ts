@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { composeIoConfig, serialiseIoConfig, type IoConfig } from "../../../src/commands/_shared/io-config.ts";
 import { CliError } from "../../../src/common/errors.ts";
-import { PyFloat, pyJsonParse } from "../../../src/common/pyfmt.ts";
+import { PyFloat } from "../../../src/common/pyfmt.ts";
+import { pyJsonParse } from "../../../src/common/pyjson.ts";
 
 const obj = (json: string) => pyJsonParse(json) as IoConfig;
 const dumps = (c: IoConfig | null) => serialiseIoConfig(c);

@@ -3,15 +3,12 @@
 import { describe, expect, it } from "bun:test";
 import {
   PyFloat,
-  PyJsonDecodeError,
   pyCoerceScalar,
   pyFloat,
   pyFloatRepr,
   pyFormatFloat,
   pyInt,
   pyIntBig,
-  pyJsonDumps,
-  pyJsonParse,
   pyLen,
   pyRepr,
   pyStr,
@@ -19,6 +16,7 @@ import {
   pyToJs,
   pyTruthy,
 } from "../../../src/common/pyfmt.ts";
+import { PyJsonDecodeError, pyJsonDumps, pyJsonParse } from "../../../src/common/pyjson.ts";
 
 describe("pyInt and pyFloat", () => {
   it.each([
