@@ -2,6 +2,7 @@
 // in-process through the same edge as the binary.
 
 import { writeSync } from "node:fs";
+import { ExitRequest } from "../../common/errors.ts";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -56,6 +57,16 @@ export class LineReader {
   }
 }
 
+/** A reader that went away (`alpenhorn … | head`) ends the run quietly, not with a trace. */
+function writeOrQuit(fd: number, text: string): void {
+  try {
+    writeSync(fd, text);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EPIPE") throw new ExitRequest(1);
+    throw err;
+  }
+}
+
 /** The real streams. Output is written synchronously so it interleaves with prompts correctly. */
 export function processIO(): CliIO {
   let reader: LineReader | undefined;
@@ -70,8 +81,8 @@ export function processIO(): CliIO {
     return reader;
   };
   return {
-    stdout: (t) => void writeSync(1, t),
-    stderr: (t) => void writeSync(2, t),
+    stdout: (t) => writeOrQuit(1, t),
+    stderr: (t) => writeOrQuit(2, t),
     readLine: () => stdin().readLine(),
     readAll: () => stdin().readAll(),
   };
