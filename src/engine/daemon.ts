@@ -65,11 +65,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   log.info("Alpenhorn start.");
   const config = loadConfig({ confFile: opts.confFile, testIsolation: opts.testIsolation, env: opts.env, cwd: opts.cwd, log });
   log.setLevel(logLevel(config));
-  configureSinks(config, log, buffer);
+  configureSinks(config, log, buffer, opts.env);
 
   const extensions = await loadExtensions(config.list("extensions", []), log, opts.cwd);
   let db: Driver;
   if (extensions.database) {
+    // Stage 1: nothing to check against the index yet (there is none).
+    log.info(`Initialised Extension ${extensions.database.fullName} v${extensions.database.ext.version}`);
     log.info(`Using database extension ${extensions.database.fullName}.`);
     db = await extensions.database.ext.connect(config.mapping("database", {}));
   } else {
@@ -92,6 +94,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         metrics.set("queue_size", queued, { fifo, status: "queued" });
         metrics.set("queue_size", inProgress, { fifo, status: "in-progress" });
         metrics.set("queue_size", deferred, { fifo, status: "deferred" });
+        metrics.set("queue_size", queued + inProgress + deferred, { fifo, status: "any" });
+        // The marginal series over all FIFOs.
+        const all = { queued: queue.qsize, "in-progress": queue.inprogressSize, deferred: queue.deferredSize };
+        for (const [status, n] of Object.entries(all)) metrics.set("queue_size", n, { fifo: "_ALL", status });
+        metrics.set("queue_size", all.queued + all["in-progress"] + all.deferred, { fifo: "_ALL", status: "any" });
       },
       locked: (fifo, locked) => metrics.set("queue_locked", locked ? 1 : 0, { fifo }),
     });
@@ -103,9 +110,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
 
     const reentrant = extensions.database ? (extensions.database.ext.reentrant ?? false) : true;
     const workers = config.int("daemon.num_workers", { default: 0, min: 0 });
-    if (reentrant && workers > 0) pool = new WorkerPool(ctx, workers);
+    // A WorkerPool even with 0 workers, so SIGUSR1 can add some (spec §1.2 step 5).
+    if (reentrant) pool = new WorkerPool(ctx, workers);
     else {
-      if (!reentrant) log.warning("Database is not threadsafe: forcing serial I/O.");
+      log.warning("Database is not threadsafe: forcing serial I/O.");
       pool = new EmptyPool(ctx);
     }
 

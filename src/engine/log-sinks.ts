@@ -2,7 +2,7 @@
 // reopened after external rotation) and syslog over UDP/TCP or a Unix socket. Records written
 // before the sinks existed are replayed into them from the start-up buffer.
 
-import { appendFileSync, closeSync, existsSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, renameSync, statSync, writeSync } from "node:fs";
 import { createSocket } from "node:dgram";
 import { connect, type Socket } from "node:net";
 import { homedir } from "node:os";
@@ -39,13 +39,16 @@ class FileSink implements LogSink {
       this.fd = this.open();
     }
     const rotate = this.mode.rotate;
-    if (rotate && statSync(this.path).size + line.length + 1 > rotate.maxBytes && statSync(this.path).size > 0) {
+    const text = line + "\n";
+    // As Python's RotatingFileHandler: roll over when this record would reach max_bytes.
+    const size = rotate ? fstatSync(this.fd).size : 0;
+    if (rotate && size > 0 && size + Buffer.byteLength(text) >= rotate.maxBytes) {
       closeSync(this.fd);
       for (let i = rotate.backups - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
       renameSync(this.path, `${this.path}.1`);
       this.fd = this.open();
     }
-    writeSync(this.fd, line + "\n");
+    writeSync(this.fd, text);
   }
 }
 
@@ -79,7 +82,7 @@ class SyslogSink implements LogSink {
 const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Add the configured file/syslog sinks to `log` and replay the start-up buffer into them. */
-export function configureSinks(config: Config, log: Logger, buffer: StartupBuffer): void {
+export function configureSinks(config: Config, log: Logger, buffer: StartupBuffer, env: Record<string, string | undefined> = process.env): void {
   const sinks: LogSink[] = [];
   const syslog = config.raw("logging.syslog");
   if (isMap(syslog) && Object.keys(syslog as object).length > 0 && config.bool("logging.syslog.enable", true)) {
@@ -96,7 +99,8 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
   const file = config.raw("logging.file");
   if (isMap(file)) {
     let name = config.str("logging.file.name");
-    if (name === "~" || name.startsWith("~/")) name = homedir() + name.slice(1);
+    // `~` is the daemon's HOME (as Python's expanduser), not the account's passwd entry.
+    if (name === "~" || name.startsWith("~/")) name = (env.HOME || homedir()) + name.slice(1);
     const watch = config.bool("logging.file.watch", false);
     const rotate = config.bool("logging.file.rotate", false);
     if (watch && rotate) throw new ConfigError("logging.file.rotate and logging.file.watch both true in config");

@@ -38,6 +38,7 @@ export class UpdateLoop {
       ctx.log.info(`Node "${name}" no longer available.`);
       node.stop();
       ctx.metrics.set("node_available", 0, { name });
+      ctx.metrics.remove("node_idle", { name });
       this.nodes.delete(name);
     }
 

@@ -35,11 +35,12 @@ export interface RunResult {
   messages: string[];
 }
 
-export function confFile(idx: TestIndex, extra = ""): string {
+/** `daemonExtra`: more YAML lines under `daemon:` (indented two spaces), e.g. "  num_workers: 2\n". */
+export function confFile(idx: TestIndex, extra = "", daemonExtra = ""): string {
   const path = idx.dir.join("daemon.conf");
   writeFileSync(
     path,
-    `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\n${extra.includes("extensions:") ? "" : "extensions: [pattern_importer]\n"}daemon:\n  update_interval: 1\n  num_workers: 0\n${extra}`,
+    `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\n${extra.includes("extensions:") ? "" : "extensions: [pattern_importer]\n"}daemon:\n  update_interval: 1\n${daemonExtra.includes("num_workers") ? "" : "  num_workers: 0\n"}${daemonExtra}${extra}`,
   );
   return path;
 }
@@ -47,12 +48,18 @@ export function confFile(idx: TestIndex, extra = ""): string {
 /** Run the daemon in-process; `during` can act while it runs (then triggers SIGTERM-like stop). */
 export async function runServe(
   idx: TestIndex,
-  opts: { once?: boolean; extra?: string; during?: (out: RunResult, stop: StopState) => Promise<void> } = {},
+  opts: {
+    once?: boolean;
+    extra?: string;
+    daemon?: string;
+    subscribe?: DaemonOptions["subscribe"];
+    during?: (out: RunResult, stop: StopState) => Promise<void>;
+  } = {},
 ): Promise<RunResult> {
   const out: RunResult = { code: -1, lines: [], messages: [] };
   const stop = new StopState();
   const dopts: DaemonOptions = {
-    confFile: confFile(idx, opts.extra),
+    confFile: confFile(idx, opts.extra, opts.daemon),
     testIsolation: true,
     once: opts.once ?? true,
     env: { HOME: idx.dir.path },
@@ -65,10 +72,18 @@ export async function runServe(
       },
     },
     stop,
+    subscribe: opts.subscribe,
   };
   const running = runDaemon(dopts);
   if (opts.during) {
-    await opts.during(out, stop);
+    try {
+      await opts.during(out, stop);
+    } catch (err) {
+      // Stop the daemon before failing, so a failed test leaves nothing running.
+      stop.stop("SIGTERM");
+      await running.catch(() => undefined);
+      throw err;
+    }
     stop.stop("SIGTERM");
   }
   out.code = await running;

@@ -1,7 +1,8 @@
 // Path helpers for node roots: root-relative conversion, confinement, alpenhorn's import path
 // vetting (invalid_import_path, spec §5.6) and the names of our own temporary files.
 
-import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** `path` relative to `root`, or null when it is not under root (component-wise, no resolving). */
 export function relativeToRoot(root: string, path: string): string | null {
@@ -32,3 +33,43 @@ export function lockPathOf(path: string): string {
 export const PLACEHOLDER_RE = /^\..+\.placeholder$/;
 /** Temporary directories our transfers create beside their targets. */
 export const TEMP_DIR_PREFIX = ".alpentemp";
+
+/** A name our own transfers use for work in flight (never data to import). */
+export function isOurTempName(name: string): boolean {
+  return name.startsWith(TEMP_DIR_PREFIX) || PLACEHOLDER_RE.test(name);
+}
+
+export class OutsideRootError extends Error {
+  constructor(path: string, root: string) {
+    super(`${path} is not inside node root ${root}`);
+  }
+}
+
+/**
+ * `path` (absolute, or relative to root) as an absolute path, refused with OutsideRootError
+ * when it leaves the root lexically (`..`) or through a symlink: the deepest existing
+ * ancestor must resolve inside the resolved root.
+ */
+export function confinedPath(root: string, path: string): string {
+  const full = resolve(root, path);
+  if (relativeToRoot(resolve(root), full) === null) throw new OutsideRootError(path, root);
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    return full; // no root on disk: nothing can be reached through it
+  }
+  for (let probe = full; ; probe = dirname(probe)) {
+    let real: string | undefined;
+    try {
+      real = realpathSync(probe);
+    } catch {
+      // Missing (or unreadable) component: check its parent instead.
+    }
+    if (real !== undefined) {
+      if (relativeToRoot(realRoot, real) === null) throw new OutsideRootError(path, root);
+      return full;
+    }
+    if (dirname(probe) === probe) return full;
+  }
+}

@@ -9,7 +9,7 @@ import { utcNow } from "../../common/time.ts";
 import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback } from "../extensions/types.ts";
-import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
+import { confinedPath, invalidImportPath, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
 import type { UpdateableNode } from "../updateable/node.ts";
 import { triggerAutoactions } from "./autoactions.ts";
@@ -94,7 +94,14 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
     return true;
   };
 
-  const full = join(node.root ?? "", path);
+  let full: string;
+  try {
+    full = confinedPath(node.root ?? "", path);
+  } catch {
+    // Through a symlink out of the tree: alpenhorn would import it; we refuse.
+    ctx.log.warning(`Ignoring import of ${path}: not rooted under node ${node.root}`);
+    return await finish("ignored");
+  }
   let isFile = false;
   try {
     const st = lstatSync(full);

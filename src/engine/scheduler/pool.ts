@@ -21,8 +21,11 @@ class Worker {
   ) {
     this.done = runAs(`Worker#${n}`, () => this.main());
   }
+  /** Wakes a worker blocked in get() when it is told to stop (shutdown need not wait 5 s). */
+  private readonly wake = new AbortController();
   requestStop(): void {
     this.stopRequested = true;
+    this.wake.abort();
   }
   alive = true;
 
@@ -36,7 +39,7 @@ class Worker {
         ctx.metrics.set("worker_idle", 1, id);
         if (ctx.stop.globalAbort) return ctx.log.info("Stopped due to global abort.");
         if (this.stopRequested || ctx.stop.stopping) return ctx.log.info("Stopped.");
-        const got = await ctx.queue.get(5, ctx.stop.any.signal);
+        const got = await ctx.queue.get(5, AbortSignal.any([ctx.stop.any.signal, this.wake.signal]));
         if (!got) continue;
         ctx.metrics.set("worker_idle", 0, id);
         const task = got.item;
@@ -94,6 +97,8 @@ export class WorkerPool implements Pool {
     private readonly ctx: DaemonContext,
     count: number,
   ) {
+    // The series exists from the start (prometheus_client binds it in the constructor).
+    ctx.metrics.set("worker_count", 0, { pool_type: "WorkerPool" });
     for (let i = 0; i < count; i++) this.addWorker();
   }
   get size(): number {
@@ -132,7 +137,9 @@ export class WorkerPool implements Pool {
 
 /** Serial I/O only (zero workers, or an index that is not reentrant). */
 export class EmptyPool implements Pool {
-  constructor(private readonly ctx: DaemonContext) {}
+  constructor(private readonly ctx: DaemonContext) {
+    ctx.metrics.set("worker_count", 0, { pool_type: "EmptyPool" });
+  }
   readonly size = 0;
   addWorker(): void {
     this.ctx.log.info("Ignoring request to add worker: serial I/O only");

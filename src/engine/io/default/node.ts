@@ -9,6 +9,7 @@ import type { DaemonContext } from "../../context.ts";
 import { md5File } from "../../fs/md5.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { bytesAvailable } from "../../fs/statfs.ts";
+import { confinedPath } from "../../fs/paths.ts";
 import { walkFiles } from "../../fs/walk.ts";
 import { Task } from "../../scheduler/task.ts";
 import type { IOConfig, NodeIO, NodeIOInit } from "../types.ts";
@@ -35,8 +36,9 @@ export class DefaultNodeIO implements NodeIO {
   get root(): string {
     return this.node.root ?? "";
   }
+  /** Absolute path of `path`; throws OutsideRootError when it leaves the root. */
   private abs(path: string): string {
-    return isAbsolute(path) ? path : join(this.root, path);
+    return confinedPath(this.root, path);
   }
 
   setStorage(row: StorageNodeRow): void {
@@ -98,6 +100,7 @@ export class DefaultNodeIO implements NodeIO {
 
   exists(rel: string): boolean {
     try {
+      // Outside the root counts as absent.
       return statSync(this.abs(rel)).isFile();
     } catch {
       return false;
@@ -114,7 +117,7 @@ export class DefaultNodeIO implements NodeIO {
 
   fileWalk(rel: string): Iterable<string> {
     if (isAbsolute(rel)) throw new Error(`path must be relative: ${rel}`);
-    return walkFiles(join(this.root, rel));
+    return walkFiles(this.abs(rel), this.root);
   }
 
   locked(path: string): boolean {
@@ -123,7 +126,15 @@ export class DefaultNodeIO implements NodeIO {
   }
 
   async md5(path: string, signal?: AbortSignal): Promise<string | null> {
-    const p = this.abs(path);
+    let p: string;
+    try {
+      p = this.abs(path);
+    } catch (err) {
+      this.ctx.log.warning(`MD5 sum check for ${path} failed: ${(err as Error).message}.`);
+      return null;
+    }
+    const metrics = this.ctx.metrics;
+    metrics.add("hash_running_count", 1);
     try {
       return await md5File(p, signal);
     } catch (err) {
@@ -132,6 +143,8 @@ export class DefaultNodeIO implements NodeIO {
       else if (code === "EACCES" || code === "EPERM") this.ctx.log.warning(`MD5 sum check for ${p} failed: permission error.`);
       else throw err;
       return null;
+    } finally {
+      metrics.add("hash_running_count", -1);
     }
   }
 
