@@ -92,6 +92,11 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
     const facname = config.str("logging.syslog.facility", "user").toLowerCase();
     const facility = FACILITIES[facname];
     if (facility === undefined) throw new ConfigError(`unknown facility ${facname} in logging.syslog.facility`);
+    // Bun has no Unix datagram sockets: refuse at start-up rather than drop every record.
+    if (port === 0 && !tcp)
+      throw new ConfigError(
+        `logging.syslog: Unix datagram socket ${address} is not supported; set logging.syslog.use_tcp: true for a stream socket, or log to a UDP port`,
+      );
     if (port === 0) log.info(`Logging to syslog socket ${address} as facility ${facname}`);
     else log.info(`Logging to syslog at ${address}:${port} via ${tcp ? "TCP" : "UDP"} as facility ${facname}`);
     sinks.push(new SyslogSink(facility, port === 0 ? { socket: address } : { host: address, port, tcp }));

@@ -8,6 +8,7 @@ import { Metrics, serveMetrics } from "../../src/engine/metrics.ts";
 import { backends } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
+import { freePort } from "../helpers/net.ts";
 
 const EXAMPLE = resolve(import.meta.dir, "../../examples/example-extension.ts");
 
@@ -37,9 +38,10 @@ describe("metrics", () => {
     const m = new Metrics("alpenhost1");
     m.inc("main_loops");
     m.set("node_available", 1, { name: "n1" });
-    const stop = serveMetrics(m, 39187);
+    const port = await freePort();
+    const stop = serveMetrics(m, port);
     try {
-      const text = await (await fetch("http://127.0.0.1:39187/metrics")).text();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(text).toContain('alpenhorn_main_loops_total{daemon="alpenhost1"} 1.0');
       expect(text).toContain('alpenhorn_node_available{daemon="alpenhost1",name="n1"} 1.0');
       expect(text).toContain("# TYPE alpenhorn_main_loops_total counter");

@@ -45,6 +45,20 @@ for (const backend of await backends()) {
       expect(r.messages).toContain("INFO Not importing non-acquisition path: x.dat");
     });
 
+    test("invalid node io_config: ERROR every loop, node skipped, the daemon keeps running", async () => {
+      await using idx = await demoIndex(backend);
+      const { node, root } = await demoNode(idx);
+      writeFileSync(join(root, "ALPENHORN_NODE"), "demo_storage1\n");
+      await idx.db.run("UPDATE storagenode SET io_config = ? WHERE id = ?", ["{not json", node.id]);
+      const err = 'ERROR Invalid io_config: "{not json".  Ignoring StorageNode demo_storage1.';
+      const r = await runServe(idx, {
+        once: false,
+        during: async (out) => until(() => times(out, err) >= 2, 15000, "two loops with the error"),
+      });
+      expect(r.code).toBe(0);
+      expect(r.messages).not.toContain('INFO Updating node "demo_storage1".');
+    });
+
     test("unknown group io_class: ERROR every loop, group skipped, its node still updated", async () => {
       await using idx = await demoIndex(backend);
       const { group, root } = await demoNode(idx);

@@ -73,6 +73,10 @@ describe("logging.file", () => {
       ["logging:\n  file:\n    name: x.log\n    rotate: true\n    watch: true\n", "Error: logging.file.rotate and logging.file.watch both true in config\n"],
       ["logging:\n  syslog:\n    facility: bogus\n", "Error: unknown facility bogus in logging.syslog.facility\n"],
       ["logging:\n  file:\n    watch: true\n", "Error: missing config value: logging.file.name\n"],
+      [
+        "logging:\n  syslog:\n    address: /dev/log\n    port: 0\n",
+        "Error: logging.syslog: Unix datagram socket /dev/log is not supported; set logging.syslog.use_tcp: true for a stream socket, or log to a UDP port\n",
+      ],
     ];
     for (const [yaml, error] of cases) {
       const io = memoryIO();

@@ -3,18 +3,10 @@
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../helpers/net.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe, until } from "./_daemon.ts";
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((res) => srv.listen(0, "127.0.0.1", () => res()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((res) => srv.close(res));
-  return port;
-}
 
 /** Value of the series `name{labels}` (labels given in any order, daemon label included). */
 function value(text: string, name: string, labels: Record<string, string>): number | undefined {

@@ -3,10 +3,10 @@
 // Locally a missing/broken MariaDB means "skip"; under CI=true it is a hard failure.
 
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type Connection } from "mysql2/promise";
+import { freePort } from "./net.ts";
 
 export interface Server {
   host: string;
@@ -230,17 +230,6 @@ async function waitReady(server: Server, proc: Bun.Subprocess): Promise<"ready" 
   return "timed out";
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, HOST, () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 // Leftovers of test processes that were SIGKILLed along with their wrapper: kill any
 // server still running there and remove the dir. Dir names carry the owner's pid.

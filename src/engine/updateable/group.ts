@@ -43,9 +43,16 @@ export class UpdateableGroup {
         ctx.log.error(cls.message);
         return;
       }
+      let config: Record<string, unknown>;
+      try {
+        config = parseIOConfig(row.io_config);
+      } catch (err) {
+        ctx.log.error(`${(err as Error).message}  Ignoring StorageGroup ${row.name}.`);
+        return;
+      }
       const fifo = newFifoKey("Group", row.name);
       ctx.queue.labelFifo(fifo, `Group ${row.name}`);
-      this.io = cls.factory({ group: row, config: parseIOConfig(row.io_config), fifo, ctx });
+      this.io = cls.factory({ group: row, config, fifo, ctx });
       this.fullyInitialised = true;
     } else this.io!.setStorage(row);
     try {

@@ -78,7 +78,14 @@ export class UpdateableNode {
       ctx.log.error(cls.message);
       return;
     }
-    const config = parseIOConfig(row.io_config);
+    let config: Record<string, unknown>;
+    try {
+      config = parseIOConfig(row.io_config);
+    } catch (err) {
+      // Like an unknown class: logged every loop, the node is left out until it is fixed.
+      ctx.log.error(`${(err as Error).message}  Ignoring StorageNode ${row.name}.`);
+      return;
+    }
     const fifo = newFifoKey("Node", row.name);
     ctx.queue.labelFifo(fifo, `Node ${row.name}`);
     this.io = cls.factory({ node: row, config, fifo, ctx });
