@@ -5,6 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { IndexError } from "../../src/common/errors.ts";
 import { getGroupByName, getNodeByName } from "../../src/index/queries/lookup.ts";
 import { listTables, schemaVersion } from "../../src/index/version.ts";
+import { connectIndex } from "../../src/index/connect.ts";
 import { emptyIndex, initialisedIndex, type Backend } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 
@@ -67,6 +68,21 @@ export function indexContract(backend: Backend): void {
       expect(r.changes).toBe(0);
     });
 
+    test("upsert inserts a new row, then updates it in place on a unique conflict", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "g" });
+      const n = await seed.node(idx.db, { name: "n", group_id: g.id });
+      const a = await seed.acq(idx.db, { name: "a" });
+      const f = await seed.file(idx.db, { name: "f", acq_id: a.id });
+      const cols = ["file_id", "node_id", "has_file", "wants_file", "ready", "size_b", "last_update"];
+      const sql = idx.db.dialect.upsert("archivefilecopy", cols, ["file_id", "node_id"], ["has_file", "size_b"]);
+      await idx.db.run(sql, [f.id, n.id, "M", "Y", 0, 10, "2025-01-01 00:00:00"]);
+      await idx.db.run(sql, [f.id, n.id, "Y", "N", 1, 20, "2026-01-01 00:00:00"]);
+      expect(await idx.db.all("SELECT has_file, wants_file, ready, size_b, last_update FROM archivefilecopy")).toEqual([
+        { has_file: "Y", wants_file: "Y", ready: 0, size_b: 20, last_update: "2025-01-01 00:00:00" },
+      ]);
+    });
+
     test("name lookups are exact (case- and space-sensitive) on every backend", async () => {
       await using idx = await initialisedIndex(backend);
       const g = await seed.group(idx.db, { name: "Group1" });
@@ -88,6 +104,27 @@ export function indexContract(backend: Backend): void {
       const f = await seed.file(idx.db, { name: "f", acq_id: a.id, size_b: 2 ** 40 + 1, registered: "2001-01-01 01:01:01" });
       expect(f.size_b).toBe(2 ** 40 + 1);
       expect(f.registered).toBe("2001-01-01 01:01:01");
+    });
+
+    // A dropped MySQL session (server restart, idle timeout) is replaced and the statement
+    // retried once, outside a transaction.
+    test.if(backend === "mysql")("a statement whose connection is lost is retried once on a new one", async () => {
+      await using idx = await initialisedIndex(backend);
+      const killer = await connectIndex({ url: idx.url });
+      try {
+        const pending = idx.db.get<{ s: number; id: number }>("SELECT SLEEP(1) AS s, CONNECTION_ID() AS id");
+        let victim: { id: number } | undefined;
+        for (let i = 0; i < 50 && !victim; i++) {
+          await Bun.sleep(20);
+          victim = await killer.get<{ id: number }>("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(1)%'");
+        }
+        expect(victim).toBeDefined();
+        await killer.run(`KILL ${Number(victim!.id)}`);
+        const row = await pending;
+        expect(row!.id).not.toBe(Number(victim!.id));
+      } finally {
+        await killer.close();
+      }
     });
 
     // SQLite has no enum type (alpenhorn's DDL declares string(1)); on MySQL our strict

@@ -48,6 +48,10 @@ export const mysqlDialect: Dialect = {
     return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${quote(index.name)} ON ${quote(table.name)} (${cols})`;
   },
   insertIgnore: (table) => `INSERT IGNORE INTO ${quote(table)}`,
+  // MySQL finds the conflicting unique index itself; `conflict` only documents which one.
+  upsert: (table, columns, _conflict, update) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+    `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
   beginTransaction: "START TRANSACTION",
   maxParams: 65535,
   listTablesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",

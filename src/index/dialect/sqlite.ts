@@ -43,6 +43,9 @@ export const sqliteDialect: Dialect = {
     return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table.name)} (${cols})`;
   },
   insertIgnore: (table) => `INSERT OR IGNORE INTO ${quote(table)}`,
+  upsert: (table, columns, conflict, update) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+    `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
   beginTransaction: "BEGIN IMMEDIATE",
   maxParams: 32766,
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,

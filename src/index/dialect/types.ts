@@ -18,6 +18,11 @@ export interface Dialect {
   createIndex(table: TableDef, index: IndexDef): string;
   /** `INSERT … ` prefix that silently skips rows violating a unique index. */
   insertIgnore(table: string): string;
+  /**
+   * An INSERT of one row that, when `conflict` (a unique index's columns) already exists,
+   * updates `update` columns to the new values instead. Placeholders follow `columns`' order.
+   */
+  upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[]): string;
   /** Statement that opens a write transaction. */
   readonly beginTransaction: string;
   /** Largest number of bound parameters one statement may carry (for chunked bulk work). */
