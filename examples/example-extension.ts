@@ -6,6 +6,7 @@
 // It accepts files under a top-level directory named like `run_0001` and makes that
 // directory the acquisition: `run_0001/data/x.h5` → acquisition `run_0001`, file `data/x.h5`.
 // Everything else is "not an acquisition path" and is left alone.
+// (An I/O-class extension, which changes how nodes are served: example-io-class.ts.)
 
 /** Shapes used here (see src/engine/extensions/types.ts for the full contract). */
 interface NodeRow {

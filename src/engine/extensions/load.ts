@@ -89,6 +89,12 @@ function classify(all: LoadedExtension[], log: Logger): LoadedExtensions {
         const n = l.ext.ioClassName;
         const other = BUILT_IN_IO_CLASSES.includes(n) ? "alpenhorn" : ioClasses.get(n)?.fullName;
         if (other) throw new CliError(`I/O class "${n}" from Extension "${l.fullName}" already provided by ${other}.`);
+        // Caught here rather than as a TypeError the first time a node uses the class.
+        for (const half of ["nodeClass", "groupClass"] as const) {
+          const f: unknown = l.ext[half];
+          if (f !== undefined && typeof f !== "function")
+            throw new CliError(`I/O class "${n}" from Extension "${l.fullName}": ${half} is not a function.`);
+        }
         ioClasses.set(n, l);
         break;
       }

@@ -6,6 +6,7 @@ import type { Db, Driver } from "../../index/driver/types.ts";
 import type { TableDef } from "../../index/schema.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileRow, StorageNodeRow } from "../../index/rows.ts";
 import type { VersionSpec } from "../../index/version.ts";
+import type { GroupIOFactory, NodeIOFactory } from "../io/types.ts";
 
 interface ExtensionBase {
   /** Non-empty, without dots; the full name is `{module}.{name}`. */
@@ -52,12 +53,19 @@ export interface ImportDetectExtension extends ExtensionBase {
   detect(db: Db, path: string, node: StorageNodeRow): Promise<DetectResult>;
 }
 
+/**
+ * An I/O class: nodes and groups whose `io_class` equals `ioClassName` (exactly; not one of the
+ * built-in names) are served by these factories. Each is a plain function called with the row,
+ * its parsed `io_config`, the FIFO key its tasks must use, the daemon context and `defaultIO`,
+ * the built-in Default implementation: call `defaultIO(init)` and override what differs, or
+ * return a whole NodeIO/GroupIO (engine/io/types.ts). A factory that throws skips that node or
+ * group for the loop, with an ERROR naming the class. examples/example-io-class.ts shows one.
+ */
 export interface IOClassExtension extends ExtensionBase {
   readonly type: "io-class";
   readonly ioClassName: string;
-  /** Factories understood by the I/O registry (engine/io/registry.ts). */
-  readonly nodeClass?: unknown;
-  readonly groupClass?: unknown;
+  readonly nodeClass?: NodeIOFactory;
+  readonly groupClass?: GroupIOFactory;
 }
 
 export type Extension = DatabaseExtension | DataIndexExtension | ImportDetectExtension | IOClassExtension;

@@ -9,6 +9,7 @@ import { utcNow } from "../../common/time.ts";
 import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback } from "../extensions/types.ts";
+import type { NodeIO } from "../io/types.ts";
 import { confinedPath, invalidImportPath, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
 import type { UpdateableNode } from "../updateable/node.ts";
@@ -23,6 +24,15 @@ export interface ImportOptions {
   readonly settle?: Settle;
   /** Skip if an import of this path is already queued on the node (watcher events). */
   readonly dedupe?: boolean;
+}
+
+/** The file's size, or null when it cannot be stat'ed (gone since the walk, say). */
+function sizeOrNull(io: NodeIO, path: string): number | null {
+  try {
+    return io.filesize(path);
+  } catch {
+    return null;
+  }
 }
 
 /** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
@@ -175,10 +185,28 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
     return await finish("unregistered");
   } else {
     ctx.log.debug(`Computing md5sum of "${path}".`);
-    md5 = await io.md5(path, ctx.stop.any.signal);
-    size = io.filesize(path);
+    // Sizes on both sides of the hash: size and MD5 must describe the same bytes (alpenhorn
+    // stats after hashing only, so an append in between registers a mismatched pair).
+    const before = sizeOrNull(io, path);
+    md5 = before === null ? null : await io.md5(path, ctx.stop.any.signal);
+    size = md5 === null ? null : sizeOrNull(io, path);
+    if (md5 === null || size === null) {
+      // Vanished, unreadable or changing: undecided, so a later scan or request tries again.
+      ctx.log.info(`Not importing "${path}": could not be read.`);
+      return false;
+    }
+    if (size !== before) {
+      ctx.log.info(`Not importing "${path}": file changed during import.`);
+      return false;
+    }
   }
-  const used = io.storageUsed(path);
+  let used: number | null;
+  try {
+    used = io.storageUsed(path);
+  } catch {
+    ctx.log.info(`Not importing "${path}": could not be read.`);
+    return false;
+  }
 
   const outcome = await ctx.db.transaction(async (tx) => {
     let acq: ArchiveAcqRow;

@@ -1,11 +1,12 @@
 // io_class name → I/O class. Built-ins first (NULL means Default); extensions add their own
-// through IOClassExtension objects whose nodeClass/groupClass are our factories.
+// through IOClassExtension objects whose nodeClass/groupClass are our factories. Every factory
+// is handed the Default I/O as `defaultIO`, for classes that wrap or extend it.
 
 import type { LoadedExtensions } from "../extensions/types.ts";
 import { defaultGroupIO } from "./default/group.ts";
 import { defaultNodeIO } from "./default/node.ts";
 import { defaultNodeRemote } from "./default/remote.ts";
-import type { GroupIOFactory, IOClass, NodeIOFactory } from "./types.ts";
+import type { GroupIO, GroupIOFactory, GroupIOInit, IOClass, NodeIO, NodeIOFactory, NodeIOInit } from "./types.ts";
 
 /** Built-in classes present in this build. Polling/Lustre*/ /* Transport arrive with later issues. */
 const BUILT_IN: Record<string, IOClass> = {
@@ -22,14 +23,16 @@ export class IORegistry {
     if (builtIn) return { cls: builtIn };
     const l = this.extensions.ioClasses.get(name);
     if (!l) return undefined;
-    return { cls: { node: l.ext.nodeClass as NodeIOFactory | undefined, group: l.ext.groupClass as GroupIOFactory | undefined }, ext: l.fullName };
+    return { cls: { node: l.ext.nodeClass, group: l.ext.groupClass }, ext: l.fullName };
   }
 
-  nodeClass(ioClass: string | null, nodeName: string): Resolved<NodeIOFactory> {
-    return this.resolve(ioClass, "StorageNode", nodeName, (c) => c.node);
+  nodeClass(ioClass: string | null, nodeName: string): Resolved<(init: NodeIOInit) => NodeIO> {
+    const r = this.resolve<NodeIOFactory>(ioClass, "StorageNode", nodeName, (c) => c.node);
+    return r.ok ? { ...r, factory: (init) => r.factory({ ...init, defaultIO: defaultNodeIO }) } : r;
   }
-  groupClass(ioClass: string | null, groupName: string): Resolved<GroupIOFactory> {
-    return this.resolve(ioClass, "StorageGroup", groupName, (c) => c.group);
+  groupClass(ioClass: string | null, groupName: string): Resolved<(init: GroupIOInit) => GroupIO> {
+    const r = this.resolve<GroupIOFactory>(ioClass, "StorageGroup", groupName, (c) => c.group);
+    return r.ok ? { ...r, factory: (init) => r.factory({ ...init, defaultIO: defaultGroupIO }) } : r;
   }
 
   private resolve<F>(ioClass: string | null, kind: string, name: string, half: (c: IOClass) => F | undefined): Resolved<F> {

@@ -47,7 +47,7 @@ export interface NodeIO {
   fileWalk(rel: string): Iterable<string>;
   /** The file is locked against import (a `.{name}.lock` sibling exists). */
   locked(path: string): boolean;
-  /** Hex MD5 of root/path, or null on error; stops early when `signal` aborts. */
+  /** Hex MD5 of root/path, or null on error (Default: also when written to meanwhile); stops early when `signal` aborts. */
   md5(path: string, signal?: AbortSignal): Promise<string | null>;
   /** Make a not-yet-managed path ready for I/O; false = try again later. */
   readyPath(path: string): boolean | Promise<boolean>;
@@ -102,8 +102,21 @@ export interface NodeRemote {
   remotePullOk(host: string): boolean;
 }
 
-export type NodeIOFactory = (init: NodeIOInit) => NodeIO;
-export type GroupIOFactory = (init: GroupIOInit) => GroupIO;
+/**
+ * What an I/O class's factory receives: the init plus the built-in Default I/O, so a class
+ * supplied by an extension can wrap or extend it without importing our sources (a compiled
+ * binary has none to import).
+ */
+export interface NodeIOFactoryInit extends NodeIOInit {
+  readonly defaultIO: (init: NodeIOInit) => NodeIO;
+}
+export interface GroupIOFactoryInit extends GroupIOInit {
+  readonly defaultIO: (init: GroupIOInit) => GroupIO;
+}
+
+/** Called once per node (again after its io_class or io_config changes); may throw to skip it. */
+export type NodeIOFactory = (init: NodeIOFactoryInit) => NodeIO;
+export type GroupIOFactory = (init: GroupIOFactoryInit) => GroupIO;
 export type NodeRemoteFactory = (node: StorageNodeRow, config: IOConfig) => NodeRemote;
 
 /** One I/O class: any half may be missing (e.g. Transport has no node class). */

@@ -52,7 +52,12 @@ export class UpdateableGroup {
       }
       const fifo = newFifoKey("Group", row.name);
       ctx.queue.labelFifo(fifo, `Group ${row.name}`);
-      this.io = cls.factory({ group: row, config, fifo, ctx });
+      try {
+        this.io = cls.factory({ group: row, config, fifo, ctx });
+      } catch (err) {
+        ctx.log.error(`I/O class "${cls.name}" failed: ${(err as Error).message}  Ignoring StorageGroup ${row.name}.`);
+        return;
+      }
       this.fullyInitialised = true;
     } else this.io!.setStorage(row);
     try {

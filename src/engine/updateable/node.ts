@@ -88,7 +88,13 @@ export class UpdateableNode {
     }
     const fifo = newFifoKey("Node", row.name);
     ctx.queue.labelFifo(fifo, `Node ${row.name}`);
-    this.io = cls.factory({ node: row, config, fifo, ctx });
+    try {
+      this.io = cls.factory({ node: row, config, fifo, ctx });
+    } catch (err) {
+      // An extension's class refusing its config: like an invalid io_config, skip the node.
+      ctx.log.error(`I/O class "${cls.name}" failed: ${(err as Error).message}  Ignoring StorageNode ${row.name}.`);
+      return;
+    }
     this.fullyInitialised = true;
   }
 

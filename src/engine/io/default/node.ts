@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import type { StorageNodeRow } from "../../../index/rows.ts";
 import type { DaemonContext } from "../../context.ts";
-import { md5File } from "../../fs/md5.ts";
+import { FileChangedError, md5File } from "../../fs/md5.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { bytesAvailable } from "../../fs/statfs.ts";
 import { confinedPath } from "../../fs/paths.ts";
@@ -139,7 +139,8 @@ export class DefaultNodeIO implements NodeIO {
       return await md5File(p, signal);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") this.ctx.log.warning(`MD5 sum check for ${p} failed: file not found.`);
+      if (err instanceof FileChangedError) this.ctx.log.warning(`MD5 sum check for ${p} failed: file changed while reading.`);
+      else if (code === "ENOENT") this.ctx.log.warning(`MD5 sum check for ${p} failed: file not found.`);
       else if (code === "EACCES" || code === "EPERM") this.ctx.log.warning(`MD5 sum check for ${p} failed: permission error.`);
       else throw err;
       return null;
