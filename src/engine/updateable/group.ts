@@ -2,9 +2,9 @@
 // local initialised member nodes. The pull work of a group update belongs to the transfer issue.
 
 import type { StorageGroupRow } from "../../index/rows.ts";
-import { parseIOConfig } from "../io/registry.ts";
 import type { GroupIO } from "../io/types.ts";
-import { newFifoKey, type LoopEnv, type UpdateableNode } from "./node.ts";
+import { buildIO } from "./build-io.ts";
+import type { LoopEnv, UpdateableNode } from "./node.ts";
 
 export class UpdateableGroup {
   row: StorageGroupRow;
@@ -38,26 +38,9 @@ export class UpdateableGroup {
       this.stop();
       this.io = null;
       const cls = this.env.registry.groupClass(row.io_class, row.name);
-      if (!cls.ok) {
-        // alpenhorn crashes here (§11.2 item 2); we skip the group this loop instead.
-        ctx.log.error(cls.message);
-        return;
-      }
-      let config: Record<string, unknown>;
-      try {
-        config = parseIOConfig(row.io_config);
-      } catch (err) {
-        ctx.log.error(`${(err as Error).message}  Ignoring StorageGroup ${row.name}.`);
-        return;
-      }
-      const fifo = newFifoKey("Group", row.name);
-      ctx.queue.labelFifo(fifo, `Group ${row.name}`);
-      try {
-        this.io = cls.factory({ group: row, config, fifo, ctx });
-      } catch (err) {
-        ctx.log.error(`I/O class "${cls.name}" failed: ${(err as Error).message}  Ignoring StorageGroup ${row.name}.`);
-        return;
-      }
+      // alpenhorn crashes on an unknown group class (§11.2 item 2); we skip the group this loop.
+      this.io = buildIO(ctx, "Group", row.name, cls, row.io_config, (factory, config, fifo) => factory({ group: row, config, fifo, ctx }));
+      if (!this.io) return;
       this.fullyInitialised = true;
     } else this.io!.setStorage(row);
     try {

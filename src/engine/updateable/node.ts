@@ -9,10 +9,11 @@ import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import { completeRequest } from "../import/complete.ts";
 import { processImportRequests } from "../import/requests.ts";
-import { parseIOConfig, type IORegistry } from "../io/registry.ts";
+import type { IORegistry } from "../io/registry.ts";
 import type { NodeIO } from "../io/types.ts";
 import { Task } from "../scheduler/task.ts";
 import type { AutoImport } from "../watch/watcher.ts";
+import { buildIO } from "./build-io.ts";
 
 export interface LoopEnv {
   readonly ctx: DaemonContext;
@@ -23,12 +24,6 @@ export interface LoopEnv {
 const GIB = 2 ** 30;
 /** How far the stored check time may drift from what we wrote before it counts as skew. */
 const SKEW_TOLERANCE_MS = 2000;
-
-let fifoSerial = 0;
-/** A new FIFO key per I/O instance, like alpenhorn's (is_group, name, monotonic time). */
-export function newFifoKey(kind: "Node" | "Group", name: string): string {
-  return `${kind}:${name}:${++fifoSerial}`;
-}
 
 export class UpdateableNode {
   row: StorageNodeRow;
@@ -74,27 +69,8 @@ export class UpdateableNode {
     this.stop();
     this.io = null;
     const cls = this.env.registry.nodeClass(row.io_class, row.name);
-    if (!cls.ok) {
-      ctx.log.error(cls.message);
-      return;
-    }
-    let config: Record<string, unknown>;
-    try {
-      config = parseIOConfig(row.io_config);
-    } catch (err) {
-      // Like an unknown class: logged every loop, the node is left out until it is fixed.
-      ctx.log.error(`${(err as Error).message}  Ignoring StorageNode ${row.name}.`);
-      return;
-    }
-    const fifo = newFifoKey("Node", row.name);
-    ctx.queue.labelFifo(fifo, `Node ${row.name}`);
-    try {
-      this.io = cls.factory({ node: row, config, fifo, ctx });
-    } catch (err) {
-      // An extension's class refusing its config: like an invalid io_config, skip the node.
-      ctx.log.error(`I/O class "${cls.name}" failed: ${(err as Error).message}  Ignoring StorageNode ${row.name}.`);
-      return;
-    }
+    this.io = buildIO(ctx, "Node", row.name, cls, row.io_config, (factory, config, fifo) => factory({ node: row, config, fifo, ctx }));
+    if (!this.io) return;
     this.fullyInitialised = true;
   }
 
