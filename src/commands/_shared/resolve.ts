@@ -38,6 +38,16 @@ export function normalisePath(path: string): string {
   return body === "" ? "." : body;
 }
 
+/**
+ * `str(PurePosixPath(path))`: normalisePath, except that exactly two leading slashes are kept
+ * (POSIX leaves `//` implementation-defined, so pathlib preserves it; three or more become one).
+ * For messages that show a path the way alpenhorn prints it.
+ */
+export function purePathStr(path: string): string {
+  const norm = normalisePath(path);
+  return /^\/\/(?!\/)/.test(path) ? "/" + norm : norm;
+}
+
 export type FileWithAcq = ArchiveFileRow & { acq_name: string };
 
 /**
@@ -58,6 +68,6 @@ export async function findFileByPath(db: Db, path: string): Promise<FileWithAcq 
 /** As findFileByPath, failing with `No such file: {normalised path}`. */
 export async function resolveFile(db: Db, path: string): Promise<FileWithAcq> {
   const file = await findFileByPath(db, path);
-  if (!file) throw new CliError(`No such file: ${normalisePath(path)}`);
+  if (!file) throw new CliError(`No such file: ${purePathStr(path)}`);
   return file;
 }

@@ -4,13 +4,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, statSync, type Stats } from "node:fs";
 import { resolve } from "node:path";
-import { CliError, UsageError } from "../../common/errors.ts";
+import { CliError, IndexError, UsageError } from "../../common/errors.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { insertFile } from "../../index/queries/files.ts";
 import { getFileInAcq } from "../../index/queries/lookup.ts";
 import type { ArchiveAcqRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
-import { normalisePath, resolveAcq } from "../_shared/resolve.ts";
+import { purePathStr, resolveAcq } from "../_shared/resolve.ts";
 import { invalidImportPath, validateMd5 } from "./_validate.ts";
 
 export default defineCommand({
@@ -57,7 +57,9 @@ This command does _not_ associate the new file with a Storage Node. Importing fi
     if (fromFile) {
       // Check early, so a clash is reported before a possibly long hash; checked again below.
       await ctx.db.transaction(checkNew);
-      const shown = normalisePath(prefix ? `${prefix}/${acqName}/${name}` : `${acqName}/${name}`);
+      // pathlib's Path(prefix).joinpath(acq).joinpath(name): an absolute part starts afresh.
+      const parts = prefix ? [prefix, acqName, name] : [acqName, name];
+      const shown = purePathStr(parts.reduce((acc, p) => (p.startsWith("/") ? p : `${acc}/${p}`)));
       const local = resolve(ctx.cwd, shown);
       if (!existsSync(local)) throw new CliError(`no such file: ${shown}`);
       let st: Stats;
@@ -77,7 +79,13 @@ This command does _not_ associate the new file with a Storage Node. Importing fi
 
     await ctx.db.transaction(async (tx) => {
       const acq = await checkNew(tx);
-      await insertFile(tx, acq.id, name, md5 ?? null, size ?? null);
+      try {
+        await insertFile(tx, acq.id, name, md5 ?? null, size ?? null);
+      } catch (err) {
+        // MySQL's unique index also matches names differing only in case or trailing spaces.
+        if (err instanceof IndexError && err.kind === "conflict") throw new CliError(`the File "${acqName}/${name}" already exists`);
+        throw err;
+      }
     });
     ctx.out.echo(`Registered File ${acqName}/${name}.`);
   },

@@ -58,6 +58,17 @@ for (const backend of await backends()) {
       expect(await countRows(w.db, "archivefile")).toBe(1);
     });
 
+    test("a name that clashes only by case or trailing space on MySQL is an existing file", async () => {
+      await using w = await world(backend);
+      await seed.file(w.db, { name: "name", acq_id: w.acq.id });
+      for (const other of ["NAME", "name "]) {
+        const r = await w.run(["file", "create", other, "Acq", `--md5=${MD5}`, "--size=3"]);
+        // SQLite compares names exactly, so there it is a new file; MySQL's unique index says no.
+        if (backend === "sqlite") expect(r).toMatchObject({ code: 0, out: `Registered File Acq/${other}.\n` });
+        else expect(r).toMatchObject({ code: 1, out: "", err: `Error: the File "Acq/${other}" already exists\n` });
+      }
+    });
+
     test("creates the record with the MD5 as given", async () => {
       await using w = await world(backend);
       const start = utcNow().slice(0, 19);
@@ -72,6 +83,14 @@ for (const backend of await backends()) {
       const odd = "0x" + MD5.slice(2);
       expect((await w.run(["file", "create", "name", "Acq", `--md5=${odd}`, "--size=3"])).code).toBe(0);
       expect((await w.record("name"))!.md5sum).toBe(odd);
+      // Python's int() also takes non-ASCII white space and decimal digits; the length is
+      // counted in code points. A byte-order mark is not white space to it.
+      const rest = MD5.slice(1);
+      for (const [i, ok] of [["\u0085" + rest, true], ["\uff10" + rest, true], ["\u{1D7CE}" + rest, true], ["\u0660" + rest, true], ["\ufeff" + rest, false], ["\u00b2" + rest, false]] as const) {
+        const r = await w.run(["file", "create", `n${ok}${i.codePointAt(0)}`, "Acq", `--md5=${i}`, "--size=3"]);
+        if (ok) expect(r).toMatchObject({ code: 0 });
+        else expect(r).toMatchObject({ code: 1, err: `Error: invalid hash: ${i}.  Expected 32 hex digits.\n` });
+      }
     });
 
     test("--from-file: missing, not a regular file", async () => {
@@ -105,6 +124,11 @@ for (const backend of await backends()) {
       expect((await w.run(["file", "create", "abs", "Acq", "--from-file", `--prefix=${w.dir.join("abs")}`])).code).toBe(0);
       expect(await w.record("abs")).toMatchObject({ size_b: 8 });
       expect(await w.run(["file", "create", "x", "Acq", "--from-file", "--prefix=prefix"])).toMatchObject({ code: 1, err: "Error: no such file: prefix/Acq/x\n" });
+      // The path is shown as Python's pathlib prints it: `//` at the start is kept.
+      expect(await w.run(["file", "create", "x", "Acq", "--from-file", "--prefix=//nonexistent/./p/"])).toMatchObject({
+        code: 1,
+        err: "Error: no such file: //nonexistent/p/Acq/x\n",
+      });
     });
   });
 }

@@ -28,6 +28,9 @@ for (const backend of await backends()) {
       await using w = await world(backend);
       expect(await w.run(["file", "show", "Acq//Missing/"])).toMatchObject({ code: 1, err: "Error: No such file: Acq/Missing\n" });
       expect(await w.run(["file", "show", "/Acq/File"])).toMatchObject({ code: 1, err: "Error: No such file: /Acq/File\n" });
+      // Python's PurePath keeps exactly two leading slashes (POSIX leaves `//` implementation-defined).
+      expect(await w.run(["file", "show", "//Acq/File"])).toMatchObject({ code: 1, err: "Error: No such file: //Acq/File\n" });
+      expect(await w.run(["file", "show", "///Acq//File"])).toMatchObject({ code: 1, err: "Error: No such file: /Acq/File\n" });
     });
 
     test("shows the file record (demo layout)", async () => {
