@@ -141,5 +141,14 @@ for (const backend of await backends()) {
       expect(r.out).toBe("Requesting verification of 2 files (2.000 kiB).\nUpdated 2 files.\n");
       expect(await changed(idx)).toEqual(["XY→M", "NY→M"]);
     });
+
+    test("file list: a `//root/…` line is not under the root `/root` (PurePosixPath anchors)", async () => {
+      await using idx = await initialisedIndex(backend);
+      await gamut(idx);
+      idx.dir.write({ "list.txt": "Acq1/XY\n//node1/Acq1/NY\n" });
+      const r = await cliFor(idx)(["node", "verify", "Node1", "--force", "-F", "list.txt"]);
+      expect(r).toEqual({ code: 1, out: "", err: "Error: No such file on line 2 of list.txt: //node1/Acq1/NY\n" });
+      expect(await changed(idx)).toEqual([]);
+    });
   });
 }

@@ -142,4 +142,12 @@ describe("file list parsing", () => {
     expect(stripRoot("/node/a", "node")).toBeNull();
     expect(fileListEntries("/node/Acq/F\n/other/Acq/F\nAcq/G\n", "/node").map((e) => e.path)).toEqual(["Acq/F", "/other/Acq/F", "Acq/G"]);
   });
+
+  test("exactly two leading slashes are their own PurePosixPath anchor: `//node/x` is not under `/node`", () => {
+    expect(stripRoot("//node/Acq/F", "/node")).toBeNull();
+    expect(stripRoot("/node/Acq/F", "//node")).toBeNull();
+    expect(stripRoot("//node/Acq/F", "//node")).toBe("Acq/F");
+    expect(stripRoot("///node/Acq/F", "/node")).toBe("Acq/F");
+    expect(fileListEntries("//node/Acq/F\n", "/node").map((e) => e.path)).toEqual(["//node/Acq/F"]);
+  });
 });
