@@ -29,14 +29,15 @@ export interface RunOptions {
   readonly cwd?: string;
 }
 
+// Help texts as alpenhorn's entry point has them (its "mulitple" typo included).
 const TOP_OPTIONS: Record<string, OptionDef> = {
-  version: { names: ["--version"], kind: "flag", help: "Show the version and exit." },
+  version: { names: ["--version"], kind: "flag", help: "Show version information and exit." },
   conf: { names: ["--conf", "-c"], kind: "value", metavar: "FILE", help: "Configuration file to read." },
-  quiet: { names: ["-q", "--quiet"], kind: "count", help: "Decrease verbosity. May be specified multiple times: once suppresses normal CLI output, leaving only warning and error message. A second use also suppresses warnings." },
-  testIsolation: { names: ["--test-isolation"], kind: "flag", help: "Use test isolation mode: don't read the standard configuration files." },
-  verbose: { names: ["-v", "--verbose"], kind: "count", help: "Increase verbosity. May be specified multiple times: once enables informational messages. A second use also enables debugging messages." },
+  quiet: { names: ["-q", "--quiet"], kind: "count", help: "Decrease verbosity.  May be specified mulitple times: once suppresses normal CLI output, leaving only warning and error message.  A second use also suppresses warnings." },
+  testIsolation: { names: ["--test-isolation"], kind: "flag", help: "Enable test isolation.  Using this option prevents alpenhorn from reading config from the standard config paths." },
+  verbose: { names: ["-v", "--verbose"], kind: "count", help: "Increase verbosity.  May be specified mulitple times: once enables informational messages.  A second use also enables debugging messages." },
   debug: { names: ["--debug"], kind: "flag", help: "Maximum verbosity." },
-  helpConfig: { names: ["--help-config"], kind: "flag", help: "Show configuration information and exit." },
+  helpConfig: { names: ["--help-config"], kind: "flag", help: "Help on configuring alpenhorn." },
 };
 
 /** Verbosity 1–5 from -q/-v/--debug, with click's usage errors for conflicting flags. */
@@ -81,7 +82,9 @@ function parseTopLevel(argv: readonly string[], cwd: string): TopLevel {
     if (name === "--help-config" && !eager.includes("helpConfig")) eager.push("helpConfig");
   }
   const conf = values.conf as string | undefined;
-  if (conf !== undefined && !existsSync(resolve(cwd, conf)))
+  // click processes eager options (-h, --version, --help-config) before the others, so one of
+  // them wins over a bad -c path.
+  if (eager.length === 0 && conf !== undefined && (conf === "" || !existsSync(resolve(cwd, conf))))
     throw new UsageError(`Invalid value for '--conf' / '-c': Path '${conf}' does not exist.`, "");
   return {
     eager,

@@ -3,7 +3,7 @@
 
 import type { Loader } from "./_shared/define.ts";
 
-export const ROOT_HELP = "Data Index and archive management for alpenhorn.";
+export const ROOT_HELP = "Alpenhorn data management system.\n\nThis is the command-line interface to the alpenhorn data index.";
 
 export const ROOT_COMMANDS: Record<string, Loader> = {
   acq: () => import("./acq/index.ts").then((m) => m.default),

@@ -53,13 +53,14 @@ function convert(value: string, type: ValueType | undefined, label: string, cwd:
       return n;
     }
     case "path": {
-      if (!existsSync(resolve(cwd, value))) throw new UsageError(`Invalid value for ${label}: Path '${value}' does not exist.`);
+      // os.stat("") fails in Python, so an empty path never exists.
+      if (value === "" || !existsSync(resolve(cwd, value))) throw new UsageError(`Invalid value for ${label}: Path '${value}' does not exist.`);
       return value;
     }
     case "file": {
       if (value === "-") return value;
       const p = resolve(cwd, value);
-      if (!existsSync(p)) throw new UsageError(`Invalid value for ${label}: File '${value}' does not exist.`);
+      if (value === "" || !existsSync(p)) throw new UsageError(`Invalid value for ${label}: File '${value}' does not exist.`);
       if (statSync(p).isDirectory()) throw new UsageError(`Invalid value for ${label}: File '${value}' is a directory.`);
       try {
         accessSync(p, constants.R_OK);
@@ -71,22 +72,56 @@ function convert(value: string, type: ValueType | undefined, label: string, cwd:
   }
 }
 
-/** Similarity as difflib's ratio (2·matches / total), used for click's "Did you mean". */
+/**
+ * difflib.SequenceMatcher(None, a, b).ratio(): 2·M / (|a| + |b|), M the total size of the
+ * matching blocks found by taking the longest match (earliest on ties) and recursing on both
+ * sides. Not symmetric, and not the longest common subsequence.
+ */
 function similarity(a: string, b: string): number {
-  const dp: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
-  return (2 * dp[a.length]![b.length]!) / (a.length + b.length);
+  const matched = (alo: number, ahi: number, blo: number, bhi: number): number => {
+    let besti = alo;
+    let bestj = blo;
+    let size = 0;
+    let j2len = new Map<number, number>();
+    for (let i = alo; i < ahi; i++) {
+      const next = new Map<number, number>();
+      for (let j = blo; j < bhi; j++) {
+        if (a[i] !== b[j]) continue;
+        const k = (j2len.get(j - 1) ?? 0) + 1;
+        next.set(j, k);
+        if (k > size) {
+          besti = i - k + 1;
+          bestj = j - k + 1;
+          size = k;
+        }
+      }
+      j2len = next;
+    }
+    if (size === 0) return 0;
+    return size + matched(alo, besti, blo, bestj) + matched(besti + size, ahi, bestj + size, bhi);
+  };
+  const total = a.length + b.length;
+  return total ? (2 * matched(0, a.length, 0, b.length)) / total : 1;
 }
 
+/**
+ * click's NoSuchOption: long options get difflib.get_close_matches(name, long options) — the
+ * best three with ratio ≥ 0.6 — printed in alphabetical order; short options get none.
+ */
 function noSuchOption(name: string, known: string[]): UsageError {
-  const close = known
-    .filter((k) => k.startsWith("--") && similarity(name, k) >= 0.6)
-    .sort((x, y) => similarity(name, y) - similarity(name, x));
   let msg = `No such option '${name}'.`;
+  if (!name.startsWith("--")) return new UsageError(msg);
+  const close = known
+    .filter((k) => k.startsWith("--"))
+    .map((k) => ({ k, score: similarity(k, name) }))
+    .filter((c) => c.score >= 0.6)
+    // heapq.nlargest over (score, name) tuples: ties go to the larger name.
+    .sort((x, y) => y.score - x.score || (y.k > x.k ? 1 : y.k < x.k ? -1 : 0))
+    .slice(0, 3)
+    .map((c) => c.k)
+    .sort();
   if (close.length === 1) msg += ` Did you mean '${close[0]}'?`;
-  else if (close.length > 1) msg += ` (Possible options: ${close.slice(0, 3).join(", ")})`;
+  else if (close.length > 1) msg += ` (Possible options: ${close.join(", ")})`;
   return new UsageError(msg);
 }
 
@@ -102,8 +137,11 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[], cwd: string 
   const flags = new Map<string, boolean>();
   const counts = new Map<string, number>();
   const positionals: string[] = [];
+  // click converts the options given in the order they were first given, then the others.
+  const order: string[] = [];
 
   const take = (key: string, opt: OptionDef, value: string) => {
+    if (!order.includes(key)) order.push(key);
     const list = raw.get(key) ?? [];
     if (opt.multiple) list.push(value);
     else list.splice(0, list.length, value);
@@ -156,7 +194,10 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[], cwd: string 
   if (flags.get("help")) return { help: true, values: {} };
 
   const values: Parsed = {};
-  for (const [key, opt] of Object.entries(spec.options)) {
+  const entries = Object.entries(spec.options);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  entries.sort(([x], [y]) => rank(x) - rank(y));
+  for (const [key, opt] of entries) {
     if (opt.kind === "count") values[key] = counts.get(key) ?? 0;
     else if (opt.kind === "flag") values[key] = flags.has(key) ? flags.get(key) : (opt.default ?? (opt.off ? undefined : false));
     else {

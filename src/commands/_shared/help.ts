@@ -11,24 +11,48 @@ export function usageLine(path: string, def: CommandDef | GroupDef | { kind: "ro
   return `Usage: ${prefix} [OPTIONS]${args.length ? " " + args.join(" ") : ""}`;
 }
 
+/** click's _join_options: spellings ordered by prefix length (`-c, --conf`), stably. */
+function joinSpellings(names: readonly string[]): string {
+  const prefix = (n: string) => /^[^A-Za-z0-9]*/.exec(n)![0].length;
+  return [...names].sort((x, y) => prefix(x) - prefix(y)).join(", ");
+}
+
 function optionSpelling(opt: OptionDef): string {
-  let s = opt.names.join(", ");
-  if (opt.off?.length) s += " / " + opt.off.join(", ");
+  let s = joinSpellings(opt.names);
+  if (opt.off?.length) s += " / " + joinSpellings(opt.off);
   if (opt.kind === "value") s += ` ${opt.metavar ?? (opt.type === "int" ? "INTEGER" : opt.type === "float" ? "FLOAT" : "TEXT")}`;
   return s;
 }
 
+/**
+ * Python's textwrap.TextWrapper.wrap as click configures it: the text is cut into runs of
+ * whitespace and of other characters, lines are filled greedily, whitespace at a line break
+ * is dropped (but kept inside a line, so "end.  Next" keeps its two spaces), and a word longer
+ * than the line is broken. (Hyphenated words are not split at their hyphens.)
+ */
 function wrap(text: string, width: number, indent: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
+  const room = Math.max(width - indent, 1);
+  const chunks = text.split(/(\s+)/).filter((c) => c !== "").reverse();
   const lines: string[] = [];
-  let line = "";
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width - indent) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
+  const blank = (c: string) => c.trim() === "";
+  while (chunks.length) {
+    let line: string[] = [];
+    let len = 0;
+    if (blank(chunks.at(-1)!) && lines.length) chunks.pop();
+    while (chunks.length && len + chunks.at(-1)!.length <= room) {
+      const c = chunks.pop()!;
+      line.push(c);
+      len += c.length;
+    }
+    if (chunks.length && chunks.at(-1)!.length > room) {
+      const c = chunks.pop()!;
+      const end = Math.max(room - len, 1);
+      line.push(c.slice(0, end));
+      chunks.push(c.slice(end));
+    }
+    if (line.length && blank(line.at(-1)!)) line = line.slice(0, -1);
+    if (line.length) lines.push(line.join(""));
   }
-  if (line) lines.push(line);
   return lines;
 }
 
@@ -49,11 +73,26 @@ function definitionList(rows: Array<[string, string]>): string[] {
   return out;
 }
 
+/**
+ * click's wrap_text(preserve_paragraphs=True) of a help text, indented by 2: paragraphs are
+ * separated by empty lines, their lines joined by a space and re-wrapped; a paragraph whose
+ * first line is `\b` is printed line by line as written.
+ */
 function paragraphs(help: string): string[] {
-  return help
-    .trim()
-    .split(/\n\s*\n/)
-    .flatMap((p, i) => [...(i ? [""] : []), ...wrap(p, 78, 2).map((l) => `  ${l}`)]);
+  const pars: Array<{ raw: boolean; lines: string[] }> = [];
+  let buf: string[] = [];
+  const flush = () => {
+    if (!buf.length) return;
+    if (buf[0]!.trim() === "\b") pars.push({ raw: true, lines: buf.slice(1) });
+    else pars.push({ raw: false, lines: wrap(buf.join(" "), 78, 2) });
+    buf = [];
+  };
+  for (const line of help.trim().split("\n")) {
+    if (line === "") flush();
+    else buf.push(buf.length ? line : line.trimStart());
+  }
+  flush();
+  return pars.flatMap((p, i) => [...(i ? [""] : []), ...p.lines.map((l) => `  ${l}`)]);
 }
 
 export function commandHelp(path: string, def: CommandDef): string {

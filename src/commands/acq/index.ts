@@ -12,9 +12,9 @@ export default defineGroup({
     show: () => import("./show.ts").then((m) => m.default),
   },
   summaries: {
-    create: "Create a new acquisition.",
-    files: "List files that are in the ACQ acquisition.",
+    create: "Create a new Acquisition.",
+    files: "List files in an Acquisition.",
     list: "List acquisitions.",
-    show: "Show details of an acquisition.",
+    show: "Show details of an Acquisition.",
   },
 });
