@@ -12,7 +12,9 @@ The sync command requests files from the Storage Node NODE be copied into the St
 
 Which files are copied may be further limited with the --acq, --file-list, and --target options.
 
+\b
 CANCELLING TRANSFERS
+--------------------
 
 Using the --cancel flag, this command can also be used to cancel pending transfers out of NODE.  With a GROUP, transfers from NODE to GROUP are cancelled, but you can instead of GROUP use the special flag --all to cancel all outbound transfers from NODE.  Cancelling can still be further limited by --acq and --file-list, but not --target.`,
   options: syncOptions(
