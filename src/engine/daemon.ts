@@ -4,7 +4,7 @@
 
 import type { Config } from "../common/config.ts";
 import { loadConfig } from "../common/config.ts";
-import { ConfigError } from "../common/errors.ts";
+import { AlpenhornError, CliError, ConfigError } from "../common/errors.ts";
 import { LEVELS, Logger, type LevelName, type LogSink } from "../common/logger.ts";
 import { connectIndex } from "../index/connect.ts";
 import type { Driver } from "../index/driver/types.ts";
@@ -41,7 +41,8 @@ const SHUTDOWN_GRACE_S = 3;
 
 function logLevel(config: Config): LevelName {
   const raw = config.str("logging.level", "INFO").toUpperCase();
-  if (!(raw in LEVELS)) throw new ConfigError(`invalid logging.level: ${config.str("logging.level")}`);
+  // alpenhorn crashes here (ValueError, traceback); a malformed config gets one clear line.
+  if (!(raw in LEVELS)) throw new ConfigError(`Log level ${raw} defined by logging.level is not valid`);
   return raw as LevelName;
 }
 
@@ -62,6 +63,20 @@ function pause(seconds: number, signal: AbortSignal): Promise<void> {
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const buffer = new StartupBuffer();
   const log = new Logger("daemon", "DEBUG", [opts.stderr, buffer]);
+  const phase = { running: false };
+  try {
+    return await daemon(opts, log, buffer, phase);
+  } catch (err) {
+    // Start-up errors and config errors are click's `Error: …` (the CLI edge prints them);
+    // anything else is alpenhorn's excepthook: `Fatal error!` with the traceback, in the
+    // daemon log (so also in a log file), exit 1.
+    if (err instanceof ConfigError || err instanceof CliError || (!phase.running && err instanceof AlpenhornError)) throw err;
+    log.error(`Fatal error!\n${err instanceof Error ? (err.stack ?? String(err)) : String(err)}`);
+    return 1;
+  }
+}
+
+async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, phase: { running: boolean }): Promise<number> {
   log.info("Alpenhorn start.");
   const config = loadConfig({ confFile: opts.confFile, testIsolation: opts.testIsolation, env: opts.env, cwd: opts.cwd, log });
   log.setLevel(logLevel(config));
@@ -102,10 +117,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       },
       locked: (fifo, locked) => metrics.set("queue_locked", locked ? 1 : 0, { fifo }),
     });
-    if (config.has("daemon.prom_client_port")) {
-      const port = config.int("daemon.prom_client_port", { min: 1, max: 65535 });
-      if (!opts.once) stopMetrics = serveMetrics(metrics, port);
-    }
+    // alpenhorn reads the port only when it starts the server, which --once never does.
+    if (!opts.once && config.has("daemon.prom_client_port"))
+      stopMetrics = serveMetrics(metrics, config.int("daemon.prom_client_port", { min: 1, max: 65535 }));
     const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop };
 
     const reentrant = extensions.database ? (extensions.database.ext.reentrant ?? false) : true;
@@ -135,8 +149,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     }
 
     loop = new UpdateLoop(ctx, pool, opts.subscribe);
-    const result = await mainLoop(ctx, loop, pool, opts.once);
-    return result;
+    phase.running = true;
+    return await mainLoop(ctx, loop, pool, opts.once);
   } finally {
     for (const [sig, fn] of handlers) process.off(sig, fn);
     stopMetrics?.();

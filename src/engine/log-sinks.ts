@@ -79,6 +79,13 @@ class SyslogSink implements LogSink {
   }
 }
 
+/** Python's repr() of a str (quotes chosen as Python does; common escapes). */
+function pyStrRepr(v: string): string {
+  const q = v.includes("'") && !v.includes('"') ? '"' : "'";
+  const body = v.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll("\r", "\\r").replaceAll("\t", "\\t");
+  return q + (q === "'" ? body.replaceAll("'", "\\'") : body) + q;
+}
+
 const isMap = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Add the configured file/syslog sinks to `log` and replay the start-up buffer into them. */
@@ -98,7 +105,8 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
         `logging.syslog: Unix datagram socket ${address} is not supported; set logging.syslog.use_tcp: true for a stream socket, or log to a UDP port`,
       );
     if (port === 0) log.info(`Logging to syslog socket ${address} as facility ${facname}`);
-    else log.info(`Logging to syslog at ${address}:${port} via ${tcp ? "TCP" : "UDP"} as facility ${facname}`);
+    // alpenhorn formats the (address, port) tuple it has already built (spec §1.4, §11.2 item 8).
+    else log.info(`Logging to syslog at (${pyStrRepr(address)}, ${port}):${port} via ${tcp ? "TCP" : "UDP"} as facility ${facname}`);
     sinks.push(new SyslogSink(facility, port === 0 ? { socket: address } : { host: address, port, tcp }));
   }
   const file = config.raw("logging.file");

@@ -99,7 +99,7 @@ describe("logging.syslog", () => {
     try {
       const r = await runServe(idx, { extra: `logging:\n  syslog:\n    address: 127.0.0.1\n    port: ${port}\n    facility: LOCAL3\n` });
       expect(r.code).toBe(0);
-      expect(r.messages).toContain(`INFO Logging to syslog at 127.0.0.1:${port} via UDP as facility local3`);
+      expect(r.messages).toContain(`INFO Logging to syslog at ('127.0.0.1', ${port}):${port} via UDP as facility local3`);
       await until(() => got.length >= r.lines.length, 5000, "all datagrams");
       // local3 = 19; INFO = 6, WARNING = 4.
       const sevOf = { INFO: 6, WARNING: 4, DEBUG: 7, ERROR: 3, CRITICAL: 2 } as const;

@@ -8,9 +8,37 @@ import { insertAcqData, insertFileData, listPatternTypes, type PatternTypeRow } 
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DetectResult } from "./types.ts";
 
+/**
+ * Python's `.` (no DOTALL) matches anything but a newline; a JS `.` also refuses `\r`,
+ * U+2028 and U+2029. Rewrite each unescaped `.` outside a character class as `[^\n]` (and
+ * a class's leading `]`, a literal in Python, as `\]`).
+ */
+function pythonDots(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  let classStart = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      out += c + (pattern[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      // A `]` right after `[` or `[^` is a literal, as in Python.
+      const first = out.length === classStart || (out.length === classStart + 1 && out[classStart] === "^");
+      if (c === "]" && !first) inClass = false;
+      out += c === "]" && first ? "\\]" : c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+      classStart = out.length;
+    } else out += c === "." ? "[^\\n]" : c;
+  }
+  return out;
+}
+
 /** Python `re` syntax → JS, anchored for a full match (Python's re.fullmatch). */
 export function fullMatchRegex(pattern: string): RegExp {
-  const js = pattern.replaceAll("(?P<", "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
+  const js = pythonDots(pattern).replaceAll("(?P<", "(?<").replace(/\(\?P=(\w+)\)/g, "\\k<$1>");
   return new RegExp(`^(?:${js})$`, "u");
 }
 

@@ -12,6 +12,37 @@ export function relativeToRoot(root: string, path: string): string | null {
   return rel;
 }
 
+/**
+ * `str(pathlib.PurePosixPath(root, rel))`: empty and `.` components dropped, `..` kept (no
+ * lexical collapsing); an absolute `rel` replaces `root`.
+ */
+export function pathlibJoin(root: string, rel: string): string {
+  const whole = rel.startsWith("/") ? rel : `${root}/${rel}`;
+  const abs = whole.startsWith("/");
+  // POSIX keeps exactly two leading slashes; pathlib does too.
+  const lead = abs ? (/^\/\/(?!\/)/.test(whole) ? "//" : "/") : "";
+  const parts = whole.split("/").filter((p) => p !== "" && p !== ".");
+  return lead + parts.join("/") || ".";
+}
+
+/**
+ * `Path.resolve(strict=True)`: the native realpath (every component must exist, symlinks
+ * resolved, `missing/..` refused). A failure names the first component that does not
+ * resolve, as Python's error does.
+ */
+export function strictRealpath(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch (err) {
+    const parts = path.split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join("/");
+      if (prefix !== "") realpathSync.native(prefix); // throws for the first failing prefix
+    }
+    throw err;
+  }
+}
+
 /** Reason an import path is invalid, or null. */
 export function invalidImportPath(p: string): string | null {
   if (p === "") return "empty path";

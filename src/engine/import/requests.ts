@@ -1,11 +1,10 @@
 // Node update step c (spec §5.2): act on the node's pending import requests — node-init
 // requests of an initialised node, scans of a subtree, and single-file imports.
 
-import { realpathSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute } from "node:path";
 import { pendingImportRequests } from "../../index/queries/daemon-nodes.ts";
 import { pyOSError } from "../fs/oserror.ts";
-import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
+import { invalidImportPath, pathlibJoin, relativeToRoot, strictRealpath } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
 import type { UpdateableNode } from "../updateable/node.ts";
 import { completeRequest } from "./complete.ts";
@@ -29,10 +28,11 @@ export async function processImportRequests(unode: UpdateableNode): Promise<void
     }
     const register = Boolean(Number(req.register));
     if (Number(req.recurse)) {
-      const joined = join(root, req.path);
+      // pathlib's join: no lexical `..` collapsing, so `a/missing/..` fails to resolve.
+      const joined = pathlibJoin(root, req.path);
       let full: string;
       try {
-        full = realpathSync(joined);
+        full = strictRealpath(joined);
       } catch (err) {
         ctx.log.warning(`Ignoring import request of unresolvable scan path: ${joined}: ${pyOSError(err)}`);
         await completeRequest(ctx, req, "invalid", where);

@@ -62,6 +62,9 @@ export class AutoImport {
       return;
     }
     if (!this.startedClasses.has(cls)) {
+      // The watchdog observer's timeout: inotify needs none, but alpenhorn reads (and checks)
+      // the key when it starts the first observer of a class.
+      this.ctx.config.int("daemon.auto_import_interval", { default: 30, min: 1 });
       this.startedClasses.add(cls);
       this.ctx.log.debug(`Started observer for I/O class ${cls}`);
     }
