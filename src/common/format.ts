@@ -1,11 +1,11 @@
 // Human-readable sizes, times and config blocks exactly as alpenhorn prints them
 // (pretty_bytes, pretty_time, pretty_deltat, the `show` I/O config block).
-import { pyFormatFloat, pyIntBig, pyLen, pyRjust, pyStr, pyTruthy } from "./pyfmt.ts";
+import { pyFormatFixed, pyFormatFloat, pyIntBig, pyLen, pyRjust, pyStr, pyTruthy } from "./pyfmt.ts";
 import { PyJsonDecodeError, pyJsonParse } from "./pyjson.ts";
 
 /** Python format(x, ".Nf"): exact binary value, ties to even (1.0625 → "1.062" at N=3). */
 export function formatFixed(x: number, digits: number): string {
-  return pyFormatFloat(x, `.${digits}f`);
+  return Number.isInteger(digits) && digits >= 0 ? pyFormatFixed(x, digits) : pyFormatFloat(x, `.${digits}f`);
 }
 
 /** Python format(x, "g"): 6 significant digits, `1e+16`, `1.5e-05`, `inf`, `nan`, `-0`. */
@@ -41,6 +41,7 @@ const UNITS = "kMGTPE";
  */
 export function prettyBytes(n: number | bigint | string | boolean | null | undefined): string {
   if (n === null || n === undefined) return "-";
+  if (typeof n === "number" && Number.isFinite(n)) return prettyBytesNumber(Math.trunc(n));
   let num = toBigInt(n);
   let sign = "";
   if (num < 0n) {
@@ -60,8 +61,31 @@ export function prettyBytes(n: number | bigint | string | boolean | null | undef
   return `${sign}${num} B`;
 }
 
+// prettyBytes for an integral finite double: the same steps in doubles, all exact (comparisons
+// with powers of two, division by one), so no BigInt is needed.
+function prettyBytesNumber(t: number): string {
+  const sign = t < 0 ? "-" : "";
+  const num = Math.abs(t);
+  if (num < 1024) return `${sign}${num} B`;
+  let limit = 1048576; // 2^20
+  let div = 1024;
+  for (let x = 0; x < UNITS.length; x++) {
+    if (num < limit) {
+      const v = num / div;
+      const digits = v >= 100 ? 1 : v >= 10 ? 2 : 3;
+      return `${sign}${pyFormatFixed(v, digits)} ${UNITS[x]}iB`;
+    }
+    limit *= 1024;
+    div *= 1024;
+  }
+  return `${sign}${BigInt(num)} B`;
+}
+
+// "00".."99": ctime runs once per listed row.
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+
 function pad2(n: number): string {
-  return String(n).padStart(2, "0");
+  return TWO_DIGITS[n] ?? String(n).padStart(2, "0");
 }
 
 // Python float divmod (CPython float_divmod), so odd inputs (inf, nan) behave the same.
@@ -120,12 +144,13 @@ function isLeap(y: number): boolean {
 }
 
 function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
 // Proleptic Gregorian weekday (0 = Sunday), as Python's datetime uses.
+const WEEKDAY_OFFSETS = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
 function weekday(y: number, m: number, d: number): number {
-  const t = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+  const t = WEEKDAY_OFFSETS;
   const yy = m < 3 ? y - 1 : y;
   return (yy + Math.floor(yy / 4) - Math.floor(yy / 100) + Math.floor(yy / 400) + t[m - 1]! + d) % 7;
 }
@@ -136,7 +161,45 @@ function digitValue(s: string): number {
   return Number(pyIntBig(s.trim()));
 }
 
+// Two ASCII digits at s[i], or -1.
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 0x30;
+  const b = s.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+// The common shapes `YYYY-MM-DD HH:MM:SS` and `YYYY-MM-DD HH:MM:SS.f{1,6}` in ASCII digits with
+// in-range, valid fields: the first format that matches them (the first for the fraction form,
+// the second without) reads the same fields, so the result is what the general path returns.
+// null sends anything else (or anything doubtful) to the general path.
+function parseCanonical(s: string): Fields | null {
+  const len = s.length;
+  if (len !== 19 && (len < 21 || len > 26)) return null;
+  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(10) !== 0x20) return null;
+  if (s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return null;
+  if (len > 19) {
+    if (s.charCodeAt(19) !== 0x2e) return null;
+    for (let i = 20; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return null;
+    }
+  }
+  const y1 = digits2(s, 0);
+  const y2 = digits2(s, 2);
+  const mo = digits2(s, 5);
+  const d = digits2(s, 8);
+  const h = digits2(s, 11);
+  const mi = digits2(s, 14);
+  const sec = digits2(s, 17);
+  if (y1 < 0 || y2 < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return null;
+  const y = y1 * 100 + y2;
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return [y, mo, d, h, mi, sec];
+}
+
 function parseNaiveDatetime(s: string): Fields | null {
+  const fast = parseCanonical(s);
+  if (fast) return fast;
   for (const re of DATETIME_FORMATS) {
     const m = re.exec(s);
     if (!m) continue;
@@ -149,8 +212,9 @@ function parseNaiveDatetime(s: string): Fields | null {
 }
 
 function ctime([y, mo, d, h, mi, s]: Fields): string {
-  const day = String(d).padStart(2, " ");
-  return `${DAY_NAMES[weekday(y, mo, d)]} ${MONTH_NAMES[mo - 1]} ${day} ${pad2(h)}:${pad2(mi)}:${pad2(s)} ${String(y).padStart(4, "0")}`;
+  const day = d >= 0 && d < 10 ? ` ${d}` : String(d);
+  const year = y >= 1000 ? String(y) : String(y).padStart(4, "0");
+  return `${DAY_NAMES[weekday(y, mo, d)]} ${MONTH_NAMES[mo - 1]} ${day} ${pad2(h)}:${pad2(mi)}:${pad2(s)} ${year}`;
 }
 
 /**

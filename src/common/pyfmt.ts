@@ -2,19 +2,35 @@
 // (json.loads/json.dumps are in pyjson.ts).
 // The CLI must match the Python original byte for byte, so these follow CPython 3.11 rules.
 
-/** Characters Python's str.isspace() accepts (used by strip() and by int()/float()). */
-const PY_WS = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const STRIP_RE = new RegExp(`^[${PY_WS}]+|[${PY_WS}]+$`, "g");
-const RSTRIP_RE = new RegExp(`[${PY_WS}]+$`);
+/**
+ * Python's str.isspace() for one UTF-16 unit (used by strip() and by int()/float()):
+ * \t \n \v \f \r, \x1c-\x20, \x85, \xa0, \u1680, \u2000-\u200a, \u2028, \u2029, \u202f,
+ * \u205f, \u3000. None of them is a surrogate, so testing units is exact.
+ */
+export function isPySpace(c: number): boolean {
+  if (c <= 0x20) return c >= 0x1c || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x85) return false;
+  if (c === 0x85 || c === 0xa0) return true;
+  if (c < 0x1680) return false;
+  return (
+    c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
+  );
+}
 
 /** Python str.strip() with no argument. */
 export function pyStrip(s: string): string {
-  return s.replace(STRIP_RE, "");
+  let end = s.length;
+  while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--;
+  let start = 0;
+  while (start < end && isPySpace(s.charCodeAt(start))) start++;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 /** Python str.rstrip() with no argument. */
 export function pyRstrip(s: string): string {
-  return s.replace(RSTRIP_RE, "");
+  let end = s.length;
+  while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
 }
 
 const SURROGATE_RE = /[\ud800-\udfff]/;
@@ -74,16 +90,65 @@ function asciiDigits(s: string): string | null {
 const INT_MAX_STR_DIGITS = 4300;
 const INT_RE = /^([+-]?)(\d(?:_?\d)*)$/;
 
-/** Python int(s) for a str, exact; null where Python raises ValueError. */
-export function pyIntBig(s: string): bigint | null {
-  const a = asciiDigits(pyStrip(s));
-  if (a === null) return null;
+const NOT_INT = -1;
+const NON_ASCII = -2;
+
+// INT_RE on an already stripped string, scanned left to right: the number of digits, NOT_INT,
+// or NON_ASCII on meeting a non-ASCII unit (a Unicode digit may follow; the caller then takes
+// the general path). A rejection before any non-ASCII unit is final: the pattern has no
+// accepting continuation of that prefix.
+function scanInt(s: string): number {
+  const end = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) i++;
+  if (i >= end) return NOT_INT;
+  let n = 0;
+  let prevDigit = false;
+  for (; i < end; i++) {
+    c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      n++;
+      prevDigit = true;
+    } else if (c === 0x5f && prevDigit) {
+      prevDigit = false;
+    } else {
+      return c > 0x7f ? NON_ASCII : NOT_INT;
+    }
+  }
+  return prevDigit ? n : NOT_INT;
+}
+
+function intFromAscii(a: string): bigint | null {
   const m = INT_RE.exec(a);
   if (!m) return null;
   const digits = m[2]!.replaceAll("_", "");
   if (digits.length > INT_MAX_STR_DIGITS) return null;
   const v = BigInt(digits);
   return m[1] === "-" ? -v : v;
+}
+
+/** Python int(s) for a str, exact; null where Python raises ValueError. */
+export function pyIntBig(s: string): bigint | null {
+  const t = pyStrip(s);
+  const n = scanInt(t);
+  if (n === NOT_INT || n > INT_MAX_STR_DIGITS) return null;
+  if (n === NON_ASCII) {
+    const a = asciiDigits(t);
+    return a === null ? null : intFromAscii(a);
+  }
+  return intFromAscii(t);
+}
+
+/** pyIntBig(s) !== null, without building the value. */
+export function pyIsInt(s: string): boolean {
+  const t = pyStrip(s);
+  const n = scanInt(t);
+  if (n === NON_ASCII) {
+    const a = asciiDigits(t);
+    return a !== null && intFromAscii(a) !== null;
+  }
+  return n !== NOT_INT && n <= INT_MAX_STR_DIGITS;
 }
 
 /** Python int(s) for a str as a JS number (inexact beyond 2^53); null where Python raises. */
@@ -97,7 +162,14 @@ const FLOAT_SPECIAL_RE = /^([+-]?)(inf|infinity|nan)$/i;
 
 /** Python float(s) for a str; null where Python raises ValueError. Overflow gives ±Infinity. */
 export function pyFloat(s: string): number | null {
-  let a = asciiDigits(pyStrip(s));
+  const t = pyStrip(s);
+  // Quick rejection: an ASCII first character must start a sign, digits, a point, inf or nan.
+  const c = t.charCodeAt(0);
+  if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2d && c !== 0x2e && c < 0x80) {
+    const l = c | 0x20;
+    if (l !== 0x69 && l !== 0x6e) return null;
+  }
+  let a = asciiDigits(t);
   if (a === null) return null;
   if (a.includes("_")) {
     // Underscores are only allowed between two digits.
@@ -203,8 +275,57 @@ function cmpPow10(m: bigint, e: number, k: number): number {
   return lhs < rhs ? -1 : lhs > rhs ? 1 : 0;
 }
 
+// Fast paths: JS toFixed/toExponential round the EXACT binary value too, but on an exact tie
+// they take the larger candidate where Python takes the even one. Ties are detected exactly
+// (below) and, when the rounded-up last digit is odd, fixed by lowering that digit by one
+// (an odd digit never borrows). Anything the checks cannot settle takes the BigInt path.
+
+// Largest precision toFixed/toExponential accept.
+const JS_MAX_DIGITS = 100;
+
+// Is a * 10^s exactly halfway between two integers (a > 0 finite)? With a = m * 2^e, m odd:
+// 2a * 10^s is an odd integer iff a * 2^(s+1) is one (5^s is odd) — for s >= 0 that product
+// is exact (power-of-two scaling; the callers keep it in range). For s < 0 the tie needs a to
+// be an integer ≡ 5 * 10^(-s-1) mod 10^-s, checked exactly while a and 10^-s are exact;
+// null when it cannot be decided cheaply.
+function isTie(a: number, s: number): boolean | null {
+  if (s >= 0) {
+    if (s + 1 >= POW2.length) return null;
+    return (a * POW2[s + 1]!) % 2 === 1;
+  }
+  const t = -s;
+  if (!Number.isInteger(a)) return false;
+  if (t >= POW10.length || a > Number.MAX_SAFE_INTEGER) return null;
+  return a % POW10[t]! === 5 * POW10[t - 1]!;
+}
+
+// Exact powers: 2^0..2^1023 by doubling, 10^0..10^22 (the last exactly representable one).
+const POW2 = new Float64Array(1024);
+POW2[0] = 1;
+for (let i = 1; i < POW2.length; i++) POW2[i] = POW2[i - 1]! * 2;
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+// Rounding went up on a tie: Python's even choice is one less when the last digit is odd.
+function evenLastDigit(s: string, end: number): string {
+  const d = s.charCodeAt(end - 1) - 0x30;
+  if ((d & 1) === 0) return s;
+  return s.slice(0, end - 1) + String.fromCharCode(0x30 + d - 1) + s.slice(end);
+}
+
 /** Digits of |x| rounded to p significant digits, and the decimal exponent of the first digit. */
 function sigDigits(x: number, p: number): { digits: string; exp: number } {
+  if (x !== 0 && p <= JS_MAX_DIGITS + 1) {
+    const s = x.toExponential(p - 1);
+    const ei = s.indexOf("e");
+    const k = Number(s.slice(ei + 1));
+    // k is the exponent after rounding; on a carry (…999 → 1000…) the tie test below uses one
+    // digit too many, which cannot find a tie there, and the last digit is 0 anyway.
+    const tie = isTie(x, p - 1 - k);
+    if (tie !== null) {
+      const digits = p > 1 ? s[0] + s.slice(2, ei) : s.slice(0, ei);
+      return { digits: tie ? evenLastDigit(digits, digits.length) : digits, exp: k };
+    }
+  }
   const [m, e] = decompose(x);
   if (m === 0n) return { digits: "0".repeat(p), exp: 0 };
   let k = Math.floor(Math.log10(Math.abs(x)));
@@ -219,6 +340,11 @@ function sigDigits(x: number, p: number): { digits: string; exp: number } {
 }
 
 function fixedBody(x: number, prec: number): string {
+  // toFixed switches to exponent form from 1e21.
+  if (x < 1e21 && prec <= JS_MAX_DIGITS) {
+    const s = x.toFixed(prec);
+    return isTie(x, prec) ? evenLastDigit(s, s.length) : s;
+  }
   const [m, e] = decompose(x);
   const s = scaledRound(m, e, prec).toString().padStart(prec + 1, "0");
   return prec > 0 ? `${s.slice(0, s.length - prec)}.${s.slice(s.length - prec)}` : s;
@@ -293,13 +419,37 @@ export function pyFloatRepr(x: number): string {
 const SPEC_RE = /^([+\- ])?(0)?(\d+)?(?:\.(\d+))?([eEfFgG%])?$/;
 
 /**
+ * Python format(x, f".{prec}f") for a float (any x, incl. -0.0, inf, nan); prec a
+ * non-negative integer. The same as pyFormatFloat(x, `.${prec}f`) without parsing a spec.
+ */
+export function pyFormatFixed(x: number, prec: number): string {
+  if (Number.isNaN(x)) return "nan";
+  const sign = isNegative(x) ? "-" : "";
+  if (!Number.isFinite(x)) return `${sign}inf`;
+  return sign + fixedBody(Math.abs(x), prec);
+}
+
+type Spec = [signOpt: string | undefined, zero: string | undefined, width: number, prec: number | undefined, type: string | undefined];
+const specCache = new Map<string, Spec>();
+
+function parseSpec(spec: string): Spec {
+  let parsed = specCache.get(spec);
+  if (parsed === undefined) {
+    const m = SPEC_RE.exec(spec);
+    if (!m) throw new Error(`unsupported float format spec: ${JSON.stringify(spec)}`);
+    const [, signOpt, zero, widthStr, precStr, type] = m;
+    parsed = [signOpt, zero, widthStr === undefined ? 0 : Number(widthStr), precStr === undefined ? undefined : Number(precStr), type];
+    if (specCache.size < 256) specCache.set(spec, parsed);
+  }
+  return parsed;
+}
+
+/**
  * Python format(x, spec) for a float. Supports [sign][0][width][.precision][type] with types
  * e E f F g G % or none; throws on anything else (fill/align/grouping are never used here).
  */
 export function pyFormatFloat(x: number, spec: string): string {
-  const m = SPEC_RE.exec(spec);
-  if (!m) throw new Error(`unsupported float format spec: ${JSON.stringify(spec)}`);
-  const [, signOpt, zero, widthStr, precStr, type] = m;
+  const [signOpt, zero, width, precOpt, type] = parseSpec(spec);
   // "%" is "f" of x * 100 (a float product, which may overflow to inf) plus a percent sign.
   if (type === "%") x *= 100;
   const upper = type === "E" || type === "F" || type === "G";
@@ -312,7 +462,7 @@ export function pyFormatFloat(x: number, spec: string): string {
     body = upper ? "INF" : "inf";
   } else {
     const a = Math.abs(x);
-    const prec = precStr === undefined ? 6 : Number(precStr);
+    const prec = precOpt === undefined ? 6 : precOpt;
     switch (type) {
       case "e":
       case "E":
@@ -328,12 +478,11 @@ export function pyFormatFloat(x: number, spec: string): string {
         body = generalBody(a, prec, upper, false);
         break;
       default:
-        body = precStr === undefined ? pyFloatRepr(a) : generalBody(a, prec, false, true);
+        body = precOpt === undefined ? pyFloatRepr(a) : generalBody(a, prec, false, true);
     }
   }
   if (type === "%") body += "%";
   const sign = neg ? "-" : signOpt === "+" ? "+" : signOpt === " " ? " " : "";
-  const width = widthStr === undefined ? 0 : Number(widthStr);
   const pad = width - sign.length - body.length;
   if (pad <= 0) return sign + body;
   return zero ? sign + "0".repeat(pad) + body : " ".repeat(pad) + sign + body;

@@ -1,6 +1,6 @@
 // Plain-text tables identical to Python tabulate 0.8.9's default "simple" format, which every
 // alpenhorn listing uses: per-column type detection, number re-rendering and decimal alignment.
-import { PyFloat, pyFloat, pyFormatFloat, pyIntBig, pyLen, pyRstrip, pyStr, pyStrip } from "./pyfmt.ts";
+import { PyFloat, pyFloat, pyFormatFloat, pyIsInt, pyLen, pyRstrip, pyStr, pyStrip } from "./pyfmt.ts";
 
 export type Align = "left" | "right" | "decimal" | "center" | null;
 
@@ -36,7 +36,7 @@ function maxOf(xs: readonly number[], floor = -Infinity): number {
 }
 
 function isIntString(s: string): boolean {
-  return pyIntBig(s) !== null;
+  return pyIsInt(s);
 }
 
 // tabulate's _isnumber for strings: an infinite or NaN value counts only when spelled inf/-inf/nan.
@@ -47,7 +47,7 @@ function isNumberString(s: string): boolean {
   return true;
 }
 
-function cellType(v: unknown): number {
+function cellType(v: unknown, hasInvisible: boolean): number {
   if (v === null || v === undefined) return NONE;
   if (v instanceof Date) return TEXT;
   if (typeof v === "boolean") return BOOL;
@@ -55,7 +55,8 @@ function cellType(v: unknown): number {
   if (typeof v === "number") return Number.isInteger(v) ? INT : FLOAT;
   if (v instanceof PyFloat) return FLOAT;
   if (typeof v !== "string") return TEXT;
-  const s = stripInvisible(v);
+  // Stripping is the identity when the table has no invisible codes at all.
+  const s = hasInvisible ? stripInvisible(v) : v;
   if (s === "True" || s === "False") return BOOL;
   if (isIntString(s)) return INT;
   if (isNumberString(s)) return FLOAT;
@@ -63,8 +64,14 @@ function cellType(v: unknown): number {
 }
 
 // reduce(_more_generic, types, bool): an all-None column ends up bool, printed like text.
-function columnType(col: unknown[]): number {
-  return col.reduce<number>((t, v) => Math.max(t, cellType(v)), BOOL);
+// Text is the most generic type, so the scan stops at the first text cell.
+function columnType(col: unknown[], hasInvisible: boolean): number {
+  let t = BOOL;
+  for (let i = 0; i < col.length && t < TEXT; i++) {
+    const c = cellType(col[i], hasInvisible);
+    if (c > t) t = c;
+  }
+  return t;
 }
 
 function toFloat(v: unknown): number {
@@ -195,6 +202,134 @@ function appendRow(lines: string[], cells: string[], widths: number[], multiline
   }
 }
 
+// ---- the plain path: no invisible codes, no line breaks (every listing in practice) ------
+// Cells are padded while the lines are written instead of being materialised padded first;
+// the result is the same string the general path (alignColumn/appendRow) builds.
+
+const SPACES: string[] = [];
+function spaces(n: number): string {
+  if (n <= 0) return "";
+  if (n >= 128) return " ".repeat(n);
+  let sp = SPACES[n];
+  if (sp === undefined) sp = SPACES[n] = " ".repeat(n);
+  return sp;
+}
+
+interface PlainColumn {
+  cells: string[];
+  /** Spaces appended for decimal alignment, or null. */
+  trail: Int32Array | null;
+  /** Width of cell + trail. */
+  widths: Int32Array;
+  width: number;
+  align: Align;
+}
+
+function plainColumn(strings: string[], align: Align, minWidth: number): PlainColumn {
+  const n = strings.length;
+  let cells = strings;
+  let trail: Int32Array | null = null;
+  const widths = new Int32Array(n);
+  if (align === "decimal") {
+    trail = new Int32Array(n);
+    let most = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const d = afterPoint(cells[i]!);
+      trail[i] = d;
+      if (d > most) most = d;
+    }
+    for (let i = 0; i < n; i++) trail[i] = most - trail[i]!;
+  } else if (align) {
+    cells = new Array<string>(n);
+    for (let i = 0; i < n; i++) cells[i] = pyStrip(strings[i]!);
+  }
+  let width = minWidth;
+  for (let i = 0; i < n; i++) {
+    const w = pyLen(cells[i]!) + (trail === null ? 0 : trail[i]!);
+    widths[i] = w;
+    if (w > width) width = w;
+  }
+  return { cells, trail, widths, width, align };
+}
+
+// Appends one padded cell's pieces.
+function pushCell(out: string[], col: PlainColumn, r: number): void {
+  const cell = col.cells[r]!;
+  const n = col.width - col.widths[r]!;
+  switch (col.align) {
+    case "left":
+      out.push(cell, spaces(n));
+      break;
+    case "center": {
+      const left = n > 0 ? Math.floor(n / 2) : 0;
+      out.push(spaces(left), cell, spaces(n - left));
+      break;
+    }
+    case "right":
+      out.push(spaces(n), cell);
+      break;
+    case "decimal":
+      out.push(spaces(n), cell, spaces(col.trail![r]!));
+      break;
+    default:
+      out.push(cell);
+  }
+}
+
+// Python's (a + b + ...).rstrip() over the pieces from `from` on, in place.
+function rstripPieces(out: string[], from: number): void {
+  while (out.length > from) {
+    const last = pyRstrip(out[out.length - 1]!);
+    if (last !== "") {
+      out[out.length - 1] = last;
+      return;
+    }
+    out.pop();
+  }
+}
+
+function plainLines(cols: PlainColumn[], nrows: number, headerCells: string[] | null, widths: number[], trailer: boolean): string {
+  const sep = buildRow(widths.map((w) => "-".repeat(w)));
+  const lines: string[] = headerCells ? [buildRow(headerCells), sep] : [sep];
+  const parts: string[] = [];
+  for (let r = 0; r < nrows; r++) {
+    parts.length = 0;
+    for (let c = 0; c < cols.length; c++) {
+      if (c > 0) parts.push("  ");
+      pushCell(parts, cols[c]!, r);
+    }
+    rstripPieces(parts, 0);
+    lines.push(parts.join(""));
+  }
+  if (trailer) lines.push(sep);
+  return lines.join("\n");
+}
+
+// Scans the cells' str() for what decides the general path: an ESC (possible invisible codes,
+// then tabulate's own test on the joined text decides) or a line break.
+const SPECIAL_RE = /[\x1b\r\n]/;
+const SIMPLE_TYPES = new Set(["number", "bigint", "boolean", "undefined"]);
+
+function scanSpecial(hdrs: readonly string[], rows: readonly (readonly unknown[])[]): { esc: boolean; breaks: boolean } {
+  let esc = false;
+  let breaks = false;
+  const check = (s: string) => {
+    if (!SPECIAL_RE.test(s)) return;
+    if (s.includes("\x1b")) esc = true;
+    if (s.includes("\n") || s.includes("\r")) breaks = true;
+  };
+  for (const h of hdrs) check(h);
+  for (const row of rows) {
+    for (const v of row) {
+      if (typeof v === "string") check(v);
+      // str() of numbers, booleans, None, floats and datetimes has neither ESC nor breaks.
+      else if (v !== null && !SIMPLE_TYPES.has(typeof v) && !(v instanceof PyFloat) && !(v instanceof Date)) check(pyStr(v));
+    }
+    if (esc) break;
+  }
+  return { esc, breaks };
+}
+
 /**
  * tabulate(rows, headers) in the "simple" format, without a trailing newline. Cells are the
  * database values: null is a missing value, "" makes its column text, numeric strings are
@@ -206,17 +341,40 @@ export function tabulate(rows: readonly (readonly unknown[])[], headers: readonl
     hdrs = [...Array<string>(rows[0]!.length - hdrs.length).fill(""), ...hdrs];
   }
 
-  const plainText = [hdrs.join("\t"), ...rows.map((r) => r.map((v) => pyStr(v)).join("\t"))].join("\t");
-  const hasInvisible = new RegExp(INVISIBLE_RE.source).test(plainText) || new RegExp(INVISIBLE_LINK_RE.source).test(plainText);
-  const m = makeMeasure(hasInvisible, /[\r\n]/.test(plainText));
+  let hasInvisible = false;
+  let multiline: boolean;
+  const special = scanSpecial(hdrs, rows);
+  if (special.esc) {
+    const plainText = [hdrs.join("\t"), ...rows.map((r) => r.map((v) => pyStr(v)).join("\t"))].join("\t");
+    hasInvisible = new RegExp(INVISIBLE_RE.source).test(plainText) || new RegExp(INVISIBLE_LINK_RE.source).test(plainText);
+    multiline = /[\r\n]/.test(plainText);
+  } else {
+    multiline = special.breaks;
+  }
+  const m = makeMeasure(hasInvisible, multiline);
 
-  const ncols = maxOf(rows.map((r) => r.length), 0);
-  const cols: unknown[][] = Array.from({ length: ncols }, (_, c) => rows.map((r) => (c < r.length ? r[c] : null)));
-  const types = cols.map(columnType);
+  let ncols = 0;
+  for (const r of rows) if (r.length > ncols) ncols = r.length;
+  const cols: unknown[][] = [];
+  for (let c = 0; c < ncols; c++) {
+    const col = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      col[r] = c < row.length ? row[c] : null;
+    }
+    cols.push(col);
+  }
+  const types = cols.map((c) => columnType(c, hasInvisible));
   const floatFmts = cols.map((_, i) =>
     typeof opts.floatFmt === "string" ? opts.floatFmt : (opts.floatFmt?.[i] ?? "g"),
   );
-  const formatted = cols.map((c, i) => c.map((v) => formatCell(v, types[i]!, floatFmts[i]!, hasInvisible)));
+  const formatted = cols.map((c, i) => {
+    const type = types[i]!;
+    const fmt = floatFmts[i]!;
+    const out = new Array<string>(c.length);
+    for (let r = 0; r < c.length; r++) out[r] = formatCell(c[r], type, fmt, hasInvisible);
+    return out;
+  });
 
   const aligns: Align[] = types.map((t) => (t === INT || t === FLOAT ? "decimal" : "left"));
   opts.colAlign?.forEach((a, i) => {
@@ -227,6 +385,20 @@ export function tabulate(rows: readonly (readonly unknown[])[], headers: readonl
 
   let minWidths = hdrs.length > 0 ? hdrs.map((h) => m.width(h) + MIN_PADDING) : cols.map(() => 0);
   const n = Math.min(formatted.length, minWidths.length);
+
+  if (!hasInvisible && !multiline && n > 0) {
+    // Every padded cell of a column is exactly the column's width (or, unpadded, no wider),
+    // so the general path's re-measuring of the padded cells gives these widths back.
+    const pcols = formatted.slice(0, n).map((c, i) => plainColumn(c, aligns[i]!, minWidths[i]!));
+    const widths = pcols.map((c) => c.width);
+    let headerCells: string[] | null = null;
+    if (hdrs.length > 0) {
+      const k = Math.min(hdrs.length, aligns.length, widths.length);
+      headerCells = hdrs.slice(0, k).map((h, i) => alignHeader(h, aligns[i]!, widths[i]!, m));
+    }
+    return plainLines(pcols, rows.length, headerCells, widths, hdrs.length === 0);
+  }
+
   const aligned = formatted.slice(0, n).map((c, i) => alignColumn(c, aligns[i]!, minWidths[i]!, m));
 
   const lines: string[] = [];

@@ -6,11 +6,14 @@ import {
   pyCoerceScalar,
   pyFloat,
   pyFloatRepr,
+  pyFormatFixed,
   pyFormatFloat,
   pyInt,
   pyIntBig,
+  pyIsInt,
   pyLen,
   pyRepr,
+  pyRstrip,
   pyStr,
   pyStrip,
   pyToJs,
@@ -66,6 +69,32 @@ describe("pyInt and pyFloat", () => {
   });
 });
 
+describe("pyIsInt", () => {
+  it.each([
+    ["12", true],
+    [" -1_000\t", true],
+    ["+0", true],
+    ["\u0661\u0662", true],
+    ["1\uff15", true],
+    ["\u00a012\u3000", true],
+    ["1" + "0".repeat(4299), true],
+    ["1" + "0".repeat(4300), false],
+    ["1_0".repeat(2000) + "1", true],
+    ["", false],
+    ["+", false],
+    ["1_", false],
+    ["_1", false],
+    ["1__0", false],
+    ["1 2", false],
+    ["1.0", false],
+    ["a\u0661", false],
+    ["1\u00e9", false],
+  ] as const)("int(%p) succeeds: %p", (s, want) => {
+    expect(pyIsInt(s)).toBe(want);
+    expect(pyIntBig(s) !== null).toBe(want);
+  });
+});
+
 describe("pyCoerceScalar", () => {
   it("tries int, then float, then keeps the string", () => {
     expect(pyCoerceScalar("18")).toBe(18);
@@ -117,6 +146,40 @@ describe("pyFormatFloat", () => {
     [1.5, "", "1.5"],
   ] as const)("format(%p, %p) is %p", (x, spec, want) => {
     expect(pyFormatFloat(x, spec)).toBe(want);
+  });
+
+  // Exact ties, where the toFixed/toExponential fast path must turn round-half-up into
+  // Python's round-half-even, and values at the edges of that fast path.
+  it.each([
+    [0.5, ".0f", "0"],
+    [1.5, ".0f", "2"],
+    [2.5, ".0f", "2"],
+    [9.5, ".0f", "10"],
+    [-2.5, ".0f", "-2"],
+    [0.375, ".2f", "0.38"],
+    [1.1875, ".3f", "1.188"],
+    [2.5, ".0e", "2e+00"],
+    [25, ".0e", "2e+01"],
+    [35, ".0e", "4e+01"],
+    [125, ".2g", "1.2e+02"],
+    [135, ".2g", "1.4e+02"],
+    [1234565, "g", "1.23456e+06"],
+    [1234575, "g", "1.23458e+06"],
+    [0.5, "g", "0.5"],
+    [5e-324, ".3e", "4.941e-324"],
+    [1e21, ".1f", "1000000000000000000000.0"],
+    [1.2345678901234569e23, ".0f", "123456789012345685803008"],
+    [2.7939677238464355e-9, ".9f", "0.000000003"],
+  ] as const)("format(%p, %p) is %p (ties to even)", (x, spec, want) => {
+    expect(pyFormatFloat(x, spec)).toBe(want);
+  });
+
+  it("formats '.Nf' directly with pyFormatFixed", () => {
+    expect(pyFormatFixed(1.0625, 3)).toBe("1.062");
+    expect(pyFormatFixed(-0, 2)).toBe("-0.00");
+    expect(pyFormatFixed(-Infinity, 1)).toBe("-inf");
+    expect(pyFormatFixed(NaN, 1)).toBe("nan");
+    expect(pyFormatFixed(0.1, 20)).toBe("0.10000000000000000555");
   });
 
   it("rejects format specs it does not implement", () => {
@@ -193,6 +256,10 @@ describe("pyJsonParse and pyJsonDumps", () => {
 describe("string helpers", () => {
   it("strips Python whitespace and counts code points", () => {
     expect(pyStrip("\u00a0 x\x85\u3000")).toBe("x");
+    expect(pyStrip("\x1c\t\u2028x y\u205f\u200a")).toBe("x y");
+    expect(pyStrip("\u200bx\u200b")).toBe("\u200bx\u200b");
+    expect(pyStrip(" \u3000 ")).toBe("");
+    expect(pyRstrip(" x \x1f\x0b")).toBe(" x");
     expect(pyStrip("\ufeffx")).toBe("\ufeffx");
     expect(pyLen("😀é")).toBe(2);
   });

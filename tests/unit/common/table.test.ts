@@ -122,6 +122,23 @@ describe("tabulate", () => {
     expect(tabulate([["a", 1]])).toBe("-  -\na  1\n-  -");
   });
 
+  it("pads each alignment and strips trailing whitespace like tabulate", () => {
+    const rows = [
+      ["a", " x ", "1.5"],
+      ["bb", "y", "10"],
+      ["\u{1F600}c", "", "-2.25"],
+    ];
+    expect(tabulate(rows, ["N", "V", "Num"], { colAlign: ["center", "right", "decimal"] })).toBe(
+      " N     V    Num\n---  ---  -----\n a     x   1.5\nbb     y  10\n😀c        -2.25",
+    );
+    expect(tabulate([["a", "  "], ["bb", ""]], ["x", "y"])).toBe("x    y\n---  ---\na\nbb");
+    expect(tabulate([["a", "\t"], ["bb", "\u3000"]])).toBe("--\na\nbb\n--");
+  });
+
+  it("types columns of Unicode-digit and space-padded integers as int", () => {
+    expect(tabulate([["1", "\u0661\u0662"], [" 3 ", "\uff15"]], ["a", "b"])).toBe("  a    b\n---  ---\n  1   ١٢\n 3     ５");
+  });
+
   it("throws where tabulate raises IndexError for extra column alignments", () => {
     expect(() => tabulate([["a"]], ["x"], { colAlign: ["left", "right"] })).toThrow();
   });
