@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# `npm test`: install the system parts the tests use (MariaDB, rsync, sshd), build the
-# binary the end-to-end tests run, then run every test. The timeout is given here because
+# `npm test`: install the system parts the tests use (MariaDB, rsync, sshd), typecheck, build
+# the binary the end-to-end tests run, then run every test. The timeout is given here because
 # bunfig's [test] timeout is ignored by bun test. The last line is a plain
 # "tests: N passed, N failed" summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUN=node_modules/.bin/bun
+node_modules/.bin/tsc --noEmit -p .
 "$BUN" scripts/compile.ts
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

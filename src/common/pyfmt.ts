@@ -49,20 +49,6 @@ export function pyRjust(s: string, width: number): string {
   return pad > 0 ? " ".repeat(pad) + s : s;
 }
 
-/** Python str.ljust(width) with spaces. */
-export function pyLjust(s: string, width: number): string {
-  const pad = width - pyLen(s);
-  return pad > 0 ? s + " ".repeat(pad) : s;
-}
-
-/** Python str.center(width) as used by format "^": the odd space goes to the right. */
-export function pyCenter(s: string, width: number): string {
-  const pad = width - pyLen(s);
-  if (pad <= 0) return s;
-  const left = Math.floor(pad / 2);
-  return " ".repeat(left) + s + " ".repeat(pad - left);
-}
-
 const ND_RE = /\p{Nd}/u;
 const ASCII_RE = /^[\x00-\x7f]*$/;
 

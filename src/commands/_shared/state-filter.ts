@@ -21,7 +21,3 @@ export function stateConditions(flags: StateFlags): CopyStateCondition[] {
   return order.filter((name) => flags[name]).map((name) => STATE_CONDITIONS[name]);
 }
 
-/** Whether a copy in state (has, wants) satisfies any of `conds`. */
-export function matchesState(conds: readonly CopyStateCondition[], has: string, wants: string): boolean {
-  return conds.some((c) => c.has === has && (c.op === "=" ? wants === c.wants : wants !== c.wants));
-}

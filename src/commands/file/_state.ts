@@ -35,6 +35,3 @@ export interface StateFlags {
   suspect: boolean;
 }
 
-export function anyStateFlag(f: StateFlags): boolean {
-  return f.corrupt || f.healthy || f.missing || f.suspect;
-}

@@ -2,7 +2,7 @@
 // vetting (invalid_import_path, spec §5.6) and the names of our own temporary files.
 
 import { realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 
 /** `path` relative to `root`, or null when it is not under root (component-wise, no resolving). */
 export function relativeToRoot(root: string, path: string): string | null {
@@ -53,11 +53,6 @@ export function invalidImportPath(p: string): string | null {
   if (p.includes("/./")) return "invalid path element \".\"";
   if (p.includes("/../")) return "invalid path element \"..\"";
   return null;
-}
-
-/** The lock file guarding `path` against import: `.{basename}.lock` beside it. */
-export function lockPathOf(path: string): string {
-  return join(dirname(path), `.${basename(path)}.lock`);
 }
 
 /** A pull's placeholder beside its target: `.{basename}.placeholder`. */

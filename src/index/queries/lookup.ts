@@ -31,12 +31,3 @@ export async function getFileByAcqAndName(db: Db, acqName: string, fileName: str
 export async function getGroupById(db: Db, id: number): Promise<StorageGroupRow | undefined> {
   return db.get<StorageGroupRow>("SELECT * FROM storagegroup WHERE id = ?", [id]);
 }
-export async function getNodeById(db: Db, id: number): Promise<StorageNodeRow | undefined> {
-  return db.get<StorageNodeRow>("SELECT * FROM storagenode WHERE id = ?", [id]);
-}
-export async function getAcqById(db: Db, id: number): Promise<ArchiveAcqRow | undefined> {
-  return db.get<ArchiveAcqRow>("SELECT * FROM archiveacq WHERE id = ?", [id]);
-}
-export async function getFileById(db: Db, id: number): Promise<ArchiveFileRow | undefined> {
-  return db.get<ArchiveFileRow>("SELECT * FROM archivefile WHERE id = ?", [id]);
-}

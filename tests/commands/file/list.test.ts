@@ -17,7 +17,7 @@ async function world(backend: Backend) {
   const n1 = await seed.node(db, { name: "Node1", group_id: g1.id });
   const n2 = await seed.node(db, { name: "Node2", group_id: g1.id });
   const n3 = await seed.node(db, { name: "Node3", group_id: g2.id });
-  const n4 = await seed.node(db, { name: "Node4", group_id: g3.id });
+  await seed.node(db, { name: "Node4", group_id: g3.id });
   const acq1 = await seed.acq(db, { name: "acq1" });
   const acq2 = await seed.acq(db, { name: "acq2" });
   const md5 = "d41d8cd98f00b204e9800998ecf8427e";
