@@ -1,7 +1,7 @@
 // `alpenhorn group autosync GROUP NODE [--remove]`: the autosync flag of the edge NODE → GROUP.
 
 import { CliError } from "../../common/errors.ts";
-import { getTransferAction, insertTransferAction, setTransferActionFlag } from "../../index/queries/transfer-actions.ts";
+import { setTransferFlag } from "../../index/queries/transfer-actions.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 
@@ -26,10 +26,7 @@ If NODE is added as an autosync source for GROUP, then, whenever a file is added
       if (on && node.group_id === group.id)
         throw new CliError(`can't enable autosync: Node "${nodeName}" is in group "${groupName}"`);
 
-      const action = await getTransferAction(tx, node.id, group.id);
-      if (action ? Boolean(Number(action.autosync)) === on : !on) return "No change";
-      if (action) await setTransferActionFlag(tx, action.id, "autosync", on);
-      else await insertTransferAction(tx, node.id, group.id, "autosync");
+      if (!(await setTransferFlag(tx, node.id, group.id, "autosync", on))) return "No change";
       // Upstream's punctuation: no full stop on "started".
       return on ? `Auto-sync from "${node.name}" started` : `Auto-sync from "${node.name}" stopped.`;
     });

@@ -1,7 +1,7 @@
 // `alpenhorn node autoclean NODE GROUP [--remove]`: the autoclean flag of the edge NODE → GROUP.
 
 import { CliError } from "../../common/errors.ts";
-import { getTransferAction, insertTransferAction, setTransferActionFlag } from "../../index/queries/transfer-actions.ts";
+import { setTransferFlag } from "../../index/queries/transfer-actions.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 
@@ -26,10 +26,7 @@ If GROUP is added as an autoclean trigger for NODE, then, whenever a file is add
       if (on && node.group_id === group.id)
         throw new CliError(`can't enable autoclean: Node "${nodeName}" is in group "${groupName}"`);
 
-      const action = await getTransferAction(tx, node.id, group.id);
-      if (action ? Boolean(Number(action.autoclean)) === on : !on) return "No change";
-      if (action) await setTransferActionFlag(tx, action.id, "autoclean", on);
-      else await insertTransferAction(tx, node.id, group.id, "autoclean");
+      if (!(await setTransferFlag(tx, node.id, group.id, "autoclean", on))) return "No change";
       // Upstream's punctuation: no full stop on "added".
       return on ? `Auto-clean trigger: Group "${group.name}" added` : `Auto-clean trigger: Group "${group.name}" removed.`;
     });
