@@ -9,7 +9,7 @@ import { pyStrip } from "../../common/pyfmt.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { getNodeByName } from "../../index/queries/lookup.ts";
 import type { CommandContext } from "./context.ts";
-import { findFileByPath, normalisePath } from "./resolve.ts";
+import { findFileByPath, normalisePath, pathAnchor, purePathStr } from "./resolve.ts";
 
 /**
  * Python `Path(line).relative_to(root)` for an absolute line: the remainder (or `.` when the
@@ -18,7 +18,7 @@ import { findFileByPath, normalisePath } from "./resolve.ts";
 export function stripRoot(line: string, root: string): string | null {
   // PurePosixPath keeps exactly two leading slashes as a distinct anchor (`//n`), which
   // relative_to does not match against `/n` (or the other way round).
-  if (anchor(line) !== anchor(root)) return null;
+  if (pathAnchor(line) !== pathAnchor(root)) return null;
   const l = normalisePath(line);
   const r = normalisePath(root);
   if (!l.startsWith("/") || !r.startsWith("/")) return null;
@@ -27,17 +27,6 @@ export function stripRoot(line: string, root: string): string | null {
   if (rp.length > lp.length || rp.some((part, i) => lp[i] !== part)) return null;
   const rest = lp.slice(rp.length).join("/");
   return rest === "" ? "." : rest;
-}
-
-/** The PurePosixPath anchor: `//` for exactly two leading slashes, `/` for absolute, else "". */
-function anchor(path: string): string {
-  return /^\/\/(?!\/)/.test(path) ? "//" : path.startsWith("/") ? "/" : "";
-}
-
-/** str(PurePosixPath(path)): normalised, keeping an exactly-two-slash anchor. */
-function purePath(path: string): string {
-  const norm = normalisePath(path);
-  return anchor(path) === "//" ? "/" + norm : norm;
 }
 
 /** The lines of a file list to look up, with their 1-based line numbers (comments, blanks dropped). */
@@ -84,7 +73,7 @@ export async function loadFileList(ctx: CommandContext, db: Db, path: string | u
   const text = await readList(ctx, path);
   for (const { lineNo, path: entry } of fileListEntries(text, root)) {
     const file = await findFileByPath(db, entry);
-    if (!file) throw new CliError(`No such file on line ${lineNo} of ${name}: ${purePath(entry)}`);
+    if (!file) throw new CliError(`No such file on line ${lineNo} of ${name}: ${purePathStr(entry)}`);
     files.add(file.id);
   }
   return files;

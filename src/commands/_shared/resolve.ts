@@ -45,7 +45,12 @@ export function normalisePath(path: string): string {
  */
 export function purePathStr(path: string): string {
   const norm = normalisePath(path);
-  return /^\/\/(?!\/)/.test(path) ? "/" + norm : norm;
+  return pathAnchor(path) === "//" ? "/" + norm : norm;
+}
+
+/** The PurePosixPath anchor: `//` for exactly two leading slashes, `/` for absolute, else "". */
+export function pathAnchor(path: string): string {
+  return /^\/\/(?!\/)/.test(path) ? "//" : path.startsWith("/") ? "/" : "";
 }
 
 export type FileWithAcq = ArchiveFileRow & { acq_name: string };
