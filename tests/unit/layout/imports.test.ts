@@ -31,7 +31,7 @@ const ALLOWED: Record<Layer, Layer[]> = {
 
 function imports(path: string): string[] {
   const text = readFileSync(path, "utf8");
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => resolve(join(path, ".."), m[1]!));
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)["'](\.{1,2}\/[^"']+)["']/gm)].map((m) => resolve(join(path, ".."), m[1]!));
 }
 
 describe("layering", () => {
