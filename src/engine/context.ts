@@ -5,6 +5,7 @@
 import type { Config } from "../common/config.ts";
 import type { Logger } from "../common/logger.ts";
 import type { Driver } from "../index/driver/types.ts";
+import type { FsService, TreeLock } from "./extension-api.ts";
 import type { LoadedExtensions } from "./extensions/types.ts";
 import type { Metrics } from "./metrics.ts";
 import type { FairMultiFIFOQueue } from "./scheduler/queue.ts";
@@ -45,4 +46,8 @@ export interface DaemonContext {
   readonly host: string;
   readonly extensions: LoadedExtensions;
   readonly stop: StopState;
+  /** Filesystem calls, off the event loop and with timeouts (fs/threads/). */
+  readonly fs: FsService;
+  /** The daemon's one directory-tree lock (pull mkdirs vs. delete rmdirs). */
+  readonly treeLock: TreeLock;
 }

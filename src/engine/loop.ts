@@ -1,4 +1,4 @@
-// One pass of the main update loop (spec §2.1): reconcile this host's active nodes and their
+// One pass of the main update loop (alpenhorn/daemon/update.py: update_loop at 632dd41): reconcile this host's active nodes and their
 // groups, update nodes then groups, idle updates, after-update hooks, pool check, serial I/O,
 // then the two summary log lines.
 
@@ -6,10 +6,12 @@ import { prettyDeltaT } from "../common/format.ts";
 import { activeNodesOnHost, groupsByIds } from "../index/queries/daemon-nodes.ts";
 import type { StorageGroupRow } from "../index/rows.ts";
 import type { DaemonContext } from "./context.ts";
+import type { GroupMember } from "./extension-api.ts";
 import { IORegistry } from "./io/registry.ts";
 import { serialIO, type Pool } from "./scheduler/pool.ts";
 import { UpdateableGroup } from "./updateable/group.ts";
 import { UpdateableNode, type LoopEnv } from "./updateable/node.ts";
+import { Probes } from "./updateable/probe.ts";
 import { AutoImport, type Subscribe } from "./watch/watcher.ts";
 
 export class UpdateLoop {
@@ -22,7 +24,7 @@ export class UpdateLoop {
     readonly pool: Pool,
     subscribe?: Subscribe,
   ) {
-    this.env = { ctx, registry: new IORegistry(ctx.extensions), autoImport: new AutoImport(ctx, subscribe) };
+    this.env = { ctx, registry: new IORegistry(ctx.extensions), autoImport: new AutoImport(ctx, subscribe), probes: new Probes() };
   }
 
   /** Run one iteration; returns its duration in seconds. */
@@ -43,7 +45,7 @@ export class UpdateLoop {
     }
 
     const groupRows = await groupsByIds(ctx.db, [...new Set(rows.map((r) => r.group_id))]);
-    const candidates = new Map<string, { row: StorageGroupRow; nodes: UpdateableNode[]; idle: boolean }>();
+    const candidates = new Map<string, { row: StorageGroupRow; nodes: GroupMember[]; idle: boolean }>();
     // Known nodes keep their order; new ones follow in query order.
     const order = [...this.nodes.keys(), ...rows.map((r) => r.name).filter((n) => !this.nodes.has(n))];
     for (const name of order) {
@@ -57,7 +59,8 @@ export class UpdateLoop {
         node = new UpdateableNode(this.env, row);
         this.nodes.set(name, node);
       }
-      if (!node.io) {
+      const member = node.member();
+      if (!member) {
         this.nodes.delete(name);
         continue;
       }
@@ -71,7 +74,7 @@ export class UpdateLoop {
       if (!grow) continue;
       node.groupName = grow.name;
       const c = candidates.get(grow.name) ?? { row: grow, nodes: [], idle: true };
-      c.nodes.push(node);
+      c.nodes.push(member);
       c.idle &&= node.idle;
       candidates.set(grow.name, c);
     }

@@ -1,4 +1,5 @@
-// Auto-actions when a copy appears on a node (spec §5.7): autosync queues copy requests to
+// Auto-actions when a copy appears on a node (alpenhorn/db/archive.py:
+// ArchiveFileCopy.trigger_autoactions at 632dd41): autosync queues copy requests to
 // groups that lack a healthy copy; autoclean releases the file on upstream nodes.
 
 import { utcNow } from "../../common/time.ts";

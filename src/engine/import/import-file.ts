@@ -1,18 +1,17 @@
-// import_file and the import task (spec §5.3–5.4): vet the path, ask the import-detect
+// import_file and the import task (alpenhorn/daemon/auto_import.py: import_file and
+// _import_file at 632dd41): vet the path, ask the import-detect
 // extensions for the acquisition, then create acquisition, file and copy rows. Rows are made
 // in one transaction with insert-ignore on the unique indexes, so a file imported twice at
 // once is registered once.
 
-import { lstatSync } from "node:fs";
 import { basename, isAbsolute, join, posix } from "node:path";
 import { utcNow } from "../../common/time.ts";
 import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
-import type { ImportCallback } from "../extensions/types.ts";
-import type { NodeIO } from "../io/types.ts";
-import { confinedPath, invalidImportPath, relativeToRoot } from "../fs/paths.ts";
+import type { ImportCallback, StatInfo } from "../extension-api.ts";
+import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
-import type { UpdateableNode } from "../updateable/node.ts";
+import type { ImportTarget } from "./target.ts";
 import { triggerAutoactions } from "./autoactions.ts";
 import { completeRequest, type ImportResult } from "./complete.ts";
 import type { Settle } from "./tracker.ts";
@@ -26,17 +25,8 @@ export interface ImportOptions {
   readonly dedupe?: boolean;
 }
 
-/** The file's size, or null when it cannot be stat'ed (gone since the walk, say). */
-function sizeOrNull(io: NodeIO, path: string): number | null {
-  try {
-    return io.filesize(path);
-  } catch {
-    return null;
-  }
-}
-
 /** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
-export async function importFile(unode: UpdateableNode, path: string, opts: ImportOptions): Promise<boolean> {
+export async function importFile(unode: ImportTarget, path: string, opts: ImportOptions): Promise<boolean> {
   const { ctx } = unode;
   const root = unode.row.root ?? "";
   const done = async (result: ImportResult) => {
@@ -65,11 +55,11 @@ export async function importFile(unode: UpdateableNode, path: string, opts: Impo
     if (unode.pendingImports.has(rel)) return false;
     unode.pendingImports.add(rel);
   }
-  const io = unode.io;
-  if (!io) return false;
+  const fifo = unode.fifo;
+  if (!unode.io || !fifo) return false;
   const task = new Task({
     queue: ctx.queue,
-    key: io.fifo,
+    key: fifo,
     name: `Import ${rel} on ${unode.name}`,
     requeue: !opts.req,
     log: ctx.log,
@@ -83,7 +73,7 @@ export async function importFile(unode: UpdateableNode, path: string, opts: Impo
 }
 
 /** The body of `Import {path} on {node}`; yields a delay while the path is not ready. */
-async function* importTask(unode: UpdateableNode, path: string, opts: ImportOptions): AsyncGenerator<number, void, void> {
+async function* importTask(unode: ImportTarget, path: string, opts: ImportOptions): AsyncGenerator<number, void, void> {
   unode.pendingImports.delete(path);
   let resolved = false;
   try {
@@ -94,7 +84,7 @@ async function* importTask(unode: UpdateableNode, path: string, opts: ImportOpti
 }
 
 /** Returns true when the file was decided (registered or refused), false when left for later. */
-async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOptions): AsyncGenerator<number, boolean, void> {
+async function* importSteps(unode: ImportTarget, path: string, opts: ImportOptions): AsyncGenerator<number, boolean, void> {
   const { ctx } = unode;
   const io = unode.io!;
   const node = unode.row;
@@ -104,22 +94,14 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
     return true;
   };
 
-  let full: string;
-  try {
-    full = confinedPath(node.root ?? "", path);
-  } catch {
+  const full = await ctx.fs.confine(node.root ?? "", path);
+  if (full === null) {
     // Through a symlink out of the tree: alpenhorn would import it; we refuse.
     ctx.log.warning(`Ignoring import of ${path}: not rooted under node ${node.root}`);
     return await finish("ignored");
   }
-  let isFile = false;
-  try {
-    const st = lstatSync(full);
-    isFile = st.isFile();
-  } catch {
-    isFile = false;
-  }
-  if (!isFile) {
+  const first = await ctx.fs.lstat(full).catch(() => null);
+  if (first?.kind !== "file") {
     ctx.log.info(`Not importing "${path}": not a file.`);
     return await finish("non-file");
   }
@@ -132,7 +114,7 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
     ctx.log.info(`Path "${path}" not ready for I/O during import.  Waiting 600 seconds.`);
     yield 600;
   }
-  if (io.locked(path)) {
+  if (await io.locked(path)) {
     ctx.log.info(`Skipping "${path}": locked.`);
     return false;
   }
@@ -161,7 +143,7 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
   }
   const fileName = posix.relative(acqName, path);
   if (fileName === "" || fileName.startsWith("..")) {
-    // alpenhorn crashes here (§11.2 item 17); we refuse the path instead.
+    // alpenhorn crashes here (a detected acquisition that is not a parent of the path); we refuse it.
     ctx.log.warning(`Rejecting invalid acq path "${acqName}": not a parent of "${path}"`);
     return await finish("bad acq");
   }
@@ -185,28 +167,29 @@ async function* importSteps(unode: UpdateableNode, path: string, opts: ImportOpt
     return await finish("unregistered");
   } else {
     ctx.log.debug(`Computing md5sum of "${path}".`);
-    // Sizes on both sides of the hash: size and MD5 must describe the same bytes (alpenhorn
-    // stats after hashing only, so an append in between registers a mismatched pair).
-    const before = sizeOrNull(io, path);
-    md5 = before === null ? null : await io.md5(path, ctx.stop.any.signal);
-    size = md5 === null ? null : sizeOrNull(io, path);
-    if (md5 === null || size === null) {
+    // Size and MD5 must describe the same bytes: the hash refuses a file written to while it
+    // is read, and a stat on both sides catches a change between them (alpenhorn stats after
+    // hashing only, so an append in between registers a mismatched pair).
+    md5 = await io.md5(path, ctx.stop.any.signal);
+    if (md5 === null) {
       // Vanished, unreadable or changing: undecided, so a later scan or request tries again.
       ctx.log.info(`Not importing "${path}": could not be read.`);
       return false;
     }
-    if (size !== before) {
-      ctx.log.info(`Not importing "${path}": file changed during import.`);
-      return false;
-    }
   }
-  let used: number | null;
-  try {
-    used = io.storageUsed(path);
-  } catch {
+  const st: StatInfo | null = await ctx.fs.lstat(full).catch(() => null);
+  if (st === null) {
     ctx.log.info(`Not importing "${path}": could not be read.`);
     return false;
   }
+  if (md5 !== null) {
+    if (st.size !== first.size || st.mtimeMs !== first.mtimeMs) {
+      ctx.log.info(`Not importing "${path}": file changed during import.`);
+      return false;
+    }
+    size = st.size;
+  }
+  const used: number | null = st.used;
 
   const outcome = await ctx.db.transaction(async (tx) => {
     let acq: ArchiveAcqRow;

@@ -1,17 +1,17 @@
-// Node update step c (spec §5.2): act on the node's pending import requests — node-init
+// The node update's import step (alpenhorn/daemon/update.py: UpdateableNode.update at 632dd41): act on the node's pending import requests — node-init
 // requests of an initialised node, scans of a subtree, and single-file imports.
 
 import { isAbsolute } from "node:path";
 import { pendingImportRequests } from "../../index/queries/daemon-nodes.ts";
 import { pyOSError } from "../fs/oserror.ts";
-import { invalidImportPath, pathlibJoin, relativeToRoot, strictRealpath } from "../fs/paths.ts";
+import { invalidImportPath, pathlibJoin, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
-import type { UpdateableNode } from "../updateable/node.ts";
+import type { ImportTarget } from "./target.ts";
 import { completeRequest } from "./complete.ts";
 import { importFile } from "./import-file.ts";
 import { scan } from "./scan.ts";
 
-export async function processImportRequests(unode: UpdateableNode): Promise<void> {
+export async function processImportRequests(unode: ImportTarget): Promise<void> {
   const { ctx } = unode;
   const root = unode.row.root ?? "";
   for (const req of await pendingImportRequests(ctx.db, unode.row.id)) {
@@ -32,7 +32,7 @@ export async function processImportRequests(unode: UpdateableNode): Promise<void
       const joined = pathlibJoin(root, req.path);
       let full: string;
       try {
-        full = strictRealpath(joined);
+        full = await ctx.fs.realpath(joined);
       } catch (err) {
         ctx.log.warning(`Ignoring import request of unresolvable scan path: ${joined}: ${pyOSError(err)}`);
         await completeRequest(ctx, req, "invalid", where);
@@ -46,7 +46,7 @@ export async function processImportRequests(unode: UpdateableNode): Promise<void
       }
       new Task({
         queue: ctx.queue,
-        key: unode.io!.fifo,
+        key: unode.fifo!,
         name: `Scan "${rel}" on ${unode.name}`,
         log: ctx.log,
         body: () => scan(unode, rel, register, req),

@@ -1,6 +1,7 @@
-// Keeps a scan request open until every file it covers is registered or refused (spec §11.4
-// item 1): each per-file import settles once; when the walk is over and all have settled, the
-// request completes only if none was left undecided (locked, failed, dropped).
+// Keeps a scan request open until every file it covers is registered or refused (alpenhorn
+// completes it when the imports are queued; README: Differences from alpenhorn). Each per-file
+// import settles once; when the walk is over and all have settled, the request completes only
+// if none was left undecided (locked, failed, dropped).
 
 export type Settle = (resolved: boolean) => Promise<void>;
 

@@ -6,7 +6,14 @@ import type { LoadedExtensions } from "../extensions/types.ts";
 import { defaultGroupIO } from "./default/group.ts";
 import { defaultNodeIO } from "./default/node.ts";
 import { defaultNodeRemote } from "./default/remote.ts";
-import type { GroupIO, GroupIOFactory, GroupIOInit, IOClass, NodeIO, NodeIOFactory, NodeIOInit } from "./types.ts";
+import type { GroupIO, GroupIOFactory, GroupIOInit, NodeIO, NodeIOFactory, NodeIOInit, NodeRemoteFactory } from "../extension-api.ts";
+
+/** One I/O class: any half may be missing (e.g. Transport has no node class). */
+interface IOClass {
+  readonly node?: NodeIOFactory;
+  readonly remote?: NodeRemoteFactory;
+  readonly group?: GroupIOFactory;
+}
 
 /** Built-in classes present in this build. Polling/Lustre*/ /* Transport arrive with later issues. */
 const BUILT_IN: Record<string, IOClass> = {

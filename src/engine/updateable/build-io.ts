@@ -3,8 +3,9 @@
 // node or group this loop (alpenhorn crashed on several of them).
 
 import type { DaemonContext } from "../context.ts";
+import type { IOConfig, IOServices } from "../extension-api.ts";
 import { parseIOConfig, type Resolved } from "../io/registry.ts";
-import type { IOConfig } from "../io/types.ts";
+import { ioServices } from "../io/services.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 
 let fifoSerial = 0;
@@ -13,15 +14,15 @@ export function newFifoKey(kind: "Node" | "Group", name: string): string {
   return `${kind}:${name}:${++fifoSerial}`;
 }
 
-/** The new I/O instance, or null (logged at ERROR) when the class or config is unusable. */
+/** The new I/O instance and its FIFO, or null (logged at ERROR) when the class or config is unusable. */
 export function buildIO<F, IO>(
   ctx: DaemonContext,
   kind: "Node" | "Group",
   name: string,
   resolved: Resolved<F>,
   ioConfig: string | null,
-  make: (factory: F, config: IOConfig, fifo: FifoKey) => IO,
-): IO | null {
+  make: (factory: F, config: IOConfig, services: IOServices) => IO,
+): { io: IO; fifo: FifoKey } | null {
   const what = `Storage${kind} ${name}`;
   if (!resolved.ok) {
     ctx.log.error(resolved.message);
@@ -37,7 +38,7 @@ export function buildIO<F, IO>(
   const fifo = newFifoKey(kind, name);
   ctx.queue.labelFifo(fifo, `${kind} ${name}`);
   try {
-    return make(resolved.factory, config, fifo);
+    return { io: make(resolved.factory, config, ioServices(ctx, fifo)), fifo };
   } catch (err) {
     // An extension's class refusing its config: skip it like an invalid io_config.
     ctx.log.error(`I/O class "${resolved.name}" failed: ${(err as Error).message}  Ignoring ${what}.`);

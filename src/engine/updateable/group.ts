@@ -1,14 +1,18 @@
-// An UpdateableGroup (spec §2.7): a group row plus its I/O instance, offered this loop's
-// local initialised member nodes. The pull work of a group update belongs to the transfer issue.
+// An UpdateableGroup (alpenhorn/daemon/update.py: UpdateableGroup at 632dd41): a group row
+// plus its I/O instance, offered this loop's local initialised member nodes. The pull work of
+// a group update arrives with the transfers.
 
 import type { StorageGroupRow } from "../../index/rows.ts";
-import type { GroupIO } from "../io/types.ts";
+import type { GroupIO, GroupMember } from "../extension-api.ts";
+import { groupInfo } from "../io/node-info.ts";
+import type { FifoKey } from "../scheduler/queue.ts";
 import { buildIO } from "./build-io.ts";
-import type { LoopEnv, UpdateableNode } from "./node.ts";
+import type { LoopEnv } from "./node.ts";
 
 export class UpdateableGroup {
   row: StorageGroupRow;
   io: GroupIO | null = null;
+  fifo: FifoKey | null = null;
   private fullyInitialised = false;
   private idleAtStart = false;
   private doIdleUpdate = false;
@@ -16,7 +20,7 @@ export class UpdateableGroup {
   constructor(
     private readonly env: LoopEnv,
     row: StorageGroupRow,
-    nodes: UpdateableNode[],
+    nodes: GroupMember[],
     idle: boolean,
   ) {
     this.row = row;
@@ -27,7 +31,7 @@ export class UpdateableGroup {
     return this.row.name;
   }
 
-  reinit(row: StorageGroupRow, nodes: UpdateableNode[], idle: boolean, first = false): void {
+  reinit(row: StorageGroupRow, nodes: GroupMember[], idle: boolean, first = false): void {
     const { ctx } = this.env;
     this.idleAtStart = idle;
     const old = this.row;
@@ -37,14 +41,19 @@ export class UpdateableGroup {
       if (this.fullyInitialised) ctx.log.info(`I/O config change detected for StorageGroup "${row.name}": attempting re-init.`);
       this.stop();
       this.io = null;
+      this.fifo = null;
       const cls = this.env.registry.groupClass(row.io_class, row.name);
-      // alpenhorn crashes on an unknown group class (§11.2 item 2); we skip the group this loop.
-      this.io = buildIO(ctx, "Group", row.name, cls, row.io_config, (factory, config, fifo) => factory({ group: row, config, fifo, ctx }));
-      if (!this.io) return;
+      // alpenhorn crashes on an unknown group class; we skip the group this loop.
+      const built = buildIO(ctx, "Group", row.name, cls, row.io_config, (factory, config, services) =>
+        factory({ group: groupInfo(row), config, services }),
+      );
+      if (!built) return;
+      this.io = built.io;
+      this.fifo = built.fifo;
       this.fullyInitialised = true;
-    } else this.io!.setStorage(row);
+    } else this.io!.setGroup(groupInfo(row));
     try {
-      this.io!.setNodes(nodes);
+      this.io!.setMembers(nodes);
     } catch (err) {
       ctx.log.warning((err as Error).message);
     }
@@ -52,9 +61,9 @@ export class UpdateableGroup {
 
   get idle(): boolean {
     const io = this.io;
-    if (!io) return false;
-    if (this.env.ctx.queue.fifoSize(io.fifo) > 0) return false;
-    const nodes = io.getNodes();
+    if (!io || !this.fifo) return false;
+    if (this.env.ctx.queue.fifoSize(this.fifo) > 0) return false;
+    const nodes = io.getMembers();
     return nodes.length > 0 && nodes.every((n) => n.idle);
   }
 
@@ -62,7 +71,7 @@ export class UpdateableGroup {
     const { ctx } = this.env;
     this.doIdleUpdate = false;
     const io = this.io;
-    if (!io || io.getNodes().length === 0) return;
+    if (!io || io.getMembers().length === 0) return;
     const doUpdate = await io.beforeUpdate(this.idleAtStart);
     if (this.idleAtStart && doUpdate) {
       ctx.log.info(`Updating group "${this.name}".`);
@@ -78,9 +87,8 @@ export class UpdateableGroup {
   }
 
   stop(): void {
-    const io = this.io;
-    if (!io) return;
-    const { pending, deferred } = this.env.ctx.queue.clearFifo(io.fifo, true);
+    if (!this.fifo) return;
+    const { pending, deferred } = this.env.ctx.queue.clearFifo(this.fifo, true);
     const n = pending + deferred;
     if (n > 0)
       this.env.ctx.log.info(

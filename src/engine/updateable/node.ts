@@ -1,37 +1,46 @@
-// An UpdateableNode (spec §2.3–2.8): a node row plus its I/O instance and FIFO, re-checked each
-// loop. It initialises the node on request, keeps free space current (with the update-skew
-// check), runs the node update when idle and the idle-time work afterwards.
+// An UpdateableNode (alpenhorn/daemon/update.py: UpdateableNode at 632dd41): a node row plus
+// its I/O instance and FIFO, re-checked each loop. It initialises the node on request, keeps
+// free space current (with the update-skew check), runs the node update when idle and the
+// idle-time work afterwards.
 
 import { formatUtcMicros, parseUtc } from "../../common/time.ts";
-import { prettyBytes } from "../../common/format.ts";
+import { prettyBytes, prettyDeltaT } from "../../common/format.ts";
 import { nodeActive, pendingInitRequest, updateAvailGb } from "../../index/queries/daemon-nodes.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
+import type { GroupMember, NodeInfo, NodeIO } from "../extension-api.ts";
 import { completeRequest } from "../import/complete.ts";
 import { processImportRequests } from "../import/requests.ts";
+import type { ImportTarget } from "../import/target.ts";
+import { nodeInfo } from "../io/node-info.ts";
 import type { IORegistry } from "../io/registry.ts";
-import type { NodeIO } from "../io/types.ts";
+import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 import type { AutoImport } from "../watch/watcher.ts";
 import { buildIO } from "./build-io.ts";
+import type { Probes } from "./probe.ts";
 
 export interface LoopEnv {
   readonly ctx: DaemonContext;
   readonly registry: IORegistry;
   readonly autoImport: AutoImport;
+  readonly probes: Probes;
 }
 
 const GIB = 2 ** 30;
 /** How far the stored check time may drift from what we wrote before it counts as skew. */
 const SKEW_TOLERANCE_MS = 2000;
+/** How long one loop waits for a node's availability probe before skipping the node. */
+const PROBE_WAIT_S = 5;
 
-export class UpdateableNode {
+export class UpdateableNode implements ImportTarget {
   row: StorageNodeRow;
+  info: NodeInfo;
   io: NodeIO | null = null;
+  fifo: FifoKey | null = null;
   private fullyInitialised = false;
   private updated = false;
   private ioHappened = true;
-  /** Paths with an import queued but not started (watcher de-duplication). */
   readonly pendingImports = new Set<string>();
   private lastWrittenCheck: string | null = null;
   private skewCount = 0;
@@ -42,6 +51,7 @@ export class UpdateableNode {
     row: StorageNodeRow,
   ) {
     this.row = row;
+    this.info = nodeInfo(row);
     this.reinit(row, true);
   }
 
@@ -55,28 +65,47 @@ export class UpdateableNode {
     return { node: this.row.name, group: this.groupName };
   }
 
+  /** This node as its group's I/O sees it (null without an I/O instance). */
+  member(): GroupMember | null {
+    const io = this.io;
+    if (!io) return null;
+    const self = this;
+    return {
+      node: this.info,
+      io,
+      get idle() {
+        return self.idle;
+      },
+    };
+  }
+
   /** Take the loop's fresh row; rebuild the I/O instance when its identity or config changed. */
   reinit(row: StorageNodeRow, first = false): void {
     const old = this.row;
     const rebuild = first || !this.io || old.id !== row.id || old.io_config !== row.io_config || old.io_class !== row.io_class;
     this.row = row;
+    this.info = nodeInfo(row);
     if (!rebuild) {
-      this.io!.setStorage(row);
+      this.io!.setNode(this.info);
       return;
     }
     const { ctx } = this.env;
     if (this.fullyInitialised) ctx.log.info(`I/O config change detected for StorageNode "${row.name}": attempting re-init.`);
     this.stop();
     this.io = null;
+    this.fifo = null;
     const cls = this.env.registry.nodeClass(row.io_class, row.name);
-    this.io = buildIO(ctx, "Node", row.name, cls, row.io_config, (factory, config, fifo) => factory({ node: row, config, fifo, ctx }));
-    if (!this.io) return;
+    const info = this.info;
+    const built = buildIO(ctx, "Node", row.name, cls, row.io_config, (factory, config, services) => factory({ node: info, config, services }));
+    if (!built) return;
+    this.io = built.io;
+    this.fifo = built.fifo;
     this.fullyInitialised = true;
   }
 
   /** Nothing queued or in progress on this node's FIFO (deferred items don't count). */
   get idle(): boolean {
-    return !this.io || this.ctx.queue.fifoSize(this.io.fifo) === 0;
+    return !this.fifo || this.ctx.queue.fifoSize(this.fifo) === 0;
   }
 
   /** Is the node usable this loop? Queues the init task when an init request is pending. */
@@ -87,7 +116,13 @@ export class UpdateableNode {
       return false;
     }
     const io = this.io!;
-    if (io.checkInit()) return true;
+    const probe = await this.env.probes.check(`${this.row.id}:${this.row.root}`, () => io.checkInit(), PROBE_WAIT_S);
+    if (probe.state === "pending") {
+      // A hung mount: the probe stays on its fs thread until it returns or times out.
+      ctx.log.warning(`Ignoring node "${this.name}": not responding (node file check running for ${prettyDeltaT(probe.seconds)}).`);
+      return false;
+    }
+    if (probe.ok) return true;
     const req = await pendingInitRequest(ctx.db, this.row.id);
     if (!req) {
       ctx.log.warning(`Ignoring node "${this.name}": not initialised.`);
@@ -95,14 +130,14 @@ export class UpdateableNode {
     }
     new Task({
       queue: ctx.queue,
-      key: io.fifo,
+      key: this.fifo!,
       name: `Init Node "${this.name}"`,
       log: ctx.log,
       body: async () => {
-        if (io.checkInit()) {
+        if (await io.checkInit()) {
           ctx.log.info(`Node "${this.name}" already initialised.`);
           await completeRequest(ctx, req, "duplicate", this.where);
-        } else if (io.init() && io.checkInit()) {
+        } else if ((await io.init()) && (await io.checkInit())) {
           ctx.log.info(`Node "${this.name}" initialised.`);
           await completeRequest(ctx, req, "success", this.where);
         } else {
@@ -114,7 +149,7 @@ export class UpdateableNode {
     return false;
   }
 
-  /** The regular node update (spec §2.4). */
+  /** The regular node update (alpenhorn/daemon/update.py: UpdateableNode.update). */
   async update(): Promise<void> {
     const { ctx } = this;
     const io = this.io!;
@@ -126,8 +161,8 @@ export class UpdateableNode {
     if (idle && doUpdate) {
       ctx.log.info(`Updating node "${this.name}".`);
       ctx.metrics.inc("node_update", { name: this.name });
-      // Steps a) checks, b) deletions and d) readying outbound pulls belong to the
-      // verification, deletion and transfer issues; they slot in around step c here.
+      // Checks, deletions and readying outbound pulls (the integrity and transfer work)
+      // slot in around the import requests here.
       await processImportRequests(this);
       this.updated = true;
     } else {
@@ -166,7 +201,7 @@ export class UpdateableNode {
     if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
   }
 
-  /** Idle-time work after an update (spec §2.8); auto-verify arrives with verification. */
+  /** Idle-time work after an update (alpenhorn/daemon/update.py: UpdateableNode.update_idle). */
   async updateIdle(): Promise<void> {
     const idle = this.idle;
     this.ctx.metrics.set("node_idle", idle ? 1 : 0, { name: this.name });
@@ -184,10 +219,11 @@ export class UpdateableNode {
   /** Stop auto-import and discard this instance's queued work (in-progress work continues). */
   stop(): void {
     const io = this.io;
-    if (!io) return;
+    const fifo = this.fifo;
+    if (!io || !fifo) return;
     void this.env.autoImport.update(this, true);
     io.stop?.();
-    const { pending, deferred } = this.ctx.queue.clearFifo(io.fifo, true);
+    const { pending, deferred } = this.ctx.queue.clearFifo(fifo, true);
     const n = pending + deferred;
     if (n > 0)
       this.ctx.log.info(

@@ -1,22 +1,21 @@
-// Auto-import (spec §5.8): one @parcel/watcher subscription per node root. New files are
+// Auto-import (alpenhorn/daemon/auto_import.py at 632dd41): one @parcel/watcher subscription per node root. New files are
 // imported, a deleted lock file imports the file it guarded, and a new directory is scanned
 // once (whatever appeared in it before its watch existed is imported too). Each new watch
 // queues the `Catch-up on {node}` scan.
 
-import { lstatSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { DaemonContext } from "../context.ts";
 import { walkFiles } from "../fs/walk.ts";
 import { importFile } from "../import/import-file.ts";
 import { scan } from "../import/scan.ts";
+import type { ImportTarget } from "../import/target.ts";
 import { Task } from "../scheduler/task.ts";
-import type { UpdateableNode } from "../updateable/node.ts";
 import type { AsyncSubscription, Event } from "./binding.ts";
 
 interface Watch {
   sub: AsyncSubscription | null;
   root: string;
-  node: UpdateableNode;
+  node: ImportTarget;
   /** Extra subscriptions on sub-directories parcel's inotify backend does not watch. */
   extra: Map<string, AsyncSubscription>;
   /** Recently handled events (`type:path` → ms), to drop the duplicates of overlapping watches. */
@@ -39,7 +38,7 @@ export class AutoImport {
   ) {}
 
   /** Start, keep or stop watching `unode` according to its auto_import flag. */
-  async update(unode: UpdateableNode, forceStop = false): Promise<void> {
+  async update(unode: ImportTarget, forceStop = false): Promise<void> {
     const name = unode.name;
     const current = this.watches.get(name);
     const root = unode.row.root ?? "";
@@ -49,13 +48,14 @@ export class AutoImport {
     }
     if (current) {
       if (current.root === root) {
-        current.node = unode; // follow re-created node objects (cf. §11.2 item 19)
+        current.node = unode; // follow re-created node objects
         return;
       }
       await this.unwatch(name, current);
     }
     const io = unode.io;
-    if (!io) return;
+    const fifo = unode.fifo;
+    if (!io || !fifo) return;
     const cls = unode.row.io_class ?? "Default";
     if (io.observer === null) {
       this.ctx.log.warning(`Unable to start auto import on node "${name}": no observer for I/O class ${cls}.`);
@@ -85,7 +85,7 @@ export class AutoImport {
     this.ctx.log.info(`Watching node "${name}" root "${root}" for auto import.`);
     new Task({
       queue: this.ctx.queue,
-      key: io.fifo,
+      key: fifo,
       name: `Catch-up on ${name}`,
       requeue: true,
       log: this.ctx.log,
@@ -113,15 +113,10 @@ export class AutoImport {
    * sub-directory of a new directory gets its own subscription; duplicates are dropped.
    */
   private async watchSubdirs(w: Watch, dir: string): Promise<void> {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const p = join(dir, e.name);
+    const listing = await this.ctx.fs.listDir(dir).catch(() => null);
+    if (!listing) return;
+    for (const name of listing.dirs) {
+      const p = join(dir, name);
       if (w.extra.has(p)) continue;
       try {
         const sub = await this.subscribe(p, this.handler(w));
@@ -149,16 +144,13 @@ export class AutoImport {
       if (this.duplicate(w, ev)) continue;
       try {
         if (ev.type === "create") {
-          let dir = false;
-          try {
-            dir = lstatSync(ev.path).isDirectory();
-          } catch {
-            continue; // gone already
-          }
-          if (dir) {
+          const st = await this.ctx.fs.lstat(ev.path).catch(() => null);
+          if (st === null) continue; // gone already
+          if (st.kind === "dir") {
             // Files may have appeared before the new directory's watch existed.
             await this.watchSubdirs(w, ev.path);
-            for (const f of walkFiles(ev.path)) if (!basename(f).startsWith(".")) await this.importPath(w, f);
+            for await (const batch of walkFiles(this.ctx.fs, ev.path, w.root))
+              for (const f of batch) if (!basename(f).startsWith(".")) await this.importPath(w, f);
           } else if (!base.startsWith(".")) await this.importPath(w, ev.path);
         } else if (ev.type === "delete" && w.extra.has(ev.path)) {
           await w.extra.get(ev.path)!.unsubscribe().catch(() => undefined);

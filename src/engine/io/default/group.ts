@@ -1,39 +1,36 @@
-// DefaultGroupIO (spec §4.4): a group of exactly one active local node. A rejected node list
-// keeps the previously accepted node, as alpenhorn does (§11.2 item 20).
+// The Default group I/O (alpenhorn/io/default.py: DefaultGroupIO at 632dd41): a group of
+// exactly one active local node. A rejected member list keeps the previously accepted node,
+// as alpenhorn does.
 
-import type { StorageGroupRow } from "../../../index/rows.ts";
-import type { UpdateableNode } from "../../updateable/node.ts";
-import type { GroupIO, GroupIOInit, IOConfig } from "../types.ts";
+import type { GroupInfo, GroupIO, GroupIOInit, GroupMember, IOConfig } from "../../extension-api.ts";
 
 export class DefaultGroupIO implements GroupIO {
-  group: StorageGroupRow;
+  group: GroupInfo;
   readonly config: IOConfig;
-  readonly fifo: string;
   readonly doPullSearch = false;
-  private node: UpdateableNode | null = null;
+  private member: GroupMember | null = null;
 
   constructor(init: GroupIOInit) {
     this.group = init.group;
     this.config = init.config;
-    this.fifo = init.fifo;
   }
-  setStorage(row: StorageGroupRow): void {
-    this.group = row;
+  setGroup(group: GroupInfo): void {
+    this.group = group;
   }
-  getNodes(): UpdateableNode[] {
-    return this.node ? [this.node] : [];
+  getMembers(): GroupMember[] {
+    return this.member ? [this.member] : [];
   }
-  setNodes(nodes: UpdateableNode[]): void {
-    if (nodes.length !== 1) throw new Error(`Too many active nodes in group ${this.group.name}.`);
-    this.node = nodes[0]!;
+  setMembers(members: GroupMember[]): void {
+    if (members.length !== 1) throw new Error(`Too many active nodes in group ${this.group.name}.`);
+    this.member = members[0]!;
   }
   beforeUpdate(): boolean {
     return true;
   }
   idleUpdate(): void {}
   afterUpdate(): void {}
-  exists(rel: string): UpdateableNode | null {
-    return this.node && this.node.io?.exists(rel) ? this.node : null;
+  async exists(rel: string): Promise<GroupMember | null> {
+    return this.member && (await this.member.io.exists(rel)) ? this.member : null;
   }
 }
 

@@ -1,48 +1,42 @@
-// DefaultNodeIO (spec §4.4): a node on a local POSIX filesystem. Initialisation is the
-// ALPENHORN_NODE file at the root; free space from statfs; the tidy-up task is queued on the
-// first newly-idle update and then every 400th.
+// The Default node I/O (alpenhorn/io/default.py: DefaultNodeIO at 632dd41): a node on a local
+// POSIX filesystem. Initialisation is the ALPENHORN_NODE file at the root; free space from
+// statfs; the tidy-up task is queued on the first newly-idle update and then every 400th.
+// Every filesystem call goes through services.fs: off the event loop, with a timeout.
 
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
-import type { StorageNodeRow } from "../../../index/rows.ts";
-import type { DaemonContext } from "../../context.ts";
-import { FileChangedError, md5File } from "../../fs/md5.ts";
+import type { IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
-import { bytesAvailable } from "../../fs/statfs.ts";
-import { confinedPath } from "../../fs/paths.ts";
-import { walkFiles } from "../../fs/walk.ts";
-import { Task } from "../../scheduler/task.ts";
-import type { IOConfig, NodeIO, NodeIOInit } from "../types.ts";
 import { tidyUp } from "./tidy.ts";
+import { walkFiles } from "../../fs/walk.ts";
 
 /** Newly-idle updates between two tidy-up tasks. */
 const TIDY_PERIOD = 400;
 
+const isTimeout = (err: unknown) => (err as Error)?.name === "FsTimeoutError";
+
 export class DefaultNodeIO implements NodeIO {
-  node: StorageNodeRow;
+  node: NodeInfo;
   readonly config: IOConfig;
-  readonly fifo: string;
   readonly observer = "native" as const;
-  protected readonly ctx: DaemonContext;
+  protected readonly services: IOServices;
   private tidyCountdown = 0;
 
   constructor(init: NodeIOInit) {
     this.node = init.node;
     this.config = init.config;
-    this.fifo = init.fifo;
-    this.ctx = init.ctx;
+    this.services = init.services;
   }
 
   get root(): string {
-    return this.node.root ?? "";
+    return this.node.root;
   }
-  /** Absolute path of `path`; throws OutsideRootError when it leaves the root. */
-  private abs(path: string): string {
-    return confinedPath(this.root, path);
+  /** Absolute path of `path` inside the root, or null when it leaves the root. */
+  private abs(path: string): Promise<string | null> {
+    return this.services.fs.confine(this.root, path);
   }
 
-  setStorage(row: StorageNodeRow): void {
-    this.node = row;
+  setNode(node: NodeInfo): void {
+    this.node = node;
   }
   beforeUpdate(): boolean {
     return true;
@@ -56,92 +50,91 @@ export class DefaultNodeIO implements NodeIO {
       return;
     }
     this.tidyCountdown = TIDY_PERIOD;
-    const name = this.node.name;
-    new Task({
-      queue: this.ctx.queue,
-      key: this.fifo,
-      name: `Tidy up ${name}`,
-      exclusive: true,
-      log: this.ctx.log,
-      body: () => tidyUp(this.ctx, this.node),
-    });
+    const node = this.node;
+    this.services.tasks.queue({ name: `Tidy up ${node.name}`, exclusive: true, body: () => tidyUp(this.services, node) });
   }
 
-  bytesAvail(): number | null {
-    return bytesAvailable(this.root);
+  bytesAvail(): Promise<number | null> {
+    return this.services.fs.statfs(this.root).catch(() => null);
   }
 
-  checkInit(): boolean {
+  async checkInit(): Promise<boolean> {
     const file = join(this.root, "ALPENHORN_NODE");
-    let text: string;
+    const { log } = this.services;
+    let first: string | null;
     try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      this.ctx.log.warning(`Node file "${file}" could not be read.`);
-      return false;
-    }
-    if ((text.split("\n")[0] ?? "").trimEnd() !== this.node.name) {
-      this.ctx.log.warning(`Node name in file "${file}" does not match expected: ${this.node.name}.`);
-      return false;
-    }
-    return true;
-  }
-
-  init(): boolean {
-    if (this.checkInit()) return true;
-    try {
-      writeFileSync(join(this.root, "ALPENHORN_NODE"), `${this.node.name}\n`);
+      first = await this.services.fs.readFirstLine(file);
     } catch (err) {
-      this.ctx.log.warning(`Node initialistion failed: ${pyOSError(err)}`);
+      if (isTimeout(err)) throw err;
+      first = null;
+    }
+    if (first === null) {
+      log.warning(`Node file "${file}" could not be read.`);
+      return false;
+    }
+    if (first.trimEnd() !== this.node.name) {
+      log.warning(`Node name in file "${file}" does not match expected: ${this.node.name}.`);
       return false;
     }
     return true;
   }
 
-  exists(rel: string): boolean {
+  async init(): Promise<boolean> {
+    if (await this.checkInit()) return true;
     try {
-      // Outside the root counts as absent.
-      return statSync(this.abs(rel)).isFile();
-    } catch {
+      await this.services.fs.writeText(join(this.root, "ALPENHORN_NODE"), `${this.node.name}\n`);
+    } catch (err) {
+      this.services.log.warning(`Node initialistion failed: ${pyOSError(err)}`);
       return false;
     }
+    return true;
   }
 
-  filesize(path: string): number {
-    return statSync(this.abs(path)).size;
+  async exists(rel: string): Promise<boolean> {
+    // Outside the root counts as absent.
+    const p = await this.abs(rel);
+    return p !== null && (await this.services.fs.stat(p))?.kind === "file";
   }
 
-  storageUsed(path: string): number | null {
-    return statSync(this.abs(path)).blocks * 512;
+  async stat(path: string): Promise<StatInfo | null> {
+    const p = await this.abs(path);
+    return p === null ? null : this.services.fs.stat(p);
   }
 
-  fileWalk(rel: string): Iterable<string> {
+  async *fileWalk(rel: string): AsyncIterable<string[]> {
     if (isAbsolute(rel)) throw new Error(`path must be relative: ${rel}`);
-    return walkFiles(this.abs(rel), this.root);
+    const start = await this.abs(rel);
+    if (start === null) throw new Error(`${rel} is not inside node root ${this.root}`);
+    yield* walkFiles(this.services.fs, start, this.root);
   }
 
-  locked(path: string): boolean {
-    const p = this.abs(path);
-    return existsSync(join(dirname(p), `.${basename(p)}.lock`));
+  async locked(path: string): Promise<boolean> {
+    const p = await this.abs(path);
+    if (p === null) return false;
+    return (await this.services.fs.lstat(join(dirname(p), `.${basename(p)}.lock`))) !== null;
   }
 
   async md5(path: string, signal?: AbortSignal): Promise<string | null> {
-    let p: string;
-    try {
-      p = this.abs(path);
-    } catch (err) {
-      this.ctx.log.warning(`MD5 sum check for ${path} failed: ${(err as Error).message}.`);
+    const { log, metrics, fs } = this.services;
+    const p = await this.abs(path);
+    if (p === null) {
+      log.warning(`MD5 sum check for ${path} failed: not inside node root ${this.root}.`);
       return null;
     }
-    const metrics = this.ctx.metrics;
     metrics.add("hash_running_count", 1);
     try {
-      return await md5File(p, signal);
+      const r = await fs.md5(p, signal);
+      if ("changed" in r) {
+        log.warning(`MD5 sum check for ${p} failed: file changed while reading.`);
+        return null;
+      }
+      return r.md5;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (err instanceof FileChangedError) this.ctx.log.warning(`MD5 sum check for ${p} failed: file changed while reading.`);
-      else if (code === "ENOENT") this.ctx.log.warning(`MD5 sum check for ${p} failed: file not found.`);
-      else if (code === "EACCES" || code === "EPERM") this.ctx.log.warning(`MD5 sum check for ${p} failed: permission error.`);
+      if (isTimeout(err)) log.warning(`Timeout trying to MD5 ${p}.`);
+      else if (code === "ENOENT") log.warning(`MD5 sum check for ${p} failed: file not found.`);
+      else if (code === "EACCES" || code === "EPERM") log.warning(`MD5 sum check for ${p} failed: permission error.`);
+      else if (code === "ELOOP" || code === "EINVAL") log.warning(`MD5 sum check for ${p} failed: not a regular file.`);
       else throw err;
       return null;
     } finally {

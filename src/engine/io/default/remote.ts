@@ -1,21 +1,21 @@
-// DefaultNodeRemote (spec §4.3): addresses of a Default node's files; always pull-ready.
+// The Default node remote (alpenhorn/io/default.py: DefaultNodeRemote at 632dd41): where a
+// Default node's files are, for a daemon on another host; always ready to be pulled from.
 
 import { join } from "node:path";
-import type { ArchiveFileRow, StorageNodeRow } from "../../../index/rows.ts";
-import type { IOConfig, NodeRemote } from "../types.ts";
+import type { IOConfig, NodeInfo, NodeRemote } from "../../extension-api.ts";
 
 export class DefaultNodeRemote implements NodeRemote {
   constructor(
-    readonly node: StorageNodeRow,
+    readonly node: NodeInfo,
     readonly config: IOConfig,
   ) {}
-  filePath(file: ArchiveFileRow, acqName: string): string {
-    return join(this.node.root ?? "", acqName, file.name);
+  filePath(acqName: string, fileName: string): string {
+    return join(this.node.root, acqName, fileName);
   }
-  fileAddr(file: ArchiveFileRow, acqName: string): string {
+  fileAddr(acqName: string, fileName: string): string {
     if (!this.node.username) throw new Error("missing username");
     if (!this.node.address) throw new Error("missing address");
-    return `${this.node.username}@${this.node.address}:${this.filePath(file, acqName)}`;
+    return `${this.node.username}@${this.node.address}:${this.filePath(acqName, fileName)}`;
   }
   pullReady(): boolean {
     return true;
@@ -25,4 +25,4 @@ export class DefaultNodeRemote implements NodeRemote {
   }
 }
 
-export const defaultNodeRemote = (node: StorageNodeRow, config: IOConfig): NodeRemote => new DefaultNodeRemote(node, config);
+export const defaultNodeRemote = (node: NodeInfo, config: IOConfig): NodeRemote => new DefaultNodeRemote(node, config);

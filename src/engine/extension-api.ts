@@ -1,0 +1,331 @@
+// The extension API: everything an extension module sees of alpenhorn-ts, in one file. An
+// extension is a TypeScript or JavaScript module named in the config's `extensions:` list that
+// exports `register_extensions()`, returning objects of the kinds below (alpenhorn's
+// alpenhorn/extensions/*.py at 632dd41 has the same four kinds). examples/ builds on this file.
+//
+// I/O classes never see the daemon's internals: a node is a read-only NodeInfo, and what they
+// may do goes through IOServices (logging, clock, metrics, off-loop filesystem calls with
+// timeouts, tasks on their own FIFO, the index operations below, the directory-tree lock).
+// Only type imports appear here, so an extension loaded by path can `import type` it freely.
+
+import type { Db, Driver } from "../index/driver/types.ts";
+import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileRow, StorageNodeRow } from "../index/rows.ts";
+import type { TableDef } from "../index/schema.ts";
+import type { VersionSpec } from "../index/version.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Extension kinds
+
+interface ExtensionBase {
+  /** Non-empty, without dots; the full name is `{module}.{name}`. */
+  readonly name: string;
+  readonly version: string;
+  /** Data Index components this extension needs, with version requirements. */
+  readonly requireSchema?: Readonly<Record<string, VersionSpec>>;
+}
+
+/** Replaces the built-in database connection. */
+export interface DatabaseExtension extends ExtensionBase {
+  readonly type: "database";
+  connect(config: Record<string, unknown>): Promise<Driver>;
+  /** False forces the daemon to serial I/O. */
+  readonly reentrant?: boolean;
+}
+
+/** Adds tables to the Data Index (created by `alpenhorn db init`). */
+export interface DataIndexExtension extends ExtensionBase {
+  readonly type: "data-index";
+  readonly component: string;
+  readonly schemaVersion: number;
+  readonly tables: readonly TableDef[];
+  /** Fills the new tables inside `db init`'s transaction; throw PostInitError to fail softly. */
+  postInit?(db: Db): Promise<void>;
+}
+
+/** Called in the import's transaction after a new copy is registered, with the rows it created. */
+export type ImportCallback = (
+  db: Db,
+  copy: ArchiveFileCopyRow,
+  newFile: ArchiveFileRow | null,
+  newAcq: ArchiveAcqRow | null,
+  node: StorageNodeRow,
+) => Promise<void>;
+
+/** What an import-detect function answers for a path relative to a node root. */
+export interface DetectResult {
+  /** The acquisition's name, or null: "not an acquisition path". */
+  readonly acqName: string | null;
+  readonly callback?: ImportCallback;
+}
+
+/** Decides which acquisition a newly found file belongs to. */
+export interface ImportDetectExtension extends ExtensionBase {
+  readonly type: "import-detect";
+  detect(db: Db, path: string, node: StorageNodeRow): Promise<DetectResult>;
+}
+
+/**
+ * An I/O class: nodes and groups whose `io_class` equals `ioClassName` (exactly; not one of the
+ * built-in names) are served by these factories. A factory is called once per node or group
+ * (again after its io_class or io_config changes) and may throw to skip it, with an ERROR naming
+ * the class, until its config is fixed. `init.defaultIO(init)` builds the built-in Default I/O
+ * to wrap or extend. examples/example-io-class.ts shows one.
+ */
+export interface IOClassExtension extends ExtensionBase {
+  readonly type: "io-class";
+  readonly ioClassName: string;
+  readonly nodeClass?: NodeIOFactory;
+  readonly groupClass?: GroupIOFactory;
+}
+
+export type Extension = DatabaseExtension | DataIndexExtension | ImportDetectExtension | IOClassExtension;
+
+// ---------------------------------------------------------------------------------------------
+// What I/O classes see
+
+/** Parsed `io_config` (a JSON object; NULL → {}). */
+export type IOConfig = Readonly<Record<string, unknown>>;
+
+/** A storage node as an I/O class sees it: a snapshot of its row, renewed every update loop. */
+export interface NodeInfo {
+  readonly id: number;
+  readonly name: string;
+  /** The node's root directory (absolute). */
+  readonly root: string;
+  readonly groupId: number;
+  readonly host: string | null;
+  /** Log-in details for remote pulls from this node. */
+  readonly username: string | null;
+  readonly address: string | null;
+  readonly active: boolean;
+  /** Archive node (`storage_type` A): counts towards the archive-copy rule. */
+  readonly archive: boolean;
+  /** Transport node (`storage_type` T). */
+  readonly transport: boolean;
+  readonly ioClass: string | null;
+  readonly autoImport: boolean;
+  /** Copies to re-verify per idle update (0: off). */
+  readonly autoVerify: number;
+  readonly availGb: number | null;
+  readonly minAvailGb: number;
+  readonly maxTotalGb: number | null;
+}
+
+/** A storage group as a GroupIO sees it. */
+export interface GroupInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly ioClass: string | null;
+}
+
+/** Logs in the daemon's format, with the running worker's name. */
+export interface IOLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
+
+export interface IOClock {
+  /** Wall-clock time. */
+  now(): Date;
+  /** Seconds on a monotonic clock. */
+  monotonic(): number;
+}
+
+/** The daemon's Prometheus metrics (`alpenhorn_` prefix and `daemon` label added). */
+export interface IOMetrics {
+  inc(name: string, labels?: Record<string, string>): void;
+  add(name: string, amount: number, labels?: Record<string, string>): void;
+  set(name: string, value: number, labels?: Record<string, string>): void;
+}
+
+/** What stat and lstat report; null from them means the path does not exist. */
+export interface StatInfo {
+  readonly kind: "file" | "dir" | "symlink" | "other";
+  readonly size: number;
+  /** Bytes on the medium (st_blocks × 512). */
+  readonly used: number;
+  readonly mtimeMs: number;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** One directory level, by kind; symlinks to directories apart (the caller decides to enter). */
+export interface DirListing {
+  readonly files: string[];
+  readonly dirs: string[];
+  readonly linkDirs: string[];
+}
+
+/** MD5 of a file, or `changed` when it was written to while it was read. */
+export type Md5Result = { readonly md5: string; readonly size: number } | { readonly changed: true };
+
+/**
+ * Filesystem calls, each run on an fs thread (never on the daemon's event loop) and guarded by
+ * a timeout (`daemon.fs_timeout`, 600 s by default; for `md5`, per 32 MiB read). A call that
+ * times out logs `Timeout after 10m00s calling stat("/path").` and rejects with an error whose
+ * name is "FsTimeoutError"; other failures reject with the Node fs error (its `code`, `path`).
+ * Paths are absolute; keeping them inside a node root is the caller's job.
+ */
+export interface FsService {
+  stat(path: string): Promise<StatInfo | null>;
+  lstat(path: string): Promise<StatInfo | null>;
+  /** lstat of many paths in one round trip. */
+  lstatMany(paths: string[]): Promise<(StatInfo | null)[]>;
+  /** The first line of a small text file; null when it does not exist. */
+  readFirstLine(path: string): Promise<string | null>;
+  writeText(path: string, text: string): Promise<void>;
+  /** null when the directory does not exist or cannot be read. */
+  listDir(path: string): Promise<DirListing | null>;
+  /** Free bytes for unprivileged users on the filesystem holding `path`; null when unknown. */
+  statfs(path: string): Promise<number | null>;
+  /** Never follows a final symlink; refuses anything but a regular file. */
+  md5(path: string, signal?: AbortSignal): Promise<Md5Result>;
+  link(from: string, to: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Unlinks a file or a symlink itself (never its target); false when already gone. */
+  unlink(path: string): Promise<boolean>;
+  rmdir(path: string): Promise<"removed" | "not-empty" | "missing">;
+  mkdirp(path: string): Promise<void>;
+  /** Remove a directory tree (symlinks in it are removed, never followed). */
+  rmTree(path: string): Promise<void>;
+  /** `path` (absolute, or relative to `root`) as an absolute path inside `root`, or null when it
+   * leaves the root lexically or through a symlink. */
+  confine(root: string, path: string): Promise<string | null>;
+  /** Every component must exist; symlinks resolved (Python's `Path.resolve(strict=True)`). */
+  realpath(path: string): Promise<string>;
+}
+
+/** A task body: an async function, or an async generator whose yields mean "run me again in N s". */
+export type TaskBody = () => Promise<void> | AsyncGenerator<number | undefined, void, void>;
+
+export interface TaskSpec {
+  /** As logged in `Beginning task …` / `Finished task: …`. */
+  readonly name: string;
+  readonly body: TaskBody;
+  /** Runs alone on this I/O instance's FIFO (nothing else of it in progress). */
+  readonly exclusive?: boolean;
+}
+
+/** Tasks queued on the calling I/O instance's own FIFO and run by the daemon's workers. */
+export interface TaskRunner {
+  /** False when the FIFO no longer takes tasks (the node is being stopped). */
+  queue(task: TaskSpec): boolean;
+}
+
+/** The Data Index operations an I/O class may call. */
+export interface IndexOps {
+  /** Names of every acquisition (where a node may keep files). */
+  acqNames(): Promise<string[]>;
+}
+
+/**
+ * Keeps directory creation (pulls, "up") and directory removal (deletes, "down") apart: any
+ * number may hold the lock in one state, never in both at once.
+ */
+export interface TreeLock {
+  hold<T>(state: "up" | "down", fn: () => Promise<T>): Promise<T>;
+}
+
+export interface IOServices {
+  readonly log: IOLog;
+  readonly clock: IOClock;
+  readonly metrics: IOMetrics;
+  readonly fs: FsService;
+  readonly tasks: TaskRunner;
+  readonly index: IndexOps;
+  readonly treeLock: TreeLock;
+  /** Aborted when the daemon stops: long work should end. */
+  readonly stopping: AbortSignal;
+}
+
+export interface NodeIOInit {
+  readonly node: NodeInfo;
+  readonly config: IOConfig;
+  readonly services: IOServices;
+}
+
+export interface NodeIO {
+  /** Replace the node snapshot (same id, io_class and io_config), once per update loop. */
+  setNode(node: NodeInfo): void;
+  /** Watching kind for auto-import: "native" (inotify), or null when impossible. */
+  readonly observer: "native" | null;
+  /** Pre-update hook; false cancels this loop's update. `idle`: nothing queued or running. */
+  beforeUpdate(idle: boolean): boolean | Promise<boolean>;
+  /** Low-priority work when idle after an update; `newlyIdle` = first since I/O happened. */
+  idleUpdate(newlyIdle: boolean): void | Promise<void>;
+  afterUpdate(): void | Promise<void>;
+  /** Free bytes on the storage; `fast` callers accept null when that is expensive. */
+  bytesAvail(fast: boolean): Promise<number | null>;
+  /** The node is initialised on disk (not in the index). Logs why not. */
+  checkInit(): Promise<boolean>;
+  /** Initialise the node; only called when checkInit() is false. */
+  init(): Promise<boolean>;
+  /** `rel` (root-relative) is a regular file, following symlinks inside the root. */
+  exists(rel: string): Promise<boolean>;
+  /** stat of a path (absolute, or root-relative) inside the root; null when absent. */
+  stat(path: string): Promise<StatInfo | null>;
+  /** Every regular (non-symlink) file under root/rel, as absolute paths, batch by batch. */
+  fileWalk(rel: string): AsyncIterable<string[]>;
+  /** The file is locked against import (a `.{name}.lock` sibling exists). */
+  locked(path: string): Promise<boolean>;
+  /** MD5 of root/path; null (logged) when it cannot be read, changed while read, or timed out. */
+  md5(path: string, signal?: AbortSignal): Promise<string | null>;
+  /** Make a not-yet-managed path ready for I/O; false = try again later. */
+  readyPath(path: string): boolean | Promise<boolean>;
+  /** Stop background work of this instance (its FIFO is cleared by the daemon). */
+  stop?(): void;
+}
+
+/** A member node as its group sees it this loop. */
+export interface GroupMember {
+  readonly node: NodeInfo;
+  readonly io: NodeIO;
+  /** Nothing queued or in progress on the node's FIFO. */
+  readonly idle: boolean;
+}
+
+export interface GroupIOInit {
+  readonly group: GroupInfo;
+  readonly config: IOConfig;
+  readonly services: IOServices;
+}
+
+export interface GroupIO {
+  setGroup(group: GroupInfo): void;
+  /** Whether pulls go through a pre-pull search first. */
+  readonly doPullSearch: boolean;
+  /** Members the group will use, in priority order; empty when none is acceptable. */
+  getMembers(): GroupMember[];
+  /** Offer this loop's local initialised member nodes; throw Error(message) if unusable. */
+  setMembers(members: GroupMember[]): void;
+  beforeUpdate(idle: boolean): boolean | Promise<boolean>;
+  idleUpdate(): void | Promise<void>;
+  afterUpdate(): void | Promise<void>;
+  /** A member holding `rel`, or null. */
+  exists(rel: string): Promise<GroupMember | null>;
+}
+
+/** A possibly non-local node, described but never touched (the source of a pull). */
+export interface NodeRemote {
+  readonly node: NodeInfo;
+  /** `user@address:path` for remote transfer tools. */
+  fileAddr(acqName: string, fileName: string): string;
+  filePath(acqName: string, fileName: string): string;
+  pullReady(acqName: string, fileName: string): boolean | Promise<boolean>;
+  /** May a daemon on `host` pull from this node remotely? */
+  remotePullOk(host: string): boolean;
+}
+
+/** What an I/O class's node factory receives: the init, and the built-in Default I/O to build on. */
+export interface NodeIOFactoryInit extends NodeIOInit {
+  readonly defaultIO: (init: NodeIOInit) => NodeIO;
+}
+export interface GroupIOFactoryInit extends GroupIOInit {
+  readonly defaultIO: (init: GroupIOInit) => GroupIO;
+}
+
+export type NodeIOFactory = (init: NodeIOFactoryInit) => NodeIO;
+export type GroupIOFactory = (init: GroupIOFactoryInit) => GroupIO;
+export type NodeRemoteFactory = (node: NodeInfo, config: IOConfig) => NodeRemote;

@@ -1,0 +1,39 @@
+// The FsService handed to I/O classes: the fs thread pool's calls, each with the configured
+// timeout, and alpenhorn's log line when one times out (alpenhorn/common/util.py at 632dd41
+// guards its blocking calls the same way: `Timeout after 10m00s calling …`).
+
+import { prettyDeltaT } from "../../common/format.ts";
+import type { Logger } from "../../common/logger.ts";
+import type { FsService } from "../extension-api.ts";
+import type { OpArgs, OpName, OpResult } from "./threads/ops.ts";
+import { FsTimeoutError, type FsPool } from "./threads/pool.ts";
+
+export function fsService(pool: FsPool, log: Logger, timeout: number): FsService {
+  async function call<K extends OpName>(op: K, args: OpArgs<K>, what: string, signal?: AbortSignal): Promise<OpResult<K>> {
+    try {
+      return await pool.call(op, args, { timeout, what, signal });
+    } catch (err) {
+      if (err instanceof FsTimeoutError && op !== "md5") log.error(`Timeout after ${prettyDeltaT(timeout)} calling ${what}.`);
+      throw err;
+    }
+  }
+  const q = JSON.stringify;
+  return {
+    stat: (p) => call("stat", [p], `stat(${q(p)})`),
+    lstat: (p) => call("lstat", [p], `lstat(${q(p)})`),
+    lstatMany: (ps) => call("lstatMany", [ps], `lstat of ${ps.length} paths from ${q(ps[0] ?? "")}`),
+    readFirstLine: (p) => call("readFirstLine", [p], `read(${q(p)})`),
+    writeText: (p, text) => call("writeText", [p, text], `write(${q(p)})`),
+    listDir: (p) => call("listDir", [p], `readdir(${q(p)})`),
+    statfs: (p) => call("statfs", [p], `statfs(${q(p)})`),
+    md5: (p, signal) => call("md5", [p], `md5(${q(p)})`, signal),
+    link: (a, b) => call("link", [a, b], `link(${q(a)}, ${q(b)})`),
+    rename: (a, b) => call("rename", [a, b], `rename(${q(a)}, ${q(b)})`),
+    unlink: (p) => call("unlink", [p], `unlink(${q(p)})`),
+    rmdir: (p) => call("rmdir", [p], `rmdir(${q(p)})`),
+    mkdirp: (p) => call("mkdirp", [p], `mkdir(${q(p)})`),
+    rmTree: (p) => call("rmTree", [p], `rmtree(${q(p)})`),
+    confine: (root, p) => call("confine", [root, p], `realpath(${q(p)})`),
+    realpath: (p) => call("realpath", [p], `realpath(${q(p)})`),
+  };
+}

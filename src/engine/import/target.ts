@@ -1,0 +1,20 @@
+// What import, scans and auto-import need of a node: kept apart from UpdateableNode so that
+// the import modules and the node that calls them do not import each other.
+
+import type { StorageNodeRow } from "../../index/rows.ts";
+import type { DaemonContext } from "../context.ts";
+import type { NodeIO } from "../extension-api.ts";
+import type { FifoKey } from "../scheduler/queue.ts";
+
+export interface ImportTarget {
+  readonly ctx: DaemonContext;
+  readonly row: StorageNodeRow;
+  readonly name: string;
+  /** The node's I/O instance and its FIFO; null while the node has none. */
+  readonly io: NodeIO | null;
+  readonly fifo: FifoKey | null;
+  /** Labels of the requests_completed metric. */
+  readonly where: { readonly node: string; readonly group: string };
+  /** Paths with an import queued but not started (watcher de-duplication). */
+  readonly pendingImports: Set<string>;
+}

@@ -1,0 +1,28 @@
+// The IOServices one I/O instance receives (extension-api.ts): the daemon's log, clock,
+// metrics, fs service and tree lock, a task runner bound to the instance's own FIFO, and the
+// index operations I/O classes may call.
+
+import { allAcqNames } from "../../index/queries/daemon-tidy.ts";
+import type { DaemonContext } from "../context.ts";
+import type { IOServices } from "../extension-api.ts";
+import type { FifoKey } from "../scheduler/queue.ts";
+import { Task } from "../scheduler/task.ts";
+
+export function ioServices(ctx: DaemonContext, fifo: FifoKey): IOServices {
+  return {
+    log: ctx.log,
+    clock: { now: () => new Date(), monotonic: () => performance.now() / 1000 },
+    metrics: {
+      inc: (name, labels) => ctx.metrics.inc(name, labels),
+      add: (name, amount, labels) => ctx.metrics.add(name, amount, labels),
+      set: (name, value, labels) => ctx.metrics.set(name, value, labels),
+    },
+    fs: ctx.fs,
+    tasks: {
+      queue: (spec) => new Task({ queue: ctx.queue, key: fifo, name: spec.name, exclusive: spec.exclusive, body: spec.body, log: ctx.log }).queued,
+    },
+    index: { acqNames: () => allAcqNames(ctx.db) },
+    treeLock: ctx.treeLock,
+    stopping: ctx.stop.any.signal,
+  };
+}
