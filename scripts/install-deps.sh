@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs, when missing, the Debian packages the test suite needs (MariaDB, rsync, ssh).
+# Installs, when missing, the Debian packages for the test suite: MariaDB, which the index,
+# command and e2e tests run against, and rsync and ssh, which no test uses yet (they are for the
+# pulls between nodes that later issues add).
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 

@@ -2,18 +2,23 @@
 // Exit statuses are click's, because scripts written for alpenhorn test them:
 // 0 success, 1 runtime error ("Error: …"), 2 usage error.
 
-/** Base of every error we raise on purpose; `exitCode` is what the process edge returns. */
+/**
+ * Base of every error we raise on purpose; `exitCode` is what the process edge returns.
+ * Each class names itself in a string literal: a crash prints `${name}: ${message}`, and a
+ * name read from the class (`new.target.name`) is whatever the bundler made of the identifier.
+ */
 export class AlpenhornError extends Error {
+  override name = "AlpenhornError";
   readonly exitCode: number;
   constructor(message: string, exitCode = 1) {
     super(message);
-    this.name = new.target.name;
     this.exitCode = exitCode;
   }
 }
 
 /** A runtime failure reported as `Error: {message}` with exit status 1 (click's ClickException). */
 export class CliError extends AlpenhornError {
+  override name = "CliError";
   constructor(message: string) {
     super(message, 1);
   }
@@ -21,6 +26,7 @@ export class CliError extends AlpenhornError {
 
 /** A malformed or missing configuration (exit 1). */
 export class ConfigError extends AlpenhornError {
+  override name = "ConfigError";
   constructor(message: string) {
     super(message, 1);
   }
@@ -31,6 +37,7 @@ export class ConfigError extends AlpenhornError {
  * (e.g. "node list"; "" for the top level); the edge fills it when the command knows it.
  */
 export class UsageError extends AlpenhornError {
+  override name = "UsageError";
   commandPath: string | undefined;
   usageArgs: string | undefined;
   constructor(message: string, commandPath?: string, usageArgs?: string) {
@@ -42,6 +49,7 @@ export class UsageError extends AlpenhornError {
 
 /** End of input or interrupt at a confirmation prompt: click prints `Aborted!` and exits 1. */
 export class AbortedError extends AlpenhornError {
+  override name = "AbortedError";
   constructor() {
     super("Aborted!", 1);
   }
@@ -49,6 +57,7 @@ export class AbortedError extends AlpenhornError {
 
 /** A deliberate early exit with a given status and no message (click's ctx.exit). */
 export class ExitRequest extends AlpenhornError {
+  override name = "ExitRequest";
   constructor(code = 0) {
     super("", code);
   }
@@ -65,6 +74,7 @@ export type IndexErrorKind =
 
 /** A database failure; `message` is already in alpenhorn's words where it shows one. */
 export class IndexError extends AlpenhornError {
+  override name = "IndexError";
   readonly kind: IndexErrorKind;
   override readonly cause: unknown;
   constructor(message: string, kind: IndexErrorKind, cause?: unknown) {
@@ -76,6 +86,7 @@ export class IndexError extends AlpenhornError {
 
 /** A refusal that protects data (e.g. too few archive copies to delete). */
 export class IntegrityError extends AlpenhornError {
+  override name = "IntegrityError";
   constructor(message: string) {
     super(message, 1);
   }

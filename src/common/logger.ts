@@ -1,17 +1,13 @@
 // Logging in alpenhorn's two formats, byte for byte: the CLI's `LEVEL >> message` and the
-// daemon's `Mon DD HH:MM:SS LEVEL >> [thread] message`. One consola instance dispatches;
-// our reporter formats and filters by Python's level numbers. The worker's name travels
-// in an AsyncLocalStorage context, so log calls never pass it along.
+// daemon's `Mon DD HH:MM:SS LEVEL >> [thread] message`. The logger filters by Python's level
+// numbers, formats each record and hands the line to its sinks. The worker's name travels in
+// an AsyncLocalStorage context, so log calls never pass it along.
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { writeSync } from "node:fs";
-import { createConsola, type ConsolaInstance, type LogObject } from "consola/core";
 
 export const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
 export type LevelName = keyof typeof LEVELS;
-
-const TYPE_OF_LEVEL = { DEBUG: "debug", INFO: "info", WARNING: "warn", ERROR: "error", CRITICAL: "fatal" } as const;
-const LEVEL_OF_TYPE: Record<string, LevelName> = { debug: "DEBUG", trace: "DEBUG", info: "INFO", log: "INFO", success: "INFO", warn: "WARNING", error: "ERROR", fatal: "CRITICAL" };
 
 /** Name of the running flow: `MainThread`, or `Worker#N` inside a worker's context. */
 const flowName = new AsyncLocalStorage<string>();
@@ -48,7 +44,6 @@ export const stderrSink: LogSink = {
 export class Logger {
   private threshold: number;
   private readonly sinks: LogSink[];
-  private readonly consola: ConsolaInstance;
 
   constructor(
     private readonly format: LogFormat,
@@ -57,11 +52,6 @@ export class Logger {
   ) {
     this.threshold = typeof level === "number" ? level : LEVELS[level];
     this.sinks = sinks;
-    this.consola = createConsola({
-      level: 5,
-      throttle: 0, // alpenhorn repeats identical lines every loop; never fold them
-      reporters: [{ log: (obj: LogObject) => this.emit(obj) }],
-    });
   }
 
   setLevel(level: LevelName | number): void {
@@ -79,7 +69,9 @@ export class Logger {
 
   log(level: LevelName, message: string): void {
     if (!this.isEnabled(level)) return;
-    this.consola[TYPE_OF_LEVEL[level]](message);
+    // Every record is written, identical ones too: alpenhorn repeats the same lines every loop.
+    const line = formatRecord(this.format, level, message, currentFlow(), new Date());
+    for (const sink of this.sinks) sink.write(line, level);
   }
   debug(message: string): void {
     this.log("DEBUG", message);
@@ -95,12 +87,5 @@ export class Logger {
   }
   critical(message: string): void {
     this.log("CRITICAL", message);
-  }
-
-  private emit(obj: LogObject): void {
-    const level = LEVEL_OF_TYPE[obj.type] ?? "INFO";
-    const message = obj.args.map(String).join(" ");
-    const line = formatRecord(this.format, level, message, currentFlow(), obj.date);
-    for (const sink of this.sinks) sink.write(line, level);
   }
 }

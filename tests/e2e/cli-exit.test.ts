@@ -1,8 +1,10 @@
 // Exit statuses, the confirmation prompt, -q, `--file-list -`, awkward names and --help, on the
 // compiled binary (dist/alpenhorn copied into an empty temp dir), SQLite then MariaDB. The
 // command table mapping each group to its e2e cases is at the top of cli.test.ts. Expected texts
-// come from the spec (/work/shared/spec/alpenhorn-cli-schema.md §3.1 "Exit statuses",
-// "Confirmation flow", "FILE path resolution", "--file-list", §3.2 acq create).
+// are alpenhorn's at 632dd41: click's exit statuses and usage block (README, "The CLI"), the
+// confirmation flow (check_then_update in alpenhorn/cli/cli.py), FILE paths and --file-list
+// (file_from_path, check_if_from_stdin, files_from_file in alpenhorn/cli/options.py) and
+// alpenhorn/cli/acq/create.py.
 
 import { describe, expect, test } from "bun:test";
 import { BACKENDS, useSession } from "./cli-session.ts";
@@ -11,7 +13,7 @@ const MD5 = "4f2a66c1ff5eb90a5013522d53ea2e91";
 const META = "2025/02/21/meta.txt";
 const CHECK_WARNING = "WARNING >> stdin has been redirected without --force.  Automatically enabling --check mode.\n";
 
-/** click's usage-error block on stderr (spec "Conventions"). */
+/** click's usage-error block on stderr, as click prints it for alpenhorn's commands. */
 const usage = (path: string, args: string, error: string) =>
   `Usage: alpenhorn ${path} [OPTIONS]${args}\nTry 'alpenhorn ${path} -h' for help.\n\nError: ${error}\n`;
 
@@ -141,7 +143,8 @@ for (const backend of BACKENDS) {
     });
 
     test("`..` is kept in FILE paths and refused in names; `//` and `.` are normalised", async () => {
-      // Collapsing `x/..` would find meta.txt: the spec keeps `..`, so this path does not exist.
+      // Collapsing `x/..` would find meta.txt, but file_from_path (alpenhorn/cli/options.py) keeps
+      // `..` as pathlib.PurePath does, so this path does not exist.
       expect(await s.run(["file", "show", "2025/02/21/x/../meta.txt"])).toEqual({
         code: 1,
         out: "",

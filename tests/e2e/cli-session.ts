@@ -66,7 +66,7 @@ const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
-/** The spec's pretty_time: C ctime layout (space-padded day) in UTC plus ` UTC`. */
+/** alpenhorn's pretty_time (alpenhorn/cli/cli.py at 632dd41): C ctime layout (space-padded day) plus ` UTC`. */
 export function ctimeUTC(ms: number): string {
   const d = new Date(ms);
   const day = String(d.getUTCDate()).padStart(2, " ");

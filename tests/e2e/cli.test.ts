@@ -1,8 +1,9 @@
 // The CLI as a user runs it: dist/alpenhorn, copied alone into an empty temp dir, driven through
-// the first steps of the alpenhorn demo (spec/seeds/demo.txt) on a new SQLite file and, in a
+// the first steps of the alpenhorn demo (doc/demo.rst at 632dd41) on a new SQLite file and, in a
 // second pass, on a fresh MariaDB database. Expected outputs are the demo's transcripts where it
-// shows one (its lost column alignment restored by the spec's table rules, §3.1 "Tables"), else
-// the spec's text (/work/shared/spec/alpenhorn-cli-schema.md §3). The in-process tests under
+// shows one (their lost column alignment restored as tabulate's "simple" format lays it out; see
+// tests/unit/common/table.test.ts), else the output of the command's module under
+// alpenhorn/cli/ at 632dd41. The in-process tests under
 // tests/commands cover each command in depth; these pin the compiled binary end to end.
 //
 // | group | e2e case (this file: cli.test.ts)                         | e2e case (cli-exit.test.ts)                                     |

@@ -1,6 +1,7 @@
-// §11.4 item 1 against the COMPILED binary: a daemon SIGKILLed (twice) in the middle of a
-// 3000-file scan loses no work. A `serve --once` afterwards registers every file exactly once,
-// with the right size and MD5, completes the scan request and leaves no half-made rows.
+// The import guarantee of our README ("Differences from alpenhorn", Import) on the COMPILED
+// binary: a daemon SIGKILLed (twice) in the middle of a 3000-file scan loses no work. A
+// `serve --once` afterwards registers every file exactly once, with the right size and MD5,
+// completes the scan request and leaves no half-made rows.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";

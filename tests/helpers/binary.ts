@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compile, DEFAULT_OUTFILE } from "../../scripts/compile.ts";
+import { unprivilegedArgv } from "./unprivileged.ts";
 
 let built: Promise<string> | undefined;
 
@@ -29,13 +30,17 @@ export interface RunResult {
   readonly err: string;
 }
 
-/** Run the binary with arguments, a working directory, extra environment and stdin text. */
+/**
+ * Run the binary with arguments, a working directory, extra environment and stdin text;
+ * `unprivileged` runs it as nobody when the tests run as root (tests/helpers/unprivileged.ts).
+ */
 export async function runBinary(
   bin: string,
   args: readonly string[],
-  opts: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number; unprivileged?: boolean } = {},
 ): Promise<RunResult> {
-  const proc = Bun.spawn([resolve(bin), ...args], {
+  const argv = [resolve(bin), ...args];
+  const proc = Bun.spawn(opts.unprivileged ? unprivilegedArgv(argv) : argv, {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: opts.cwd ?? "/tmp", ...opts.env },
     stdin: opts.input === undefined ? "ignore" : new TextEncoder().encode(opts.input),

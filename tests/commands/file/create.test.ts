@@ -2,8 +2,10 @@
 
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync } from "node:fs";
+import { binaryPath, runBinary } from "../../helpers/binary.ts";
 import { backends, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
+import { handOver } from "../../helpers/unprivileged.ts";
 import { utcNow } from "../../../src/common/time.ts";
 import type { ArchiveFileRow } from "../../../src/index/rows.ts";
 import { countRows, fileEnv } from "./_fixtures.ts";
@@ -101,12 +103,16 @@ for (const backend of await backends()) {
       expect(await countRows(w.db, "archivefile")).toBe(0);
     });
 
-    test.skipIf(process.getuid?.() === 0)("--from-file: unreadable file", async () => {
+    // Root reads a mode-000 file, so the compiled binary runs as nobody when the tests run as root.
+    test("--from-file: unreadable file (binary run unprivileged)", async () => {
       await using w = await world(backend);
       w.dir.write({ "Acq/name": "contents" });
       chmodSync(w.dir.join("Acq", "name"), 0);
-      const r = await w.run(["file", "create", "name", "Acq", "--from-file"]);
-      expect(r).toMatchObject({ code: 1, err: "Error: failed to hash Acq/name: [Errno 13] Permission denied: 'Acq/name'\n" });
+      handOver(w.dir.path);
+      const args = ["--test-isolation", "-c", w.run.confPath, "file", "create", "name", "Acq", "--from-file"];
+      const r = await runBinary(await binaryPath(), args, { cwd: w.dir.path, unprivileged: true });
+      expect(r).toEqual({ code: 1, out: "", err: "Error: failed to hash Acq/name: [Errno 13] Permission denied: 'Acq/name'\n" });
+      expect(await countRows(w.db, "archivefile")).toBe(0);
     });
 
     test("--from-file hashes ./ACQ/NAME", async () => {

@@ -1,4 +1,6 @@
-// Config: search order, merge rules and typed access with alpenhorn's messages (spec §2).
+// Config: search order, merge rules and typed access with alpenhorn's messages, as in
+// alpenhorn/common/config.py at 632dd41 (load_config, merge_dict_tree, get, get_int, get_bytes)
+// and its tests/common/test_config.py; the order is listed in our README, "Configuration".
 
 import { describe, expect, test } from "bun:test";
 import { Config, expandPath, loadConfig, mergeConfig, parseConfigText } from "../../../src/common/config.ts";

@@ -5,7 +5,7 @@ import { PyFloat } from "../../../src/common/pyfmt.ts";
 import { tabulate } from "../../../src/common/table.ts";
 
 describe("tabulate", () => {
-  it("prints the spec's acq list example", () => {
+  it("prints an `acq list` table (alpenhorn/cli/acq/list.py: headers Name, Files)", () => {
     const rows = [
       ["A1", 3],
       ["a/b", 1],

@@ -1,5 +1,6 @@
-// The DDL each dialect renders must be byte-identical to alpenhorn's (spec §1.3), so new
-// indexes match existing ones.
+// The DDL each dialect renders must be byte-identical to what peewee creates for alpenhorn's
+// models (alpenhorn/db/{acquisition,archive,storage,data_index}.py at 632dd41, via `db init`),
+// kept in tests/fixtures/ddl-{sqlite,mysql}.sql, so new indexes match existing ones.
 
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
