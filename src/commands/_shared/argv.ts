@@ -5,6 +5,7 @@
 import { existsSync, statSync, accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../common/errors.ts";
+import { pyFloat, pyInt } from "../../common/pyfmt.ts";
 import type { OptionDef, Parsed, PositionalDef, ValueType } from "./define.ts";
 import { HELP_OPTION } from "./define.ts";
 
@@ -18,21 +19,6 @@ export interface ParseResult {
   readonly values: Parsed;
 }
 
-/** Python int(): whitespace, sign and `_` between digits allowed. */
-export function parsePyInt(s: string): number | null {
-  return /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(s) ? Number(s.trim().replaceAll("_", "")) : null;
-}
-
-/** Python float(): decimals, exponents, `nan`, `inf`, `infinity`, whitespace, `_` between digits. */
-export function parsePyFloat(s: string): number | null {
-  const t = s.trim().replaceAll(/(?<=\d)_(?=\d)/g, "");
-  if (/^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?)$/i.test(t)) return Number(t);
-  const m = /^([+-]?)(nan|inf|infinity)$/i.exec(t);
-  if (!m) return null;
-  if (m[2]!.toLowerCase() === "nan") return NaN;
-  return m[1] === "-" ? -Infinity : Infinity;
-}
-
 /** click's way of naming an option in messages: `'-F' / '--file-list'`. */
 export function optionLabel(opt: OptionDef): string {
   return opt.names.map((n) => `'${n}'`).join(" / ");
@@ -42,13 +28,14 @@ function convert(value: string, type: ValueType | undefined, label: string, cwd:
   switch (type ?? "str") {
     case "str":
       return value;
+    // click's INT and FLOAT types call Python's int() and float() on the text.
     case "int": {
-      const n = parsePyInt(value);
+      const n = pyInt(value);
       if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid integer.`);
       return n;
     }
     case "float": {
-      const n = parsePyFloat(value);
+      const n = pyFloat(value);
       if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid float.`);
       return n;
     }
