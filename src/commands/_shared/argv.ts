@@ -1,6 +1,7 @@
 // A click-compatible argument parser (pure): interspersed options, `--opt=value`, combined
 // short flags, flag pairs, repeatable and counted options, `--` and click's usage messages.
-// citty's parser accepts unknown options silently and cannot repeat or count, so we own this.
+// General-purpose parsers (citty's, for one) accept unknown options silently and cannot
+// repeat or count options, so we own this. Positionals are stored under positionalKey(name).
 
 import { existsSync, statSync, accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
@@ -17,6 +18,11 @@ export interface ParseSpec {
 export interface ParseResult {
   readonly help: boolean;
   readonly values: Parsed;
+}
+
+/** The key a positional is parsed under: NODE → node, NEW_NAME → newName (PositionalKey in args-type.ts). */
+export function positionalKey(name: string): string {
+  return name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** click's way of naming an option in messages: `'-F' / '--file-list'`. */
@@ -200,7 +206,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[], cwd: string 
   const required = spec.args.filter((a) => a.required !== false && !a.variadic).length;
   let optionalBudget = positionals.length - required;
   for (const arg of spec.args) {
-    const key = arg.name.toLowerCase();
+    const key = positionalKey(arg.name);
     if (arg.variadic) {
       const n = Math.max(0, positionals.length - p - spec.args.slice(spec.args.indexOf(arg) + 1).length);
       values[key] = positionals.slice(p, p + n);

@@ -1,7 +1,7 @@
 // The click-compatible parser: repeatables, counts, flag pairs, unknown options, messages.
 
 import { describe, expect, test } from "bun:test";
-import { parseArgs } from "../../../src/commands/_shared/argv.ts";
+import { parseArgs, positionalKey } from "../../../src/commands/_shared/argv.ts";
 import type { ParseSpec } from "../../../src/commands/_shared/argv.ts";
 
 const spec: ParseSpec = {
@@ -93,5 +93,12 @@ describe("Python number parsing", () => {
     expect(Object.is(floatOf("-0"), -0)).toBe(true);
     expect(intOf("1".repeat(4300))).toBe(Number("1".repeat(4300)));
     expect(() => intOf("1".repeat(4301))).toThrow("is not a valid integer.");
+  });
+});
+
+describe("positional keys", () => {
+  test("are the camelCase of the upper-case names", () => {
+    expect(positionalKey("NODE")).toBe("node");
+    expect(positionalKey("NEW_NAME")).toBe("newName");
   });
 });
