@@ -27,9 +27,9 @@ export default defineCommand({
     if (args.version) return ctx.io.stdout(versionText());
     if (args.helpConfig) return ctx.io.stdout(HELP_CONFIG_TEXT);
     const code = await runDaemon({
-      confFile: (args.conf as string | undefined) ?? ctx.topLevel.confFile,
-      testIsolation: Boolean(args.testIsolation) || ctx.topLevel.testIsolation,
-      once: Boolean(args.once),
+      confFile: args.conf ?? ctx.topLevel.confFile,
+      testIsolation: args.testIsolation || ctx.topLevel.testIsolation,
+      once: args.once,
       env: ctx.env,
       cwd: ctx.cwd,
       stderr: { write: (line) => ctx.io.stderr(line + "\n") },

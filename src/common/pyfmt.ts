@@ -3,7 +3,7 @@
 // The CLI must match the Python original byte for byte, so these follow CPython 3.11 rules.
 
 /**
- * Python's str.isspace() for one UTF-16 unit (used by strip() and by int()/float()):
+ * Python's str.isspace() for one UTF-16 unit (used by strip(); int()/float() see isNumSpace):
  * \t \n \v \f \r, \x1c-\x20, \x85, \xa0, \u1680, \u2000-\u200a, \u2028, \u2029, \u202f,
  * \u205f, \u3000. None of them is a surrogate, so testing units is exact.
  */
@@ -47,6 +47,22 @@ export function pyLen(s: string): number {
 export function pyRjust(s: string, width: number): string {
   const pad = width - pyLen(s);
   return pad > 0 ? " ".repeat(pad) + s : s;
+}
+
+/**
+ * The white space int() and float() strip: CPython maps non-ASCII spaces to ' ' and then skips
+ * only ASCII " \t\n\v\f\r" (Py_ISSPACE), so unlike str.strip() they refuse \x1c-\x1f.
+ */
+function isNumSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c > 0x7f && isPySpace(c));
+}
+
+function numStrip(s: string): string {
+  let end = s.length;
+  while (end > 0 && isNumSpace(s.charCodeAt(end - 1))) end--;
+  let start = 0;
+  while (start < end && isNumSpace(s.charCodeAt(start))) start++;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 const ND_RE = /\p{Nd}/u;
@@ -116,7 +132,7 @@ function intFromAscii(a: string): bigint | null {
 
 /** Python int(s) for a str, exact; null where Python raises ValueError. */
 export function pyIntBig(s: string): bigint | null {
-  const t = pyStrip(s);
+  const t = numStrip(s);
   const n = scanInt(t);
   if (n === NOT_INT || n > INT_MAX_STR_DIGITS) return null;
   if (n === NON_ASCII) {
@@ -128,7 +144,7 @@ export function pyIntBig(s: string): bigint | null {
 
 /** pyIntBig(s) !== null, without building the value. */
 export function pyIsInt(s: string): boolean {
-  const t = pyStrip(s);
+  const t = numStrip(s);
   const n = scanInt(t);
   if (n === NON_ASCII) {
     const a = asciiDigits(t);
@@ -148,7 +164,7 @@ const FLOAT_SPECIAL_RE = /^([+-]?)(inf|infinity|nan)$/i;
 
 /** Python float(s) for a str; null where Python raises ValueError. Overflow gives ±Infinity. */
 export function pyFloat(s: string): number | null {
-  const t = pyStrip(s);
+  const t = numStrip(s);
   // Quick rejection: an ASCII first character must start a sign, digits, a point, inf or nan.
   const c = t.charCodeAt(0);
   if (!(c >= 0x30 && c <= 0x39) && c !== 0x2b && c !== 0x2d && c !== 0x2e && c < 0x80) {

@@ -1,10 +1,12 @@
 // A click-compatible argument parser (pure): interspersed options, `--opt=value`, combined
 // short flags, flag pairs, repeatable and counted options, `--` and click's usage messages.
-// citty's parser accepts unknown options silently and cannot repeat or count, so we own this.
+// General-purpose parsers (citty's, for one) accept unknown options silently and cannot
+// repeat or count options, so we own this. Positionals are stored under positionalKey(name).
 
 import { existsSync, statSync, accessSync, constants } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../../common/errors.ts";
+import { pyFloat, pyInt } from "../../common/pyfmt.ts";
 import type { OptionDef, Parsed, PositionalDef, ValueType } from "./define.ts";
 import { HELP_OPTION } from "./define.ts";
 
@@ -18,19 +20,9 @@ export interface ParseResult {
   readonly values: Parsed;
 }
 
-/** Python int(): whitespace, sign and `_` between digits allowed. */
-export function parsePyInt(s: string): number | null {
-  return /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(s) ? Number(s.trim().replaceAll("_", "")) : null;
-}
-
-/** Python float(): decimals, exponents, `nan`, `inf`, `infinity`, whitespace, `_` between digits. */
-export function parsePyFloat(s: string): number | null {
-  const t = s.trim().replaceAll(/(?<=\d)_(?=\d)/g, "");
-  if (/^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?)$/i.test(t)) return Number(t);
-  const m = /^([+-]?)(nan|inf|infinity)$/i.exec(t);
-  if (!m) return null;
-  if (m[2]!.toLowerCase() === "nan") return NaN;
-  return m[1] === "-" ? -Infinity : Infinity;
+/** The key a positional is parsed under: NODE → node, NEW_NAME → newName (PositionalKey in args-type.ts). */
+export function positionalKey(name: string): string {
+  return name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** click's way of naming an option in messages: `'-F' / '--file-list'`. */
@@ -42,13 +34,14 @@ function convert(value: string, type: ValueType | undefined, label: string, cwd:
   switch (type ?? "str") {
     case "str":
       return value;
+    // click's INT and FLOAT types call Python's int() and float() on the text.
     case "int": {
-      const n = parsePyInt(value);
+      const n = pyInt(value);
       if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid integer.`);
       return n;
     }
     case "float": {
-      const n = parsePyFloat(value);
+      const n = pyFloat(value);
       if (n === null) throw new UsageError(`Invalid value for ${label}: '${value}' is not a valid float.`);
       return n;
     }
@@ -213,7 +206,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[], cwd: string 
   const required = spec.args.filter((a) => a.required !== false && !a.variadic).length;
   let optionalBudget = positionals.length - required;
   for (const arg of spec.args) {
-    const key = arg.name.toLowerCase();
+    const key = positionalKey(arg.name);
     if (arg.variadic) {
       const n = Math.max(0, positionals.length - p - spec.args.slice(spec.args.indexOf(arg) + 1).length);
       values[key] = positionals.slice(p, p + n);

@@ -1,5 +1,6 @@
 // The check → confirm → update flow of the bulk commands (node clean/verify/sync, group sync;
-// spec §3.1 "Confirmation flow"), with its usage checks and click's `Continue? [y/N]` prompt.
+// alpenhorn's check_then_update in alpenhorn/cli/cli.py), with the usage checks of
+// alpenhorn/cli/options.py and click's `Continue? [y/N]` prompt.
 
 import { AbortedError, ExitRequest, UsageError } from "../../common/errors.ts";
 import { pyStrip } from "../../common/pyfmt.ts";

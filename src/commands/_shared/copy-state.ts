@@ -1,4 +1,5 @@
-// The human word for a copy's state (has_file × wants_file, spec §1.2), shared by every
+// The human word for a copy's state (has_file × wants_file, as alpenhorn's
+// ArchiveFileCopy.state in alpenhorn/db/archive.py words it), shared by every
 // command that lists copies. Group-state wordings differ per command and stay with them.
 
 import type { HasFile, WantsFile } from "../../index/rows.ts";

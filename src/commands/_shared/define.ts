@@ -1,8 +1,9 @@
-// How a command is declared: citty's command shape (meta, lazily loaded sub-commands, run)
-// extended with what click parity needs (option spellings in declaration order, flag pairs,
-// repeatable and counted options, value types). Parsing is ours (argv.ts), not citty's.
+// How a command is declared: a name, help, click-style option and positional declarations
+// (spellings in declaration order, flag pairs, repeatable and counted options, value types)
+// and `run`. Parsing (argv.ts) and help (help.ts) are ours, to match click byte for byte.
+// The argument object `run` receives is typed from the declarations (args-type.ts).
 
-import type { CommandMeta } from "citty";
+import type { ArgsOf } from "./args-type.ts";
 import type { CommandContext } from "./context.ts";
 
 export type ValueType = "str" | "int" | "float" | "file" | "path";
@@ -24,33 +25,45 @@ export interface OptionDef {
 }
 
 export interface PositionalDef {
-  /** Upper-case name as shown in usage lines (NODE, ACQ); parsed under its lower-case key. */
+  /** Upper-case name as shown in usage lines (NODE, NEW_NAME); parsed under its camelCase key (node, newName). */
   readonly name: string;
   readonly required?: boolean;
   readonly variadic?: boolean;
 }
 
+export type OptionDefs = Readonly<Record<string, OptionDef>>;
+
 /** What the process edge must have done before a command runs. */
 export type Startup = "index" | "db-group" | "none";
 
+/** Parsed arguments as the parser builds them, before a command's declarations type them. */
 export type Parsed = Record<string, unknown>;
 
-export interface CommandDef {
+/** The name (and one-line description) of a command or group. */
+export interface CommandMeta {
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface CommandDef<A = Parsed> {
   readonly kind: "command";
-  readonly meta: CommandMeta & { name: string };
+  readonly meta: CommandMeta;
   /** Long help; its first sentence is the short help in group listings. */
   readonly help: string;
-  readonly options: Readonly<Record<string, OptionDef>>;
+  readonly options: OptionDefs;
   readonly args: readonly PositionalDef[];
   readonly startup?: Startup;
-  run(ctx: CommandContext, args: Parsed): Promise<void>;
+  // A method, not a function-typed property: a CommandDef<ArgsOf<…>> then also serves where
+  // the edge holds a plain CommandDef and passes the parser's output, which parseArgs built
+  // from these same declarations.
+  run(ctx: CommandContext, args: A): Promise<void>;
 }
 
 export type Loader = () => Promise<CommandDef | GroupDef>;
 
 export interface GroupDef {
   readonly kind: "group";
-  readonly meta: CommandMeta & { name: string };
+  readonly meta: CommandMeta;
   readonly help: string;
   readonly startup?: Startup;
   readonly subCommands: Readonly<Record<string, Loader>>;
@@ -58,11 +71,28 @@ export interface GroupDef {
   readonly summaries: Readonly<Record<string, string>>;
 }
 
-export function defineCommand(def: Omit<CommandDef, "kind">): CommandDef {
+/**
+ * Declare a command. `const` type parameters keep the option and positional declarations as
+ * literal types, so `run`'s `args` is typed from them (no casts in command files).
+ */
+export function defineCommand<const O extends OptionDefs, const P extends readonly PositionalDef[]>(
+  def: Omit<CommandDef<ArgsOf<O, P>>, "kind" | "options" | "args"> & { readonly options: O; readonly args: P },
+): CommandDef<ArgsOf<O, P>> {
   return { kind: "command", ...def };
 }
+
 export function defineGroup(def: Omit<GroupDef, "kind">): GroupDef {
   return { kind: "group", ...def };
+}
+
+/** One option declaration kept as its literal type, for sharing between commands. */
+export function option<const O extends OptionDef>(def: O): O {
+  return def;
+}
+
+/** A record of option declarations kept as literal types (for shared sets and factories). */
+export function defineOptions<const O extends OptionDefs>(defs: O): O {
+  return defs;
 }
 
 /** The implicit help option of every command. */

@@ -1,4 +1,4 @@
-// `--file-list/-F PATH` (spec §3.1): read a list of `acq/file` paths (or `-` for stdin) into a
+// `--file-list/-F PATH` (alpenhorn's files_from_file in alpenhorn/cli/options.py): read a list of `acq/file` paths (or `-` for stdin) into a
 // set of file ids, stripping the node root from absolute lines, as node clean/verify/sync and
 // group sync do before their confirmation flow.
 

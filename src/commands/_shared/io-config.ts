@@ -4,25 +4,25 @@
 import { CliError } from "../../common/errors.ts";
 import { pyCoerceScalar, pyTruthy, type PyValue } from "../../common/pyfmt.ts";
 import { PyJsonDecodeError, pyJsonDumps, pyJsonParse } from "../../common/pyjson.ts";
-import type { OptionDef } from "./define.ts";
+import { option } from "./define.ts";
 
 /** A composed I/O config: keys in insertion order, values as Python's json module sees them. */
 export type IoConfig = Map<string, PyValue>;
 
 /** The two option declarations, spelt and worded as alpenhorn's cli_option("io_config"/"io_var"). */
-export const IO_CONFIG_OPTION: OptionDef = {
+export const IO_CONFIG_OPTION = option({
   names: ["--io-config"],
   kind: "value",
   metavar: "CONFIG",
   help: "Set I/O config to the JSON object literal CONFIG.  Any I/O config specified this way may be further modified by --io-var.  Setting this to nothing (--io-config=) empties the I/O config.",
-};
-export const IO_VAR_OPTION: OptionDef = {
+});
+export const IO_VAR_OPTION = option({
   names: ["--io-var"],
   kind: "value",
   metavar: "VAR=VALUE",
   multiple: true,
   help: "Set I/O config variable VAR to the value VALUE.  May be specified multiple times.  Modifies any config specified by --io-config.  If VALUE is empty (--io-var VAR=), VAR is deleted if present.",
-};
+});
 
 function parseOrNull(text: string): PyValue | undefined {
   try {
@@ -44,7 +44,7 @@ function startFrom(fallback: string | IoConfig | null): IoConfig {
   if (!pyTruthy(decoded)) return new Map();
   // A truthy non-object cannot take --io-var edits (upstream crashes); report it as invalid.
   if (!(decoded instanceof Map)) throw new CliError(`Invalid I/O config in database: ${fallback}.`);
-  return decoded as IoConfig;
+  return decoded;
 }
 
 /**
@@ -60,7 +60,7 @@ export function composeIoConfig(ioConfig: string | undefined, ioVars: readonly s
     const parsed = parseOrNull(ioConfig);
     if (parsed === undefined) throw new CliError("Unable to parse --io-config value as JSON.");
     if (!(parsed instanceof Map)) throw new CliError("Argument to --io-config must be a JSON object literal.");
-    config = parsed as IoConfig;
+    config = parsed;
   } else config = startFrom(fallback);
 
   for (const v of ioVars) {

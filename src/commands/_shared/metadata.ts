@@ -3,14 +3,17 @@
 
 import { CliError, IndexError } from "../../common/errors.ts";
 
-export type Updates = Record<string, string | number | null>;
-
 /**
  * Add `column` to `updates` when `given` changes it: undefined (option not given) changes
  * nothing; "" clears the column to NULL unless it is NULL already; any other value is set
  * when it differs from `current`.
  */
-export function updateOrRemove(updates: Updates, column: string, given: string | undefined, current: string | null): void {
+export function updateOrRemove<C extends string>(
+  updates: { [K in C]?: string | number | null },
+  column: C,
+  given: string | undefined,
+  current: string | null,
+): void {
   if (given === undefined) return;
   if (given === "") {
     if (current !== null) updates[column] = null;

@@ -1,11 +1,12 @@
-// The file-copy state filters `--healthy/--missing/--corrupt/--suspect` (spec §3.1) as data:
-// each flag names a (has_file, wants_file) condition; the queries render them as SQL.
+// The file-copy state filters `--healthy/--missing/--corrupt/--suspect` (alpenhorn's
+// state_constraint in alpenhorn/cli/options.py) as data: each flag names a (has_file,
+// wants_file) condition; the queries render them as SQL.
 
 import type { CopyStateCondition } from "../../index/queries/bulk-common.ts";
 
 export type CopyStateName = "corrupt" | "healthy" | "missing" | "suspect";
 
-/** The §3.1 table; a released (wants 'N') copy is never healthy, corrupt or suspect. */
+/** The conditions per flag; a released (wants 'N') copy is never healthy, corrupt or suspect. */
 export const STATE_CONDITIONS: Readonly<Record<CopyStateName, CopyStateCondition>> = {
   corrupt: { has: "X", op: "<>", wants: "N" },
   healthy: { has: "Y", op: "<>", wants: "N" },

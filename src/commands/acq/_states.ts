@@ -1,4 +1,5 @@
-// Group state of a file (spec §1.6) and its `acq files` wording; copy words are shared.
+// Group state of a file (alpenhorn's StorageGroup.state_on_node in alpenhorn/db/storage.py)
+// and its `acq files` wording (alpenhorn/cli/acq/files.py); copy words are shared.
 
 export { copyStateWord } from "../_shared/copy-state.ts";
 

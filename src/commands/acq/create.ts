@@ -14,7 +14,7 @@ The Acquisition will be called NAME, which must not be the name of another exist
   options: {},
   args: [{ name: "NAME", required: true }],
   async run(ctx, a) {
-    const name = a.name as string;
+    const name = a.name;
     const reason = invalidImportPath(name);
     if (reason) throw new CliError(`invalid name: ${reason}`);
 

@@ -56,12 +56,10 @@ Lists files in the Acquisition named ACQ.`,
   },
   args: [{ name: "ACQ", required: true }],
   async run(ctx, a) {
-    const groupName = a.group as string | undefined;
-    const nodeName = a.node as string | undefined;
-    const showRemoved = a.showRemoved === true;
+    const { group: groupName, node: nodeName, showRemoved } = a;
     if (nodeName && groupName) throw new UsageError("cannot use both --node and --group");
 
-    const acq = await resolveAcq(ctx.db, a.acq as string, (n) => `No such Acquisition: ${n}`);
+    const acq = await resolveAcq(ctx.db, a.acq, (n) => `No such Acquisition: ${n}`);
     let table: { rows: unknown[][]; headers: string[] };
     if (nodeName) table = await nodeTable(ctx.db, acq.id, nodeName, showRemoved);
     else if (groupName) table = await groupTable(ctx.db, acq.id, groupName, showRemoved);

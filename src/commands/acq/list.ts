@@ -25,8 +25,7 @@ export default defineCommand({
   },
   args: [],
   async run(ctx, a) {
-    const groupName = a.group as string | undefined;
-    const nodeName = a.node as string | undefined;
+    const { group: groupName, node: nodeName } = a;
     // click passes empty strings through; alpenhorn tests them for truth, so `--node=` is "not given".
     if (nodeName && groupName) throw new UsageError("cannot use both --node and --group");
 

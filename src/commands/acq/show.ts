@@ -58,14 +58,14 @@ Shows details of the Acquisition named ACQ.`,
   },
   args: [{ name: "ACQ", required: true }],
   async run(ctx, a) {
-    const acq = await resolveAcq(ctx.db, a.acq as string, (n) => `No such Acquisition: ${n}`);
+    const acq = await resolveAcq(ctx.db, a.acq, (n) => `No such Acquisition: ${n}`);
     const totals = await getAcqTotals(ctx.db, acq.id);
     ctx.out.echo(`Acquisition: ${acq.name}`);
     ctx.out.echo(` File Count: ${totals.count}`);
     // alpenhorn crashes on an acquisition without files; we report it as empty (0 B).
     ctx.out.echo(` Total Size: ${totals.count === 0 ? "0 B" : prettyBytes(totals.size)}`);
 
-    if (a.showGroups === true) await groupBreakdown(ctx.db, ctx.out, acq.id, a.showNodes === true);
-    else if (a.showNodes === true) await nodeBreakdown(ctx.db, ctx.out, acq.id);
+    if (a.showGroups) await groupBreakdown(ctx.db, ctx.out, acq.id, a.showNodes);
+    else if (a.showNodes) await nodeBreakdown(ctx.db, ctx.out, acq.id);
   },
 });

@@ -23,7 +23,7 @@ Creates the tables of the Data Index, and of every Data Index component provided
       postInit: ext.postInit,
     }));
     let todo: ComponentDef[] = [CORE, ...extComponents];
-    const only = a.only as string | undefined;
+    const only = a.only;
     if (only !== undefined) {
       const comp = todo.find((c) => c.component === only);
       if (!comp) throw new CliError(`Unsupported component: ${only}`);

@@ -1,5 +1,6 @@
-// Copy-state words of the `file` commands (pure): the has_file × wants_file table of spec
-// §1.2, the group-state words, and the word list `file state` prints.
+// Copy-state words of the `file` commands (pure): the has_file × wants_file table of
+// alpenhorn's ArchiveFileCopy.state (alpenhorn/db/archive.py), the group-state words, and the
+// word list `file state` prints.
 
 import type { HasFile, WantsFile } from "../../index/rows.ts";
 import { copyStateWord } from "../_shared/copy-state.ts";

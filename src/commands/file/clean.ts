@@ -5,6 +5,7 @@ import { UsageError } from "../../common/errors.ts";
 import { setCopiesWants } from "../../index/queries/copies.ts";
 import type { WantsFile } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveFile, resolveNode } from "../_shared/resolve.ts";
 
 export default defineCommand({
@@ -19,17 +20,14 @@ By default, alpenhorn will refuse to clean files from an archive node. This rest
 
 When using --cancel, both kinds of cleaning are cancelled. When cancelling, --node may be omitted, in which case all pending cleaning requests are cancelled for FILE.`,
   options: {
-    archive_ok: { names: ["--archive-ok"], kind: "flag", help: "Run the clean, even if NODE is an archive node." },
-    cancel: { names: ["--cancel", "-x"], kind: "flag", help: "Cancel existing cleaning requests." },
+    archiveOk: COMMON.archiveOk,
+    cancel: COMMON.cancel,
     node: { names: ["--node"], kind: "value", metavar: "NODE", help: "Update the file on Node NODE." },
-    now: { names: ["--now", "-n"], kind: "flag", help: "Force immediate removal." },
+    now: COMMON.now,
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
-    const path = a.file as string;
-    const nodeName = a.node as string | undefined;
-    const cancel = !!a.cancel;
-    const now = !!a.now;
+    const { file: path, node: nodeName, cancel, now } = a;
     if (!cancel && !nodeName) throw new UsageError("missing --cancel or --node");
     if (cancel && now) throw new UsageError("cannot use both --cancel and --now");
 
@@ -40,7 +38,7 @@ When using --cancel, both kinds of cleaning are cancelled. When cancelling, --no
       if (nodeName) {
         node = await resolveNode(tx, nodeName);
         if (node.storage_type === "A" && !cancel) {
-          if (!a.archive_ok) return { refused: `Not done: Node "${node.name}" is an archive node.` };
+          if (!a.archiveOk) return { refused: `Not done: Node "${node.name}" is an archive node.` };
           ctx.out.echo(`Node "${node.name}" is an archive node: forcing clean.`);
         }
       }

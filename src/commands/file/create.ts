@@ -10,6 +10,7 @@ import { insertFile } from "../../index/queries/files.ts";
 import { getFileInAcq } from "../../index/queries/lookup.ts";
 import type { ArchiveAcqRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { purePathStr, resolveAcq } from "../_shared/resolve.ts";
 import { invalidImportPath, validateMd5 } from "./_validate.ts";
 
@@ -23,19 +24,15 @@ When creating the record, you must provide both the File's size in bytes and its
 
 This command does _not_ associate the new file with a Storage Node. Importing files ("file import ACQ/NAME NODE --register-new") is the recommended way to create new File records in almost all cases.`,
   options: {
-    from_file: { names: ["--from-file"], kind: "flag", help: "Scan a local copy of the file to compute MD5 and size." },
-    md5: { names: ["--md5"], kind: "value", metavar: "HASH", help: "The MD5 hash of the file." },
+    fromFile: { names: ["--from-file"], kind: "flag", help: "Scan a local copy of the file to compute MD5 and size." },
+    md5: COMMON.md5,
     prefix: { names: ["--prefix"], kind: "value", metavar: "PREFIX", help: "Use with --from-file to specify the location of the file to scan." },
-    size: { names: ["--size"], kind: "value", type: "int", metavar: "SIZE", help: "The size of the file in bytes." },
+    size: COMMON.fileSize,
   },
   args: [{ name: "NAME" }, { name: "ACQ" }],
   async run(ctx, a) {
-    const name = a.name as string;
-    const acqName = a.acq as string;
-    const fromFile = !!a.from_file;
-    let md5 = a.md5 as string | undefined;
-    let size = a.size as number | undefined;
-    const prefix = a.prefix as string | undefined;
+    const { name, acq: acqName, fromFile, prefix } = a;
+    let { md5, size } = a;
 
     // Usage checks use truthiness, as alpenhorn does: `--size=0` counts as not given.
     if (!md5 !== !size) throw new UsageError("--md5 and --size must be used together");

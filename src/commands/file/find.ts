@@ -4,6 +4,7 @@
 import { tabulate } from "../../common/table.ts";
 import { findCopies } from "../../index/queries/copies.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { normalisePath, resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { copyStateWord } from "./_state.ts";
 
@@ -13,7 +14,7 @@ export default defineCommand({
 
 Without options, lists every healthy File on every Node in the Data Index. Options can be used to change and limit the list.`,
   options: {
-    acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "ACQ", help: "May be specified multiple times.  Limits operation to files in acquisition(s) named ACQ." },
+    acq: COMMON.acq,
     corrupt: { names: ["--corrupt"], kind: "flag", help: "Find corrupt files." },
     group: { names: ["--group"], kind: "value", multiple: true, metavar: "GROUP", help: "May be specified multiple times.  Limit search to GROUP(s)." },
     healthy: { names: ["--healthy"], kind: "flag", help: "Find healthy files." },
@@ -25,13 +26,13 @@ Without options, lists every healthy File on every Node in the Data Index. Optio
   async run(ctx, a) {
     const db = ctx.db;
     const nodeIds: number[] = [];
-    for (const n of a.node as string[]) nodeIds.push((await resolveNode(db, n)).id);
+    for (const n of a.node) nodeIds.push((await resolveNode(db, n)).id);
     const groupIds: number[] = [];
-    for (const g of a.group as string[]) groupIds.push((await resolveGroup(db, g)).id);
+    for (const g of a.group) groupIds.push((await resolveGroup(db, g)).id);
     const acqIds: number[] = [];
-    for (const q of a.acq as string[]) acqIds.push((await resolveAcq(db, q)).id);
+    for (const q of a.acq) acqIds.push((await resolveAcq(db, q)).id);
 
-    const copies = await findCopies(db, { corrupt: !!a.corrupt, healthy: !!a.healthy, missing: !!a.missing, suspect: !!a.suspect }, acqIds, nodeIds, groupIds);
+    const copies = await findCopies(db, { corrupt: a.corrupt, healthy: a.healthy, missing: a.missing, suspect: a.suspect }, acqIds, nodeIds, groupIds);
     // alpenhorn sorts (PurePath, node, state) tuples: paths compare component by component.
     const rows = copies
       .map((c) => ({ parts: normalisePath(`${c.acq_name}/${c.file_name}`).split("/"), node: c.node_name, state: copyStateWord(c.has_file, c.wants_file) }))

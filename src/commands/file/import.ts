@@ -14,7 +14,7 @@ Requests the daemon import the file at PATH onto NODE. The PATH may not be absol
 
 By default, only files already known to alpenhorn are imported, but you can tell the daemon to create a new file record for an previously-unknown file at PATH by using the "--register-new" flag.`,
   options: {
-    register_new: {
+    registerNew: {
       names: ["--register-new", "-n"],
       kind: "flag",
       help: "If path points to a previously-unknown file, add it to the Data Index instead of ignoring it.",
@@ -22,12 +22,12 @@ By default, only files already known to alpenhorn are imported, but you can tell
   },
   args: [{ name: "PATH" }, { name: "NODE" }],
   async run(ctx, a) {
-    const path = a.path as string;
+    const path = a.path;
     if (path.startsWith("/")) throw new UsageError("PATH may not be absolute");
     await ctx.db.transaction(async (tx) => {
-      const node = await resolveNode(tx, a.node as string);
+      const node = await resolveNode(tx, a.node);
       // PATH is stored verbatim (not normalised), as alpenhorn does.
-      await insertImportRequest(tx, node.id, path, !!a.register_new);
+      await insertImportRequest(tx, node.id, path, a.registerNew);
     });
     ctx.out.echo("Added new import request.");
   },

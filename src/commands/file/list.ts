@@ -8,6 +8,7 @@ import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { copiesOnNode, fileIdsInGroups, fileIdsOnNodes, listFilesOrdered, type ListedFile } from "../../index/queries/file-list.ts";
 import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { copyStateWord, groupStateWord, type StateFlags } from "./_state.ts";
 
@@ -22,9 +23,9 @@ Without options, lists all Files registered to the Data Index. The list may be l
 
 Normally only one of the location constraints need be satisfied for a file to be listed; with --all, every location constraint must be satisfied. You cannot limit both by file state and syncability.`,
   options: {
-    absent_group: { names: ["--absent-group"], kind: "value", multiple: true, metavar: "GROUP", help: "Limit to files absent from GROUP.  May be specified multiple times." },
-    absent_node: { names: ["--absent-node"], kind: "value", multiple: true, metavar: "NODE", help: "Limit to files absent from NODE.  May be specified multiple times." },
-    acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "ACQ", help: "May be specified multiple times.  Limits operation to files in acquisition(s) named ACQ." },
+    absentGroup: { names: ["--absent-group"], kind: "value", multiple: true, metavar: "GROUP", help: "Limit to files absent from GROUP.  May be specified multiple times." },
+    absentNode: { names: ["--absent-node"], kind: "value", multiple: true, metavar: "NODE", help: "Limit to files absent from NODE.  May be specified multiple times." },
+    acq: COMMON.acq,
     all: {
       names: ["--all", "-a"],
       kind: "flag",
@@ -42,14 +43,8 @@ Normally only one of the location constraints need be satisfied for a file to be
   },
   args: [],
   async run(ctx, a) {
-    const flags: StateFlags = { corrupt: !!a.corrupt, healthy: !!a.healthy, missing: !!a.missing, suspect: !!a.suspect };
-    const from = a.from as string | undefined;
-    const to = a.to as string | undefined;
-    const all = !!a.all;
-    const absentNode = a.absent_node as string[];
-    const absentGroup = a.absent_group as string[];
-    const nodeNames = a.node as string[];
-    const groupNames = a.group as string[];
+    const flags: StateFlags = { corrupt: a.corrupt, healthy: a.healthy, missing: a.missing, suspect: a.suspect };
+    const { from, to, all, absentNode, absentGroup, node: nodeNames, group: groupNames } = a;
 
     // Usage checks, in alpenhorn's order.
     const stateFlag = flags.corrupt ? "corrupt" : flags.missing ? "missing" : flags.healthy ? "healthy" : flags.suspect ? "suspect" : null;
@@ -134,7 +129,7 @@ Normally only one of the location constraints need be satisfied for a file to be
     if (syncable && syncable.size === 0) return;
 
     const acqIds: number[] = [];
-    for (const name of a.acq as string[]) acqIds.push((await resolveAcq(db, name)).id);
+    for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
 
     const files = (await listFilesOrdered(db, acqIds)).filter((f) => {
       const id = Number(f.id);

@@ -5,6 +5,7 @@ import { CliError, UsageError } from "../../common/errors.ts";
 import { markCopiesSuspect } from "../../index/queries/copies.ts";
 import { updateFile } from "../../index/queries/files.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveFile } from "../_shared/resolve.ts";
 import { validateMd5 } from "./_validate.ts";
 
@@ -18,20 +19,19 @@ By default, after updating a File record, all extant copies of the File will be 
 
 You can skip this re-verification step if necessary by using the --no-reverify flag.`,
   options: {
-    md5: { names: ["--md5"], kind: "value", metavar: "HASH", help: "The MD5 hash of the file." },
-    no_reverify: { names: ["--no-reverify"], kind: "flag", help: "Don't reverify File copies on Nodes" },
-    size: { names: ["--size"], kind: "value", type: "int", metavar: "SIZE", help: "The size of the file in bytes." },
+    md5: COMMON.md5,
+    noReverify: { names: ["--no-reverify"], kind: "flag", help: "Don't reverify File copies on Nodes" },
+    size: COMMON.fileSize,
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
-    const md5 = a.md5 as string | undefined;
-    const size = a.size as number | undefined;
+    const { md5, size } = a;
     if (md5 === undefined && size === undefined) throw new UsageError("at least of --md5 or --size must be used.");
     if (size !== undefined && size < 0) throw new CliError("negative file size.");
     validateMd5(md5);
 
     const message = await ctx.db.transaction(async (tx) => {
-      const file = await resolveFile(tx, a.file as string);
+      const file = await resolveFile(tx, a.file);
       const updates: { md5sum?: string; size_b?: number } = {};
       // Case-sensitive: a hash differing only in case is stored as given.
       if (md5 !== undefined && md5 !== file.md5sum) updates.md5sum = md5;
@@ -40,7 +40,7 @@ You can skip this re-verification step if necessary by using the --no-reverify f
       if (Object.keys(updates).length === 0) return "No change.";
 
       await updateFile(tx, file.id, updates);
-      if (a.no_reverify) return "File updated.  Re-verification skipped.";
+      if (a.noReverify) return "File updated.  Re-verification skipped.";
       const count = await markCopiesSuspect(tx, file.id);
       if (!count) return "File updated.  No additional copies need re-verification.";
       return `File updated.  ${count} ${count === 1 ? "copy" : "copies"} will be re-verified.`;

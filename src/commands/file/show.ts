@@ -6,6 +6,7 @@ import { tabulate } from "../../common/table.ts";
 import { listRequestsOfFile } from "../../index/queries/copy-requests.ts";
 import { groupStateOfFile, listCopiesOfFile, listGroupsWithCopies } from "../../index/queries/copies.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveFile } from "../_shared/resolve.ts";
 import { copyStateWord, groupStateWord } from "./_state.ts";
 
@@ -15,17 +16,17 @@ export default defineCommand({
 
 Show details of the Archive File FILE, which should be specified as "<acq_name>/<file_name>".`,
   options: {
-    all: { names: ["--all", "-a"], kind: "flag", help: "Show all additional data." },
+    all: COMMON.showAll,
     groups: { names: ["--groups"], kind: "flag", help: "show file status in Storage Groups" },
     nodes: { names: ["--nodes"], kind: "flag", help: "show file status on Storage Nodes" },
     transfers: { names: ["--transfers"], kind: "flag", help: "show file transfer requests" },
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
-    const all = !!a.all;
+    const all = a.all;
     const db = ctx.db;
     const echo = (line?: string) => ctx.out.echo(line);
-    const file = await resolveFile(db, a.file as string);
+    const file = await resolveFile(db, a.file);
 
     echo("       Name: " + file.name);
     echo("Acquisition: " + file.acq_name);

@@ -25,10 +25,8 @@ Use --set with one of the five state words (any case) to change the recorded sta
   },
   args: [{ name: "FILE" }, { name: "NODE" }],
   async run(ctx, a) {
-    const path = a.file as string;
-    const nodeName = a.node as string;
-    const set = a.set as string | undefined;
-    if (set || a.ready || a.unready) return updateState(ctx, path, nodeName, set, !!a.ready, !!a.unready);
+    const { file: path, node: nodeName, set, ready, unready } = a;
+    if (set || ready || unready) return updateState(ctx, path, nodeName, set, ready, unready);
 
     const file = await resolveFile(ctx.db, path);
     const node = await resolveNode(ctx.db, nodeName);

@@ -28,9 +28,7 @@ With "--cancel", pending transfer requests for FILE are cancelled, optionally li
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
-    const path = a.file as string;
-    const from = a.from as string | undefined;
-    const to = a.to as string | undefined;
+    const { file: path, from, to } = a;
 
     if (a.cancel) {
       const count = await ctx.db.transaction(async (tx) => {

@@ -16,10 +16,10 @@ If there is no copy of FILE on NODE, an error is returned.`,
   options: {},
   args: [{ name: "FILE" }, { name: "NODE" }],
   async run(ctx, a) {
-    const path = a.file as string;
+    const path = a.file;
     const message = await ctx.db.transaction(async (tx) => {
       const file = await resolveFile(tx, path);
-      const node = await resolveNode(tx, a.node as string);
+      const node = await resolveNode(tx, a.node);
       const copy = await getCopy(tx, file.id, node.id);
       // Missing copies (N/Y) may be verified; removed ones may not.
       if (!copy || (copy.has_file === "N" && copy.wants_file !== "Y")) throw new CliError("File not present on node.");

@@ -17,9 +17,8 @@ If NODE is added as an autosync source for GROUP, then, whenever a file is added
   },
   args: [{ name: "GROUP" }, { name: "NODE" }],
   async run(ctx, a) {
-    const groupName = a.group as string;
-    const nodeName = a.node as string;
-    const on = !(a.remove as boolean);
+    const { group: groupName, node: nodeName } = a;
+    const on = !a.remove;
     const message = await ctx.db.transaction(async (tx) => {
       const group = await resolveGroup(tx, groupName);
       const node = await resolveNode(tx, nodeName);

@@ -1,4 +1,4 @@
-// `alpenhorn group create NAME`: add a storage group (spec §3.5).
+// `alpenhorn group create NAME`: add a storage group (alpenhorn/cli/group/create.py).
 
 import { CliError } from "../../common/errors.ts";
 import { insertGroup } from "../../index/queries/groups.ts";
@@ -6,6 +6,7 @@ import { getGroupByName } from "../../index/queries/lookup.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { composeIoConfig, IO_CONFIG_OPTION, IO_VAR_OPTION, serialiseIoConfig } from "../_shared/io-config.ts";
 import { nameConflictAs } from "../_shared/metadata.ts";
+import { COMMON } from "../_shared/options.ts";
 
 export default defineCommand({
   meta: { name: "create", description: "Create a new storage group." },
@@ -13,15 +14,15 @@ export default defineCommand({
 
 The group will be called NAME, which must not already exist.`,
   options: {
-    io_class: { names: ["-i", "--class"], kind: "value", metavar: "IO_CLASS", default: "Default", help: "Set I/O class to IO_CLASS.  [default: Default]" },
-    io_config: IO_CONFIG_OPTION,
-    io_var: IO_VAR_OPTION,
-    notes: { names: ["--notes"], kind: "value", metavar: "COMMENT", help: "Set notes to COMMENT." },
+    ioClass: { ...COMMON.ioClass, default: "Default", help: `${COMMON.ioClass.help}  [default: Default]` },
+    ioConfig: IO_CONFIG_OPTION,
+    ioVar: IO_VAR_OPTION,
+    notes: COMMON.notes,
   },
   args: [{ name: "NAME" }],
   async run(ctx, a) {
-    const name = a.name as string;
-    const config = composeIoConfig(a.io_config as string | undefined, a.io_var as string[], null);
+    const name = a.name;
+    const config = composeIoConfig(a.ioConfig, a.ioVar, null);
     await ctx.db.transaction(async (tx) => {
       const exists = `Group "${name}" already exists.`;
       if (await getGroupByName(tx, name)) throw new CliError(exists);
@@ -29,8 +30,8 @@ The group will be called NAME, which must not already exist.`,
       await nameConflictAs(exists, () =>
         insertGroup(tx, {
           name,
-          io_class: a.io_class as string,
-          notes: (a.notes as string | undefined) ?? null,
+          io_class: a.ioClass,
+          notes: a.notes ?? null,
           io_config: serialiseIoConfig(config),
         }),
       );

@@ -1,4 +1,5 @@
-// `alpenhorn group list`: every storage group with its I/O class and notes (spec §3.5).
+// `alpenhorn group list`: every storage group with its I/O class and notes
+// (alpenhorn/cli/group/list.py).
 
 import { tabulate } from "../../common/table.ts";
 import { listGroups } from "../../index/queries/groups.ts";

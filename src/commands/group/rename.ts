@@ -1,4 +1,5 @@
-// `alpenhorn group rename GROUP NEW_NAME` (spec §3.5, with the §5 item 21 messages fixed).
+// `alpenhorn group rename GROUP NEW_NAME` (alpenhorn/cli/group/rename.py, with its messages
+// naming the real new name; see README "Differences from alpenhorn").
 
 import { CliError } from "../../common/errors.ts";
 import { updateGroup } from "../../index/queries/groups.ts";
@@ -14,8 +15,7 @@ The existing storage group named GROUP will be renamed to NEW_NAME. NEW_NAME mus
   options: {},
   args: [{ name: "GROUP" }, { name: "NEW_NAME" }],
   async run(ctx, a) {
-    const name = a.group as string;
-    const newName = a.new_name as string;
+    const { group: name, newName } = a;
     if (name === newName) {
       ctx.out.echo("No change.");
       return;

@@ -1,5 +1,5 @@
 // `alpenhorn group show GROUP`: a group's metadata, I/O config and member nodes, optionally
-// with node details/stats, pending inbound transfers and auto-actions (spec §3.5).
+// with node details/stats, pending inbound transfers and auto-actions (alpenhorn/cli/group/show.py).
 
 import { formatConfigBlock, prettyBytes } from "../../common/format.ts";
 import { pyFormatFloat } from "../../common/pyfmt.ts";
@@ -7,6 +7,7 @@ import { tabulate } from "../../common/table.ts";
 import { groupActions, listGroupNodes, nodeUsage, pendingInboundTransfers } from "../../index/queries/groups.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import type { Db } from "../../index/driver/types.ts";
 
@@ -34,23 +35,23 @@ export default defineCommand({
 
 Shows details of the storage group named GROUP.`,
   options: {
-    actions: { names: ["--actions"], kind: "flag", help: "Show post-transfer auto-actions affecting this group." },
-    all: { names: ["--all", "-a"], kind: "flag", help: "Show all additional data." },
-    node_details: { names: ["--node-details"], kind: "flag", help: "Show details of listed nodes." },
-    node_stats: { names: ["--node-stats"], kind: "flag", help: "Show usage stats of listed nodes." },
+    actions: COMMON.actions,
+    all: COMMON.showAll,
+    nodeDetails: { names: ["--node-details"], kind: "flag", help: "Show details of listed nodes." },
+    nodeStats: { names: ["--node-stats"], kind: "flag", help: "Show usage stats of listed nodes." },
     transfers: { names: ["--transfers"], kind: "flag", help: "Show pending inbound transfers." },
   },
   args: [{ name: "GROUP" }],
   async run(ctx, a) {
-    const all = a.all as boolean;
-    const details = all || (a.node_details as boolean);
-    const stats = all || (a.node_stats as boolean);
-    const transfers = all || (a.transfers as boolean);
-    const actions = all || (a.actions as boolean);
+    const all = a.all;
+    const details = all || a.nodeDetails;
+    const stats = all || a.nodeStats;
+    const transfers = all || a.transfers;
+    const actions = all || a.actions;
     const db = ctx.db;
     const echo = (line: string) => ctx.out.echo(line);
 
-    const group = await resolveGroup(db, a.group as string);
+    const group = await resolveGroup(db, a.group);
     echo(`Storage Group: ${group.name}`);
     echo(`        Notes: ${group.notes ? group.notes : ""}`);
     echo(`    I/O Class: ${group.io_class ? group.io_class : "Default"}`);

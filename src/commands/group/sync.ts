@@ -9,10 +9,11 @@ import type { ArchiveAcqRow, StorageGroupRow, StorageNodeRow } from "../../index
 import { filePath, plural, pySorted, sizeText, totalOrUnknown } from "../_shared/bulk-format.ts";
 import { checkThenUpdate, notBoth, requiresOther, stdinForcesCheck, type RunMode } from "../_shared/confirm.ts";
 import type { CommandContext } from "../_shared/context.ts";
-import { defineCommand, type OptionDef } from "../_shared/define.ts";
+import type { OptionArgs } from "../_shared/args-type.ts";
+import { defineCommand, defineOptions } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
-import { fileListOption } from "../_shared/args.ts";
+import { checkOption, COMMON, forceOption } from "../_shared/options.ts";
 
 /** What one sync run needs, after the usage checks. */
 export interface SyncRequest {
@@ -27,24 +28,21 @@ export interface SyncRequest {
 }
 
 /** The options of both sync commands, in click's declaration order; `--all`/`--cancel` help differs. */
-export function syncOptions(allHelp: string, cancelHelp: string): Record<string, OptionDef> {
-  return {
-    acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "ACQ", help: "May be specified multiple times.  Limits operation to files in acquisition(s) named ACQ." },
+export function syncOptions(allHelp: string, cancelHelp: string) {
+  return defineOptions({
+    acq: COMMON.acq,
     all: { names: ["--all", "-a"], kind: "flag", help: allHelp },
-    cancel: { names: ["--cancel", "-x"], kind: "flag", help: cancelHelp },
-    check: { names: ["--check", "-c"], kind: "flag", help: "Only check (and print) what would be synced, don't actually do anything.  Incompatible with --force" },
-    fileList: fileListOption,
-    force: { names: ["--force"], kind: "flag", help: "Force update (skips confirmation).  Incompatible with --check" },
+    cancel: { ...COMMON.cancel, help: cancelHelp },
+    check: checkOption("synced"),
+    fileList: COMMON.fileList,
+    force: forceOption("update"),
     showAcqs: { names: ["--show-acqs"], kind: "flag", help: "List acquisitions to be copied." },
     showFiles: { names: ["--show-files"], kind: "flag", help: "List files to be copied." },
     target: {
-      names: ["--target"],
-      kind: "value",
-      multiple: true,
-      metavar: "GROUP",
+      ...COMMON.target,
       help: "May be specified multiple times.  Skip files which already exist in any specified target groups GROUP.  Cannot be used with --cancel.",
     },
-  };
+  });
 }
 
 /**
@@ -53,31 +51,30 @@ export function syncOptions(allHelp: string, cancelHelp: string): Record<string,
  */
 export async function syncCommand(
   ctx: CommandContext,
-  a: Record<string, unknown>,
+  a: OptionArgs<ReturnType<typeof syncOptions>>,
   names: { groupName: string | undefined; nodeName: string | undefined; other: "NODE" | "GROUP" },
 ): Promise<void> {
-  const target = a.target as string[];
-  notBoth(a.check, "check", a.force, "force");
+  const { target, fileList, force } = a;
+  notBoth(a.check, "check", force, "force");
   requiresOther(a.all, "all", a.cancel, "cancel");
   notBoth(a.cancel, "cancel", target, "target");
   const otherGiven = (names.other === "NODE" ? names.nodeName : names.groupName) !== undefined;
   if (!a.all && !otherGiven) throw new UsageError(`${names.other} or --all must be provided.`);
   if (a.all && otherGiven) throw new UsageError(`Can't use --all with ${names.other}.`);
 
-  const fileList = a.fileList as string | undefined;
-  const check = stdinForcesCheck(ctx, fileList, a.check as boolean, a.force as boolean);
+  const check = stdinForcesCheck(ctx, fileList, a.check, force);
   const listed = await loadFileList(ctx, ctx.db, fileList, names.nodeName);
   const req: SyncRequest = {
     groupName: names.groupName,
     nodeName: names.nodeName,
-    acq: a.acq as string[],
-    cancel: a.cancel as boolean,
+    acq: a.acq,
+    cancel: a.cancel,
     listed,
-    showAcqs: a.showAcqs as boolean,
-    showFiles: a.showFiles as boolean,
+    showAcqs: a.showAcqs,
+    showFiles: a.showFiles,
     target,
   };
-  await checkThenUpdate(ctx, { check, force: a.force as boolean }, (mode) => ctx.db.transaction((tx) => runSync(ctx, tx, mode, req)));
+  await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runSync(ctx, tx, mode, req)));
 }
 
 /** One run of the sync engine (check or update mode). Ends early with ExitRequest(0). */
@@ -204,5 +201,5 @@ Using the --cancel flag, this command can also be used to cancel pending transfe
     "Cancel pending transfers into GROUP.",
   ),
   args: [{ name: "GROUP" }, { name: "NODE", required: false }],
-  run: (ctx, a) => syncCommand(ctx, a, { groupName: a.group as string, nodeName: a.node as string | undefined, other: "NODE" }),
+  run: (ctx, a) => syncCommand(ctx, a, { groupName: a.group, nodeName: a.node, other: "NODE" }),
 });

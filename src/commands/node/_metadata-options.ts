@@ -1,36 +1,44 @@
-// Option declarations shared by node create and node modify (alpenhorn's cli_option texts),
+// Option declarations shared by node commands: the metadata options of node create and node
+// modify (alpenhorn's cli_option texts) and the selection options of node list and node stats;
 // and the --archive/--field/--transport role rule.
 
 import { UsageError } from "../../common/errors.ts";
 import type { StorageType } from "../../index/rows.ts";
-import type { OptionDef } from "../_shared/define.ts";
+import { defineOptions } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 
-export const NODE_OPTIONS = {
+export const NODE_OPTIONS = defineOptions({
   address: { names: ["--address"], kind: "value", metavar: "ADDR", help: "Domain name or IP address to use for remote access to the node." },
   archive: { names: ["--archive"], kind: "flag", help: "Make node an archive node.  Incompatible with --field or --transport." },
-  auto_verify: {
+  autoVerify: {
     names: ["--auto-verify"],
     kind: "value",
     type: "int",
     metavar: "COUNT",
     help: "If COUNT is zero, turn off auto-verify.  If COUNT is non-zero, turn on auto-verify for the node, with COUNT as the maximum number of re-verified copies per iteration.",
   },
-  io_class: { names: ["-i", "--class"], kind: "value", metavar: "IO_CLASS", help: "Set I/O class to IO_CLASS." },
+  ioClass: COMMON.ioClass,
   field: { names: ["--field"], kind: "flag", help: "Make node a field node (i.e. neither an archive node nor a transport node).  Incompatible with --archive or --transport." },
   host: { names: ["--host"], kind: "value", metavar: "HOST", help: "The host managing this node." },
-  max_total: { names: ["--max-total"], kind: "value", type: "float", metavar: "SIZE", help: "The maximum allowed size of the node, in GiB" },
-  min_avail: {
+  maxTotal: { names: ["--max-total"], kind: "value", type: "float", metavar: "SIZE", help: "The maximum allowed size of the node, in GiB" },
+  minAvail: {
     names: ["--min-avail"],
     kind: "value",
     type: "float",
     metavar: "SIZE",
     help: "The minimum allowed free space on the node, in GiB, before auto-cleaning happens",
   },
-  notes: { names: ["--notes"], kind: "value", metavar: "COMMENT", help: "Set notes to COMMENT." },
+  notes: COMMON.notes,
   root: { names: ["--root"], kind: "value", metavar: "ROOT", help: "The node root or mount point." },
   transport: { names: ["--transport"], kind: "flag", help: "Make node a transport node.  Incompatible with --archive or --field." },
   username: { names: ["--username"], kind: "value", metavar: "USER", help: "Username to use for remote access to the node." },
-} as const satisfies Record<string, OptionDef>;
+});
+
+/** `--group`/`--host` of node list and node stats (their `--active` help differs in case). */
+export const NODE_FILTERS = defineOptions({
+  group: { names: ["--group"], kind: "value", metavar: "GROUP", help: "List only nodes in Storage Group GROUP." },
+  host: { names: ["--host"], kind: "value", metavar: "HOST", help: "List only nodes on HOST." },
+});
 
 /**
  * The storage type the role flags select: A, T, F (for --field), or `fallback` when none is

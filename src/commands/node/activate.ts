@@ -1,9 +1,9 @@
 // `alpenhorn node activate NODE`: mark a node active, optionally fixing its host, root and
-// remote-access fields first (spec §3.6).
+// remote-access fields first (alpenhorn/cli/node/activate.py).
 
 import { updateNode, type NodeUpdates } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
-import { updateOrRemove, type Updates } from "../_shared/metadata.ts";
+import { updateOrRemove } from "../_shared/metadata.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 
 export default defineCommand({
@@ -21,14 +21,17 @@ The node's host, address, root, and username may be changed before activation by
   },
   args: [{ name: "NODE" }],
   async run(ctx, a) {
-    const name = a.node as string;
+    const name = a.node;
     const message = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, name);
       // Already active: the field options are ignored too, as upstream does.
       if (Number(node.active)) return `No change: node "${name}" already active.`;
-      const updates: Updates = { active: 1 };
-      for (const col of ["address", "host", "root", "username"] as const) updateOrRemove(updates, col, a[col] as string | undefined, node[col]);
-      await updateNode(tx, node.id, updates as NodeUpdates);
+      const updates: NodeUpdates = { active: 1 };
+      updateOrRemove(updates, "address", a.address, node.address);
+      updateOrRemove(updates, "host", a.host, node.host);
+      updateOrRemove(updates, "root", a.root, node.root);
+      updateOrRemove(updates, "username", a.username, node.username);
+      await updateNode(tx, node.id, updates);
       return `Storage node "${name}" activated.`;
     });
     ctx.out.echo(message);

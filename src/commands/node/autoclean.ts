@@ -17,9 +17,8 @@ If GROUP is added as an autoclean trigger for NODE, then, whenever a file is add
   },
   args: [{ name: "NODE" }, { name: "GROUP" }],
   async run(ctx, a) {
-    const nodeName = a.node as string;
-    const groupName = a.group as string;
-    const on = !(a.remove as boolean);
+    const { node: nodeName, group: groupName } = a;
+    const on = !a.remove;
     const message = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, nodeName);
       const group = await resolveGroup(tx, groupName);

@@ -14,7 +14,7 @@ import type { CommandContext } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
-import { fileListOption } from "../_shared/args.ts";
+import { checkOption, COMMON, forceOption } from "../_shared/options.ts";
 
 const GiB = 2 ** 30;
 const DAY_MS = 86_400_000;
@@ -174,52 +174,44 @@ You may unschedule files for cleaning using the "--cancel" flag, which can be si
 
 Both kinds of cleaning (discretionary and immediate) will be cancelled, but only for files not yet removed from the NODE by the daemon.`,
   options: {
-    acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "ACQ", help: "May be specified multiple times.  Limits operation to files in acquisition(s) named ACQ." },
-    archiveOk: { names: ["--archive-ok"], kind: "flag", help: "Run the clean, even if NODE is an archive node." },
-    cancel: { names: ["--cancel", "-x"], kind: "flag", help: "Cancel existing cleaning requests." },
-    check: { names: ["--check", "-c"], kind: "flag", help: "Only check (and print) what would be cleaned, don't actually do anything.  Incompatible with --force" },
+    acq: COMMON.acq,
+    archiveOk: COMMON.archiveOk,
+    cancel: COMMON.cancel,
+    check: checkOption("cleaned"),
     days: { names: ["--days", "-d"], kind: "value", type: "int", metavar: "COUNT", help: "Only clean files registered more than COUNT days ago." },
-    fileList: fileListOption,
-    force: { names: ["--force"], kind: "flag", help: "Force cleaning (skips confirmation).  Incompatible with --check" },
+    fileList: COMMON.fileList,
+    force: forceOption("cleaning"),
     includeBad: { names: ["--include-bad"], kind: "flag", help: "Include suspect and corrupt files in the operation." },
-    now: { names: ["--now", "-n"], kind: "flag", help: "Force immediate removal." },
+    now: COMMON.now,
     size: { names: ["--size", "-s"], kind: "value", type: "float", metavar: "SIZE", help: "Stop cleaning files once the total size cleaned reaches SIZE GiB." },
-    target: {
-      names: ["--target"],
-      kind: "value",
-      multiple: true,
-      metavar: "GROUP",
-      help: "May be specified multiple times.  Restrict operation to files which exist in all specified target groups GROUP.",
-    },
+    target: COMMON.target,
   },
   args: [{ name: "NODE" }],
   async run(ctx, a) {
-    const days = a.days as number | undefined;
-    const size = a.size as number | undefined;
+    const { days, size, fileList, force } = a;
     notBoth(a.cancel, "cancel", a.now, "now");
     notBoth(a.cancel, "cancel", size !== undefined, "size");
-    notBoth(a.check, "check", a.force, "force");
+    notBoth(a.check, "check", force, "force");
     if (days !== undefined && days <= 0) throw new UsageError("--days must be positive");
     // NaN is not positive either (alpenhorn crashed on it later).
     if (size !== undefined && !(size > 0)) throw new UsageError("--size must be positive");
 
-    const fileList = a.fileList as string | undefined;
-    const check = stdinForcesCheck(ctx, fileList, a.check as boolean, a.force as boolean);
+    const check = stdinForcesCheck(ctx, fileList, a.check, force);
     // int(size · 2^30); 0 bytes means "no --size" (alpenhorn's rule). alpenhorn crashed on an
     // infinite size; here it is a limit no total reaches.
     let sizeBytes: bigint | null = null;
     if (size !== undefined) sizeBytes = Number.isFinite(size) ? BigInt(Math.trunc(size * GiB)) || null : UNLIMITED;
     const req: CleanRequest = {
-      name: a.node as string,
-      acq: a.acq as string[],
-      archiveOk: a.archiveOk as boolean,
+      name: a.node,
+      acq: a.acq,
+      archiveOk: a.archiveOk,
       days: days ?? null,
-      includeBad: a.includeBad as boolean,
-      listed: await loadFileList(ctx, ctx.db, fileList, a.node as string),
+      includeBad: a.includeBad,
+      listed: await loadFileList(ctx, ctx.db, fileList, a.node),
       size: sizeBytes,
-      target: a.target as string[],
+      target: a.target,
       goal: a.now ? "N" : a.cancel ? "Y" : "M",
     };
-    await checkThenUpdate(ctx, { check, force: a.force as boolean }, (mode) => ctx.db.transaction((tx) => runClean(ctx, tx, mode, req)));
+    await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runClean(ctx, tx, mode, req)));
   },
 });

@@ -1,5 +1,5 @@
 // `alpenhorn node create NAME`: add a storage node, optionally with its own new group and an
-// initialisation request (spec §3.6).
+// initialisation request (alpenhorn/cli/node/create.py).
 
 import { CliError, UsageError } from "../../common/errors.ts";
 import { insertGroup } from "../../index/queries/groups.ts";
@@ -26,14 +26,14 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
     address: NODE_OPTIONS.address,
     activate: { names: ["--activate"], kind: "flag", help: "Activate the node immediately upon creation." },
     archive: NODE_OPTIONS.archive,
-    auto_import: { names: ["--auto-import"], kind: "flag", help: "Turn on auto-import for the node. [default: off]" },
-    auto_verify: {
-      ...NODE_OPTIONS.auto_verify,
+    autoImport: { names: ["--auto-import"], kind: "flag", help: "Turn on auto-import for the node. [default: off]" },
+    autoVerify: {
+      ...NODE_OPTIONS.autoVerify,
       default: 0,
       help: "If COUNT is non-zero, turn on auto-verify for the node node, with COUNT as the maximum verified copies per iteration.  [default: 0]",
     },
-    io_class: NODE_OPTIONS.io_class,
-    create_group: {
+    ioClass: NODE_OPTIONS.ioClass,
+    createGroup: {
       names: ["--create-group"],
       kind: "flag",
       help: "Create a new Storage Group for this node.  The group will have the same name as the node (NAME) and use the Default group I/O class, which only allows one node in it.  Incompatible with --group.",
@@ -45,10 +45,10 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
     group: { names: ["--group"], kind: "value", metavar: "GROUP", help: "Add node to Storage Group GROUP, which must already exist.  Incompatible with --create-group" },
     host: NODE_OPTIONS.host,
     init: { names: ["--init"], kind: "flag", help: 'Initialise the new node (see "node init --help")' },
-    io_config: IO_CONFIG_OPTION,
-    io_var: IO_VAR_OPTION,
-    max_total: NODE_OPTIONS.max_total,
-    min_avail: { ...NODE_OPTIONS.min_avail, default: 0, help: `${NODE_OPTIONS.min_avail.help}  [default: 0]` },
+    ioConfig: IO_CONFIG_OPTION,
+    ioVar: IO_VAR_OPTION,
+    maxTotal: NODE_OPTIONS.maxTotal,
+    minAvail: { ...NODE_OPTIONS.minAvail, default: 0, help: `${NODE_OPTIONS.minAvail.help}  [default: 0]` },
     notes: NODE_OPTIONS.notes,
     root: NODE_OPTIONS.root,
     transport: NODE_OPTIONS.transport,
@@ -56,16 +56,13 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
   },
   args: [{ name: "NAME" }],
   async run(ctx, a) {
-    const name = a.name as string;
-    const createGroup = a.create_group as boolean;
-    const groupName = a.group as string | undefined;
+    const { name, createGroup, group: groupName } = a;
     // Python truthiness: `--group=` counts as not given.
     if (createGroup && groupName) throw new UsageError("cannot use both --create-group and --group");
     if (!createGroup && !groupName) throw new UsageError("missing --create-group or --group");
-    checkLimits(a.max_total as number | undefined, a.auto_verify as number, a.min_avail as number);
-    const config = composeIoConfig(a.io_config as string | undefined, a.io_var as string[], null);
-    const storageType = storageTypeFrom(a.archive as boolean, a.field as boolean, a.transport as boolean, "F")!;
-    const str = (key: string) => (a[key] as string | undefined) ?? null;
+    checkLimits(a.maxTotal, a.autoVerify, a.minAvail);
+    const config = composeIoConfig(a.ioConfig, a.ioVar, null);
+    const storageType = storageTypeFrom(a.archive, a.field, a.transport, "F")!;
 
     await ctx.db.transaction(async (tx) => {
       const nodeExists = `node "${name}" already exists.`;
@@ -79,22 +76,22 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
 
       const nodeId = await nameConflictAs(nodeExists, () => insertNode(tx, {
         name,
-        root: str("root"),
-        host: str("host"),
-        username: str("username"),
-        address: str("address"),
-        io_class: str("io_class"),
+        root: a.root ?? null,
+        host: a.host ?? null,
+        username: a.username ?? null,
+        address: a.address ?? null,
+        io_class: a.ioClass ?? null,
         group_id: groupId,
-        active: a.activate as boolean,
-        auto_import: a.auto_import as boolean,
-        auto_verify: a.auto_verify as number,
+        active: a.activate,
+        auto_import: a.autoImport,
+        auto_verify: a.autoVerify,
         storage_type: storageType,
-        max_total_gb: (a.max_total as number | undefined) ?? null,
-        min_avail_gb: a.min_avail as number,
-        notes: str("notes"),
+        max_total_gb: a.maxTotal ?? null,
+        min_avail_gb: a.minAvail,
+        notes: a.notes ?? null,
         io_config: serialiseIoConfig(config),
       }));
-      if (a.init as boolean) await requestNodeInit(tx, nodeId);
+      if (a.init) await requestNodeInit(tx, nodeId);
     });
     if (createGroup) ctx.out.echo(`Created storage group "${name}".`);
     ctx.out.echo(`Created storage node "${name}".`);

@@ -1,4 +1,5 @@
-// `alpenhorn node deactivate NODE`: mark a node inactive so no daemon updates it (spec §3.6).
+// `alpenhorn node deactivate NODE`: mark a node inactive so no daemon updates it
+// (alpenhorn/cli/node/deactivate.py).
 
 import { updateNode } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
@@ -12,7 +13,7 @@ This deactivates the node named NODE, removing it from the list of nodes being a
   options: {},
   args: [{ name: "NODE" }],
   async run(ctx, a) {
-    const name = a.node as string;
+    const name = a.node;
     const message = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, name);
       if (!Number(node.active)) return `No change: node "${name}" already inactive.`;

@@ -16,7 +16,7 @@ Note: to create a new node, use "node create".  Node initialsation can also happ
   options: {},
   args: [{ name: "NODE", required: true }],
   async run(ctx, a) {
-    const name = a.node as string;
+    const name = a.node;
     // No check for a pending request, nor for an inactive node: the daemon sorts that out.
     await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, name);

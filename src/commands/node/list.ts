@@ -1,10 +1,11 @@
 // `alpenhorn node list`: storage nodes with group, role, class, host, state, root and notes,
-// optionally limited by activity, group or host (spec §3.6).
+// optionally limited by activity, group or host (alpenhorn/cli/node/list.py).
 
 import { tabulate } from "../../common/table.ts";
 import { listNodes } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
+import { NODE_FILTERS } from "./_metadata-options.ts";
 
 const ROLES: Record<string, string> = { A: "archive", F: "-", T: "transport" };
 
@@ -13,17 +14,16 @@ export default defineCommand({
   help: "List Storage Nodes.",
   options: {
     active: { names: ["--active"], off: ["--inactive"], kind: "flag", help: "list only active/inactive nodes." },
-    group: { names: ["--group"], kind: "value", metavar: "GROUP", help: "List only nodes in Storage Group GROUP." },
-    host: { names: ["--host"], kind: "value", metavar: "HOST", help: "List only nodes on HOST." },
+    group: NODE_FILTERS.group,
+    host: NODE_FILTERS.host,
   },
   args: [],
   async run(ctx, a) {
     // Python truthiness: an empty --group/--host is no limit.
-    const groupName = a.group as string | undefined;
-    const host = a.host as string | undefined;
+    const { group: groupName, host } = a;
     const group = groupName ? await resolveGroup(ctx.db, groupName) : undefined;
     const nodes = await listNodes(ctx.db, {
-      active: a.active as boolean | undefined,
+      active: a.active,
       groupId: group?.id,
       host: host ? host : undefined,
     });

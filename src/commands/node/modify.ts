@@ -1,11 +1,11 @@
 // `alpenhorn node modify NAME`: change a node's metadata; options not given are left alone
-// (spec §3.6). Activation and renaming have commands of their own.
+// (alpenhorn/cli/node/modify.py). Activation and renaming have commands of their own.
 
 import { UsageError } from "../../common/errors.ts";
 import { updateNode, type NodeUpdates } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { composeIoConfig, IO_CONFIG_OPTION, IO_VAR_OPTION, serialiseIoConfig } from "../_shared/io-config.ts";
-import { updateOrRemove, type Updates } from "../_shared/metadata.ts";
+import { updateOrRemove } from "../_shared/metadata.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { checkLimits, NODE_OPTIONS, storageTypeFrom } from "./_metadata-options.ts";
 
@@ -25,17 +25,17 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
   options: {
     address: NODE_OPTIONS.address,
     archive: NODE_OPTIONS.archive,
-    auto_import: { names: ["--auto-import"], off: ["--no-auto-import"], kind: "flag", help: "Turn on/off auto-import for the node." },
-    auto_verify: NODE_OPTIONS.auto_verify,
-    io_class: NODE_OPTIONS.io_class,
+    autoImport: { names: ["--auto-import"], off: ["--no-auto-import"], kind: "flag", help: "Turn on/off auto-import for the node." },
+    autoVerify: NODE_OPTIONS.autoVerify,
+    ioClass: NODE_OPTIONS.ioClass,
     field: NODE_OPTIONS.field,
     group: { names: ["--group"], kind: "value", metavar: "GROUP", help: "Move node to Storage Group GROUP, which must already exist" },
     host: NODE_OPTIONS.host,
-    io_config: IO_CONFIG_OPTION,
-    io_var: IO_VAR_OPTION,
-    max_total: NODE_OPTIONS.max_total,
-    no_max_total: { names: ["--no-max-total"], kind: "flag", help: "Remove any existing max-total limit" },
-    min_avail: NODE_OPTIONS.min_avail,
+    ioConfig: IO_CONFIG_OPTION,
+    ioVar: IO_VAR_OPTION,
+    maxTotal: NODE_OPTIONS.maxTotal,
+    noMaxTotal: { names: ["--no-max-total"], kind: "flag", help: "Remove any existing max-total limit" },
+    minAvail: NODE_OPTIONS.minAvail,
     notes: NODE_OPTIONS.notes,
     root: NODE_OPTIONS.root,
     transport: NODE_OPTIONS.transport,
@@ -43,25 +43,24 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
   },
   args: [{ name: "NAME" }],
   async run(ctx, a) {
-    const maxTotal = a.max_total as number | undefined;
-    const noMaxTotal = a.no_max_total as boolean;
-    const autoVerify = a.auto_verify as number | undefined;
-    const minAvail = a.min_avail as number | undefined;
-    const autoImport = a.auto_import as boolean | undefined;
+    const { maxTotal, noMaxTotal, autoVerify, minAvail, autoImport } = a;
     if (maxTotal !== undefined && noMaxTotal) throw new UsageError("cannot use both --max-total and --no-max-total");
     checkLimits(maxTotal, autoVerify, minAvail);
-    const storageType = storageTypeFrom(a.archive as boolean, a.field as boolean, a.transport as boolean, null);
+    const storageType = storageTypeFrom(a.archive, a.field, a.transport, null);
 
     const changed = await ctx.db.transaction(async (tx) => {
-      const node = await resolveNode(tx, a.name as string);
+      const node = await resolveNode(tx, a.name);
       // Python truthiness: `--group=` counts as not given.
-      const groupName = a.group as string | undefined;
-      const group = groupName ? await resolveGroup(tx, groupName) : undefined;
-      const config = composeIoConfig(a.io_config as string | undefined, a.io_var as string[], node.io_config);
+      const group = a.group ? await resolveGroup(tx, a.group) : undefined;
+      const config = composeIoConfig(a.ioConfig, a.ioVar, node.io_config);
 
-      const updates: Updates = {};
-      for (const col of ["address", "host", "io_class", "notes", "root", "username"] as const)
-        updateOrRemove(updates, col, a[col] as string | undefined, node[col]);
+      const updates: NodeUpdates = {};
+      updateOrRemove(updates, "address", a.address, node.address);
+      updateOrRemove(updates, "host", a.host, node.host);
+      updateOrRemove(updates, "io_class", a.ioClass, node.io_class);
+      updateOrRemove(updates, "notes", a.notes, node.notes);
+      updateOrRemove(updates, "root", a.root, node.root);
+      updateOrRemove(updates, "username", a.username, node.username);
       if (noMaxTotal) {
         if (node.max_total_gb !== null) updates.max_total_gb = null;
       } else if (maxTotal !== undefined && maxTotal !== node.max_total_gb) updates.max_total_gb = maxTotal;
@@ -74,7 +73,7 @@ A note on the distinction between HOST and ADDR: the host specifies which alpenh
       if (minAvail !== undefined && minAvail !== node.min_avail_gb) updates.min_avail_gb = minAvail;
       if (storageType !== null && storageType !== node.storage_type) updates.storage_type = storageType;
 
-      await updateNode(tx, node.id, updates as NodeUpdates);
+      await updateNode(tx, node.id, updates);
       return Object.keys(updates).length > 0;
     });
     ctx.out.echo(changed ? "Node updated." : "No change.");

@@ -1,4 +1,5 @@
-// `alpenhorn node rename NODE NEW_NAME` (spec §3.6, with the §5 item 21 messages fixed).
+// `alpenhorn node rename NODE NEW_NAME` (alpenhorn/cli/node/rename.py, with its messages
+// naming the real new name; see README "Differences from alpenhorn").
 
 import { CliError } from "../../common/errors.ts";
 import { getNodeByName } from "../../index/queries/lookup.ts";
@@ -14,8 +15,7 @@ The existing storage node named NODE will be renamed to NEW_NAME. NEW_NAME must 
   options: {},
   args: [{ name: "NODE" }, { name: "NEW_NAME" }],
   async run(ctx, a) {
-    const name = a.node as string;
-    const newName = a.new_name as string;
+    const { node: name, newName } = a;
     if (name === newName) {
       ctx.out.echo("No change.");
       return;

@@ -28,9 +28,9 @@ By default, only files already registered in the data index will be imported to 
   },
   args: [{ name: "NODE", required: true }, { name: "PATH", required: false }],
   async run(ctx, a) {
-    const name = a.node as string;
-    const given = (a.path as string | undefined) ?? ".";
-    const register = a.registerNew === true;
+    const name = a.node;
+    const given = a.path ?? ".";
+    const register = a.registerNew;
     const message = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, name);
       let path = normalisePath(given);

@@ -11,6 +11,7 @@ import type { Db } from "../../index/driver/types.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { Output } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { COMMON } from "../_shared/options.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 import { formatNodeStats } from "./_stats.ts";
 
@@ -100,7 +101,7 @@ export default defineCommand({
 
 Shows details of the Storage Node named NODE.`,
   options: {
-    actions: { names: ["--actions"], kind: "flag", help: "Show post-transfer auto-actions affecting this group." },
+    actions: COMMON.actions,
     all: { names: ["-a", "--all"], kind: "flag", help: "Show all additional data." },
     imports: { names: ["--imports"], kind: "flag", help: "Show pending import requests for the node." },
     stats: { names: ["--stats"], kind: "flag", help: "Show usage stats of the node." },
@@ -108,12 +109,12 @@ Shows details of the Storage Node named NODE.`,
   },
   args: [{ name: "NAME", required: true }],
   async run(ctx, a) {
-    const all = a.all === true;
-    const node = await resolveNode(ctx.db, a.name as string);
+    const all = a.all;
+    const node = await resolveNode(ctx.db, a.name);
     await printRecord(ctx.db, ctx.out, node);
-    if (all || a.stats === true) await printStats(ctx.db, ctx.out, node);
-    if (all || a.imports === true) await printImports(ctx.db, ctx.out, node);
-    if (all || a.transfers === true) await printTransfers(ctx.db, ctx.out, node);
-    if (all || a.actions === true) await printActions(ctx.db, ctx.out, node);
+    if (all || a.stats) await printStats(ctx.db, ctx.out, node);
+    if (all || a.imports) await printImports(ctx.db, ctx.out, node);
+    if (all || a.transfers) await printTransfers(ctx.db, ctx.out, node);
+    if (all || a.actions) await printActions(ctx.db, ctx.out, node);
   },
 });

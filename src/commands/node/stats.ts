@@ -5,6 +5,7 @@ import { tabulate, type Align } from "../../common/table.ts";
 import { getNodeCounts, selectNodes, type NodeFilter } from "../../index/queries/stats.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
+import { NODE_FILTERS } from "./_metadata-options.ts";
 import { formatNodeStats } from "./_stats.ts";
 
 export default defineCommand({
@@ -18,18 +19,18 @@ For each selected node, shows total number of files, total size, and percentage 
 If --extra-stats are requested, also shows counts of corrupt, missing, and suspect files.`,
   options: {
     active: { names: ["--active"], off: ["--inactive"], kind: "flag", help: "List only active/inactive nodes." },
-    group: { names: ["--group"], kind: "value", metavar: "GROUP", help: "List only nodes in Storage Group GROUP." },
-    host: { names: ["--host"], kind: "value", metavar: "HOST", help: "List only nodes on HOST." },
+    group: NODE_FILTERS.group,
+    host: NODE_FILTERS.host,
     extraStats: { names: ["--extra-stats"], kind: "flag", help: "Show extra stats." },
   },
   args: [],
   async run(ctx, a) {
     const filter: NodeFilter = {};
-    if (typeof a.active === "boolean") filter.active = a.active;
+    if (a.active !== undefined) filter.active = a.active;
     // alpenhorn tests these for truth: an empty --group/--host is no restriction.
-    if (a.group) filter.groupId = (await resolveGroup(ctx.db, a.group as string)).id;
-    if (a.host) filter.host = a.host as string;
-    const extra = a.extraStats === true;
+    if (a.group) filter.groupId = (await resolveGroup(ctx.db, a.group)).id;
+    if (a.host) filter.host = a.host;
+    const extra = a.extraStats;
 
     const nodes = await selectNodes(ctx.db, filter);
     if (nodes.length === 0) {

@@ -22,5 +22,5 @@ Using the --cancel flag, this command can also be used to cancel pending transfe
     "Cancel pending transfers from NODE.",
   ),
   args: [{ name: "NODE" }, { name: "GROUP", required: false }],
-  run: (ctx, a) => syncCommand(ctx, a, { groupName: a.group as string | undefined, nodeName: a.node as string, other: "GROUP" }),
+  run: (ctx, a) => syncCommand(ctx, a, { groupName: a.group, nodeName: a.node, other: "GROUP" }),
 });

@@ -14,7 +14,7 @@ import { defineCommand } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveNode } from "../_shared/resolve.ts";
 import { STATE_CONDITIONS, stateConditions } from "../_shared/state-filter.ts";
-import { fileListOption } from "../_shared/args.ts";
+import { COMMON, forceOption } from "../_shared/options.ts";
 
 interface VerifyRequest {
   readonly name: string;
@@ -76,23 +76,23 @@ Which files are updated may be further restricted with the "--acq" option.
 
 NOTE: If you cancel verification of a file which the daemon happens to be in the process of re-verifying, the result of the daemon's check will override whatever status you set manually.`,
   options: {
-    acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "ACQ", help: "May be specified multiple times.  Limits operation to files in acquisition(s) named ACQ." },
+    acq: COMMON.acq,
     all: { names: ["--all", "-a"], kind: "flag", help: 'Ignored if used with --cancel.  Otherwise, verify all files (equivalent to "--corrupt --healthy --missing").' },
     cancel: { names: ["--cancel"], kind: "flag", help: "Cancel existing verifcation requests by explicitly setting their status" },
+    // No -c and its own wording here (alpenhorn/cli/node/verify.py declares it locally).
     check: { names: ["--check"], kind: "flag", help: "Don't actually perform the operation, just print how many files would be affected" },
     corrupt: { names: ["--corrupt"], kind: "flag", help: "With --cancel, set file status to corrupt.  Without --cancel, verify known corrupt files" },
-    fileList: fileListOption,
-    force: { names: ["--force"], kind: "flag", help: "Force update (skips confirmation).  Incompatible with --check" },
+    fileList: COMMON.fileList,
+    force: forceOption("update"),
     healthy: { names: ["--healthy"], kind: "flag", help: "With --cancel, set file status to healthy.  Without --cancel, verify known good files" },
     missing: { names: ["--missing"], kind: "flag", help: "With --cancel, set file status to missing.  Without --cancel, verify known missing files" },
   },
   args: [{ name: "NODE" }],
   async run(ctx, a) {
-    const force = a.force as boolean;
+    const { force, fileList } = a;
     notBoth(a.check, "check", force, "force");
-    const fileList = a.fileList as string | undefined;
-    const check = stdinForcesCheck(ctx, fileList, a.check as boolean, force);
-    let { corrupt, healthy, missing } = a as { corrupt: boolean; healthy: boolean; missing: boolean };
+    const check = stdinForcesCheck(ctx, fileList, a.check, force);
+    let { corrupt, healthy, missing } = a;
     let selection: CopyStateCondition[];
     let goal: HasFile;
     if (a.cancel) {
@@ -109,10 +109,10 @@ NOTE: If you cancel verification of a file which the daemon happens to be in the
       goal = "M";
     }
     const req: VerifyRequest = {
-      name: a.node as string,
-      acq: a.acq as string[],
+      name: a.node,
+      acq: a.acq,
       selection,
-      listed: await loadFileList(ctx, ctx.db, fileList, a.node as string),
+      listed: await loadFileList(ctx, ctx.db, fileList, a.node),
       goal,
     };
     await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runVerify(ctx, tx, mode, req)));

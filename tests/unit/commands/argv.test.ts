@@ -1,7 +1,7 @@
 // The click-compatible parser: repeatables, counts, flag pairs, unknown options, messages.
 
 import { describe, expect, test } from "bun:test";
-import { parseArgs, parsePyFloat, parsePyInt } from "../../../src/commands/_shared/argv.ts";
+import { parseArgs, positionalKey } from "../../../src/commands/_shared/argv.ts";
 import type { ParseSpec } from "../../../src/commands/_shared/argv.ts";
 
 const spec: ParseSpec = {
@@ -55,18 +55,50 @@ describe("parseArgs", () => {
   });
 });
 
+// --size is an INTEGER option and --min-avail a FLOAT one: click converts them with Python's
+// int() and float(), which the parser does with pyInt/pyFloat (src/common/pyfmt.ts).
+const intOf = (v: string) => parse("n", `--size=${v}`).size;
+const floatOf = (v: string) => parse("n", `--min-avail=${v}`).gb;
+
 describe("Python number parsing", () => {
   test("int() accepts whitespace, signs and underscores", () => {
-    expect(parsePyInt(" +5 ")).toBe(5);
-    expect(parsePyInt("1_000")).toBe(1000);
-    expect(parsePyInt("1.5")).toBeNull();
-    expect(parsePyInt("1__0")).toBeNull();
+    expect(intOf(" +5 ")).toBe(5);
+    expect(intOf("1_000")).toBe(1000);
+    expect(() => intOf("1.5")).toThrow("is not a valid integer.");
+    expect(() => intOf("1__0")).toThrow("is not a valid integer.");
   });
   test("float() accepts exponents, nan and inf", () => {
-    expect(parsePyFloat("1e3")).toBe(1000);
-    expect(parsePyFloat(".5")).toBe(0.5);
-    expect(parsePyFloat("-Infinity")).toBe(-Infinity);
-    expect(Number.isNaN(parsePyFloat("nan"))).toBe(true);
-    expect(parsePyFloat("abc")).toBeNull();
+    expect(floatOf("1e3")).toBe(1000);
+    expect(floatOf(".5")).toBe(0.5);
+    expect(floatOf("-Infinity")).toBe(-Infinity);
+    expect(Number.isNaN(floatOf("nan"))).toBe(true);
+    expect(() => floatOf("abc")).toThrow("is not a valid float.");
+  });
+  // Inputs on which one of the two former parsers disagreed with CPython 3.11: argv.ts's
+  // regexes (Unicode digits and spaces, BOM, "-0", digit limit) or pyfmt.ts's strip (\x1c-\x1f).
+  test("int() and float() read Unicode digits and Unicode spaces as Python does", () => {
+    expect(intOf("\u0663")).toBe(3);
+    expect(floatOf("\u0661.\u0665")).toBe(1.5);
+    expect(intOf("\u20005\u00a0")).toBe(5);
+    expect(floatOf("\u00855")).toBe(5);
+  });
+  test("int() and float() refuse a BOM and the \\x1c-\\x1f separators around a number", () => {
+    expect(() => intOf("\ufeff5")).toThrow("is not a valid integer.");
+    expect(() => floatOf("\ufeff1.5")).toThrow("is not a valid float.");
+    expect(() => intOf("\x1c5")).toThrow("is not a valid integer.");
+    expect(() => floatOf("5\x1f")).toThrow("is not a valid float.");
+  });
+  test("int('-0') is 0 and int() refuses more than 4300 digits", () => {
+    expect(Object.is(intOf("-0"), 0)).toBe(true);
+    expect(Object.is(floatOf("-0"), -0)).toBe(true);
+    expect(intOf("1".repeat(4300))).toBe(Number("1".repeat(4300)));
+    expect(() => intOf("1".repeat(4301))).toThrow("is not a valid integer.");
+  });
+});
+
+describe("positional keys", () => {
+  test("are the camelCase of the upper-case names", () => {
+    expect(positionalKey("NODE")).toBe("node");
+    expect(positionalKey("NEW_NAME")).toBe("newName");
   });
 });
