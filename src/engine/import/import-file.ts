@@ -6,7 +6,10 @@
 import { lstatSync } from "node:fs";
 import { basename, isAbsolute, join, posix } from "node:path";
 import { utcNow } from "../../common/time.ts";
-import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
+import { copyTracked, getCopy, insertPresentCopy, setCopyImported } from "../../index/queries/copies.ts";
+import { ensureAcq } from "../../index/queries/acqs.ts";
+import { ensureFile } from "../../index/queries/files.ts";
+import { getAcqByName, getFileInAcq } from "../../index/queries/lookup.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback } from "../extensions/types.ts";
 import type { NodeIO } from "../io/types.ts";

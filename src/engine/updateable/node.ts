@@ -4,7 +4,8 @@
 
 import { formatUtcMicros, parseUtc } from "../../common/time.ts";
 import { prettyBytes } from "../../common/format.ts";
-import { nodeActive, pendingInitRequest, updateAvailGb } from "../../index/queries/daemon-nodes.ts";
+import { nodeActive, updateAvailGb } from "../../index/queries/nodes.ts";
+import { pendingInitRequest } from "../../index/queries/requests.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import { completeRequest } from "../import/complete.ts";

@@ -4,7 +4,7 @@
 
 import { lstatSync, readdirSync, rmSync, rmdirSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { allAcqNames } from "../../../index/queries/daemon-tidy.ts";
+import { allAcqNames } from "../../../index/queries/acqs.ts";
 import type { StorageNodeRow } from "../../../index/rows.ts";
 import type { DaemonContext } from "../../context.ts";
 import { pyOSError } from "../../fs/oserror.ts";
