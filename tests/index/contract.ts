@@ -6,11 +6,11 @@ import { IndexError } from "../../src/common/errors.ts";
 import { getGroupByName, getNodeByName } from "../../src/index/queries/lookup.ts";
 import { listTables, schemaVersion } from "../../src/index/version.ts";
 import { connectIndex } from "../../src/index/connect.ts";
-import { emptyIndex, initialisedIndex, type Backend } from "../helpers/index.ts";
+import { emptyIndex, initialisedIndex, type Backend, type DescribeOn } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 
-export function indexContract(backend: Backend): void {
-  describe(`index contract [${backend}]`, () => {
+export function indexContract(backend: Backend, describeOn: DescribeOn = describe): void {
+  describeOn(`index contract [${backend}]`, () => {
     test("an empty database has no tables and schema version 0", async () => {
       await using idx = await emptyIndex(backend);
       expect(await listTables(idx.db)).toEqual([]);

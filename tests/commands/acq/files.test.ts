@@ -1,7 +1,7 @@
 // `alpenhorn acq files` on both backends (spec §3.2, §4.3 test_files.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -18,8 +18,8 @@ async function gamut(db: Db, acqId: number, nodeId: number, pairs: string[], siz
   }
 }
 
-for (const backend of await backends()) {
-  describe(`acq files [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`acq files [${backend}]`, () => {
     test("missing ACQ is a usage error (test_no_acq)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["acq", "files"]);
