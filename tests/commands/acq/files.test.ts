@@ -94,6 +94,21 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(r.out.split("\n")[0]).toBe("Name    Size       Node State    Size on Node    MD5");
     });
 
+    // alpenhorn/cli/acq/files.py (files at 632dd41) has no ORDER BY; MariaDB returns the rows
+    // in file-id order, which we keep on both databases.
+    test("--node lists in file-id order, not copy-id or name order", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "Group" });
+      const n1 = await seed.node(idx.db, { name: "Node1", group_id: g.id });
+      const a1 = await seed.acq(idx.db, { name: "Acq1" });
+      const files = [];
+      for (const name of ["FileZeta", "FileAlpha", "FileMid"]) files.push(await seed.file(idx.db, { name, acq_id: a1.id }));
+      for (const i of [2, 0, 1]) await seed.copy(idx.db, { file_id: files[i]!.id, node_id: n1.id, has_file: "Y" });
+      const r = await cliFor(idx)(["acq", "files", "Acq1", "--node=Node1"]);
+      expect(r.code).toBe(0);
+      expect(r.out.split("\n").slice(2, -1).map((l) => l.split(" ")[0])).toEqual(["FileZeta", "FileAlpha", "FileMid"]);
+    });
+
     test("--node --show-removed shows removed copies (test_list_node_removed)", async () => {
       await using idx = await initialisedIndex(backend);
       const g = await seed.group(idx.db, { name: "Group" });
