@@ -80,7 +80,10 @@ export async function markCopiesSuspect(db: Db, fileId: number): Promise<number>
   return r.changes;
 }
 
-/** The node tracks `acq/file` (a copy row with has_file ≠ 'N'; alpenhorn/db/storage.py: StorageNode.named_copy_tracked). */
+/**
+ * The node tracks `acq/file`: a copy row with has_file ≠ 'N' (alpenhorn/db/storage.py:
+ * StorageNode.named_copy_tracked at 632dd41).
+ */
 export async function copyTracked(db: Db, nodeId: number, acqName: string, fileName: string): Promise<boolean> {
   const rows = await db.all<{ acq: string; file: string }>(
     `SELECT a.name AS acq, f.name AS file FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN archiveacq a ON f.acq_id = a.id
@@ -133,9 +136,9 @@ export interface GroupState {
 }
 
 /**
- * The state of a file in a group (alpenhorn/db/storage.py: StorageGroup.state_on_node): any
- * 'Y' copy in the group wins at once; otherwise the latest 'M' copy, else the first 'X' copy,
- * else ('N', null). wants_file is ignored.
+ * The state of a file in a group (alpenhorn/db/storage.py: StorageGroup.state_on_node at
+ * 632dd41): any 'Y' copy in the group wins at once; otherwise the latest 'M' copy, else the
+ * first 'X' copy, else ('N', null). wants_file is ignored.
  */
 export async function groupStateOfFile(db: Db, groupId: number, fileId: number): Promise<GroupState> {
   let result: GroupState = { state: "N", node: null };

@@ -1,4 +1,5 @@
-// The DDL each dialect renders must be byte-identical to alpenhorn's (spec §1.3), so new
+// The DDL each dialect renders must be byte-identical to alpenhorn's (the tables of
+// alpenhorn/db/data_index.py: gamut at 632dd41, as captured in tests/fixtures/ddl-*.sql), so new
 // indexes match existing ones.
 
 import { describe, expect, test } from "bun:test";

@@ -1,4 +1,5 @@
-// Version requirement specs and mismatch messages (spec §1.5; alpenhorn's test_data_index.py).
+// Version requirement specs and mismatch messages (alpenhorn/db/data_index.py: schema_version
+// and tests/db/test_data_index.py at 632dd41).
 
 import { describe, expect, test } from "bun:test";
 import { parseVersionSpec, versionMismatchMessage, versionSatisfies } from "../../../src/index/version.ts";
