@@ -3,7 +3,8 @@
 // then the two summary log lines.
 
 import { prettyDeltaT } from "../common/format.ts";
-import { activeNodesOnHost, groupsByIds } from "../index/queries/daemon-nodes.ts";
+import { activeNodesOnHost } from "../index/queries/nodes.ts";
+import { groupsByIds } from "../index/queries/groups.ts";
 import type { StorageGroupRow } from "../index/rows.ts";
 import type { DaemonContext } from "./context.ts";
 import type { GroupMember } from "./extension-api.ts";

@@ -1,5 +1,6 @@
 // `db init`: create the core schema and each Data Index component that is missing,
-// one transaction per component, following alpenhorn's version rules (spec §3.3).
+// one transaction per component, following alpenhorn's version rules
+// (alpenhorn/cli/db/init.py: init and alpenhorn/db/data_index.py: schema_version at 632dd41).
 
 import { CliError } from "../common/errors.ts";
 import type { Db } from "./driver/types.ts";

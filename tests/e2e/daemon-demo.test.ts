@@ -2,11 +2,11 @@
 // COMPILED binary: a real daemon with two workers, real inotify auto-import, requests written
 // to the index as the CLI would, and the demo's log lines checked to the letter.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compile } from "../../scripts/compile.ts";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { tempDir, type TempDir } from "../helpers/tmp.ts";
 import { demoIndex, demoNode, HOST } from "../engine/_daemon.ts";
@@ -49,8 +49,8 @@ class Daemon {
   }
 }
 
-for (const backend of await backends()) {
-  describe(`compiled daemon demo [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`compiled daemon demo [${backend}]`, () => {
     test("start, activate, init, auto-import with lock and temp names, manual import and scan", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx, { active: 0, auto_import: 1 });

@@ -3,12 +3,12 @@
 // `serve --once` afterwards registers every file exactly once, with the right size and MD5,
 // completes the scan request and leaves no half-made rows.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compile } from "../../scripts/compile.ts";
-import { backends, type TestIndex } from "../helpers/index.ts";
+import { backendSuites, type TestIndex } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { tempDir, type TempDir } from "../helpers/tmp.ts";
 import { demoIndex, demoNode, HOST } from "../engine/_daemon.ts";
@@ -52,8 +52,8 @@ function serve(conf: string, cwd: string, once: boolean) {
   return Bun.spawn(args, { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd }, stdout: "ignore", stderr: "pipe" });
 }
 
-for (const backend of await backends()) {
-  describe(`SIGKILL mid-scan [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`SIGKILL mid-scan [${backend}]`, () => {
     test("two kills during a 3000-file scan, then --once: every file once, right size and MD5, request done", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx);

@@ -1,18 +1,18 @@
 // The update loop run once (--once) on real temp trees against real indexes: node
 // availability, node initialisation, scan and single-file import requests, tidy-up.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
 
 const MD5_META = "4f2a66c1ff5eb90a5013522d53ea2e91";
 const META = "This is the first acquisition in the alpenhorn demo\n";
 
-for (const backend of await backends()) {
-  describe(`daemon --once [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`daemon --once [${backend}]`, () => {
     test("no active nodes: warning and summary lines, exit 0", async () => {
       await using idx = await demoIndex(backend);
       const r = await runServe(idx);

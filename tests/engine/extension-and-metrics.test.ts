@@ -5,15 +5,15 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Metrics, serveMetrics } from "../../src/engine/metrics.ts";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
 import { freePort } from "../helpers/net.ts";
 
 const EXAMPLE = resolve(import.meta.dir, "../../examples/example-extension.ts");
 
-for (const backend of await backends()) {
-  describe(`extension by path [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`extension by path [${backend}]`, () => {
     test("example extension names the acquisition", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx);

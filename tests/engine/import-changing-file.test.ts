@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { FileChangedError, md5File } from "../../src/engine/fs/md5.ts";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { tempDir } from "../helpers/tmp.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
@@ -27,8 +27,8 @@ describe("md5File", () => {
   });
 });
 
-for (const backend of await backends()) {
-  describe(`import of a changing file [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`import of a changing file [${backend}]`, () => {
     test("appended between hash and size stat: not registered, request left open; the next run registers the final bytes", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx);

@@ -1,19 +1,19 @@
 // One file imported by several flows at once (a `file import` request, a scan request, the
 // auto-import catch-up and a watcher event) on 2 workers is registered exactly once.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subscribe } from "../../src/engine/watch/watcher.ts";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
 
 const count = async (db: { get: <T>(sql: string) => Promise<T | undefined> }, table: string) =>
   Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n);
 
-for (const backend of await backends()) {
-  describe(`simultaneous imports [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`simultaneous imports [${backend}]`, () => {
     test("request + scan + catch-up + watcher event register each file once, without errors", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx, { auto_import: 1 });

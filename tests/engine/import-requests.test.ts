@@ -3,15 +3,15 @@
 // resolve (real realpath semantics: `a/missing/..` is refused) or leave the tree, and invalid
 // single-file paths — each completed once, with alpenhorn's log lines.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe } from "./_daemon.ts";
 
-for (const backend of await backends()) {
-  describe(`import requests refused by the node update [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`import requests refused by the node update [${backend}]`, () => {
     test("absolute, init, out-of-tree, unresolvable and invalid paths: completed, nothing queued", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx);

@@ -1,10 +1,10 @@
 // An I/O class supplied by an extension loaded by path (spec §1.5): nodes and groups naming it
 // are served by its factories, built on the Default I/O; a clash with a built-in name is fatal.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { cliFor } from "../helpers/run-cli.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, HOST, runServe } from "./_daemon.ts";
@@ -13,8 +13,8 @@ const FIXTURE = resolve(import.meta.dir, "../fixtures/extensions/io-class.ts");
 const CLASH = resolve(import.meta.dir, "../fixtures/extensions/io-class-clash.ts");
 const EXAMPLE = resolve(import.meta.dir, "../../examples/example-io-class.ts");
 
-for (const backend of await backends()) {
-  describe(`I/O class from an extension [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`I/O class from an extension [${backend}]`, () => {
     test('io_class "Recording" on node and group: its factories serve them, Default does the rest', async () => {
       await using idx = await demoIndex(backend);
       const { node, group, root } = await demoNode(idx);

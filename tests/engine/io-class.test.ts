@@ -1,17 +1,17 @@
 // I/O class resolution each loop (spec §2.1, §2.5): an unknown io_class is logged every loop
 // and skips its node (or group); changing io_class/io_config re-initialises the I/O.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { backends } from "../helpers/index.ts";
+import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { demoIndex, demoNode, runServe, until, type RunResult } from "./_daemon.ts";
 
 const times = (r: RunResult, msg: string) => r.messages.filter((m) => m === msg).length;
 
-for (const backend of await backends()) {
-  describe(`io_class [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`io_class [${backend}]`, () => {
     test("unknown node io_class: ERROR every loop, node skipped; fixing it brings the node back", async () => {
       await using idx = await demoIndex(backend);
       const { node, root } = await demoNode(idx);

@@ -1,9 +1,10 @@
 // Test Data Indexes on both backends: a fresh SQLite file in a temp dir, or a fresh database
-// on the test MariaDB server. `backends()` lists the ones this run exercises; under CI=true
-// MariaDB is mandatory (the helper throws instead of skipping).
+// on the test MariaDB server. `backendSuites()` declares suites on both; without MariaDB the
+// mysql ones are skipped locally, and under CI=true it is mandatory (the helper throws).
 
 import { tempDir, type TempDir } from "./tmp.ts";
-import { freshDatabase, mariadbOrSkip } from "./mariadb.ts";
+import { describe } from "bun:test";
+import { freshDatabase, mariadbOrSkip, mariadbSkipReason } from "./mariadb.ts";
 import { connectIndex } from "../../src/index/connect.ts";
 import type { Driver } from "../../src/index/driver/types.ts";
 import { CORE, initDataIndex } from "../../src/index/init.ts";
@@ -19,10 +20,38 @@ export interface TestIndex extends AsyncDisposable {
   readonly dir: TempDir;
 }
 
-/** Backends to run contract and command suites on; mysql only when a server is available. */
+/**
+ * Backends whose suites run this time (mysql only with a server). Suites declared in a loop
+ * over this list vanish from the summary without MariaDB: prefer backendSuites().
+ */
 export async function backends(): Promise<Backend[]> {
   const server = await mariadbOrSkip();
   return server ? ["sqlite", "mysql"] : ["sqlite"];
+}
+
+/** Declares one backend's suite: bun's `describe`, or `describe.skip` for an unavailable backend. */
+export type DescribeOn = (name: string, fn: () => void) => void;
+
+/**
+ * Every backend, each with the `describe` to declare its suites with, so that the mysql
+ * suites show up as skipped (the reason in their name) when no MariaDB server can start
+ * locally; under CI=true that start-up error fails the file instead.
+ *
+ *     for (const [backend, describeOn] of await backendSuites()) {
+ *       describeOn(`acq files [${backend}]`, () => { … });
+ *     }
+ */
+export async function backendSuites(): Promise<Array<[Backend, DescribeOn]>> {
+  return [
+    ["sqlite", await describeFor("sqlite")],
+    ["mysql", await describeFor("mysql")],
+  ];
+}
+
+/** The `describe` for one backend's suites (see backendSuites). */
+export async function describeFor(backend: Backend): Promise<DescribeOn> {
+  if (backend === "sqlite" || (await mariadbOrSkip())) return describe;
+  return (name, fn) => describe.skip(`${name} (skipped: ${mariadbSkipReason()})`, fn);
 }
 
 /** A new, empty index (no tables) on `backend`. */

@@ -99,12 +99,20 @@ export async function mariadbOrSkip(): Promise<Server | null> {
     return await startMariaDB();
   } catch (e) {
     if (isCI()) throw e;
-    if (!warned) console.warn(`MariaDB unavailable, skipping its tests: ${(e as Error).message.split("\n")[0]}`);
+    const line = (e as Error).message.split("\n")[0]!;
+    skipReason = line.split("; ")[0]!;
+    if (!warned) console.warn(`MariaDB unavailable, skipping its tests: ${line}`);
     warned = true;
     return null;
   }
 }
 let warned = false;
+let skipReason = "";
+
+/** Why MariaDB's tests are skipped (after mariadbOrSkip() gave null), for skipped suites' names. */
+export function mariadbSkipReason(): string {
+  return skipReason;
+}
 
 /** Stops the shared server and removes its files; a later startMariaDB() boots a new one. */
 export async function stopMariaDB(): Promise<void> {

@@ -3,12 +3,12 @@
 
 import { describe, expect, test } from "bun:test";
 import { createConnection } from "mysql2/promise";
-import { freshDatabase, mariadbOrSkip } from "../helpers/mariadb.ts";
+import { freshDatabase, mariadbOrSkip, mariadbSkipReason } from "../helpers/mariadb.ts";
 
 // Top-level await: under CI=true a server that cannot start throws here and fails the file.
 const server = await mariadbOrSkip();
 
-describe.skipIf(!server)("mariadb test helper", () => {
+describe.skipIf(!server)(`mariadb test helper${server ? "" : ` (skipped: ${mariadbSkipReason()})`}`, () => {
   test("server is MariaDB and reachable as root without password", async () => {
     const c = await createConnection({ host: server!.host, port: server!.port, user: server!.user });
     try {

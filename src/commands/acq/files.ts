@@ -4,7 +4,8 @@
 import { UsageError } from "../../common/errors.ts";
 import { prettyBytes } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
-import { listAcqCopiesInGroup, listAcqCopiesOnNode, listFilesInAcq, type AcqCopyRow } from "../../index/queries/acqs.ts";
+import { listAcqCopiesInGroup, listAcqCopiesOnNode, type AcqCopyRow } from "../../index/queries/copies-bulk.ts";
+import { listFilesInAcq } from "../../index/queries/files.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";

@@ -2,7 +2,7 @@
 // [--node NODE]... [--suspect]`: list file copies by state and location.
 
 import { tabulate } from "../../common/table.ts";
-import { findCopies } from "../../index/queries/copies.ts";
+import { findCopies } from "../../index/queries/copies-bulk.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";
 import { normalisePath, resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";

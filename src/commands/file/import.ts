@@ -2,7 +2,7 @@
 // daemon managing NODE (the CLI itself touches no file).
 
 import { UsageError } from "../../common/errors.ts";
-import { insertImportRequest } from "../../index/queries/files.ts";
+import { requestFileImport as insertImportRequest } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 

@@ -3,7 +3,7 @@
 
 import { prettyBytes, prettyTime } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
-import { listRequestsOfFile } from "../../index/queries/copy-requests.ts";
+import { listRequestsOfFile } from "../../index/queries/requests.ts";
 import { groupStateOfFile, listCopiesOfFile, listGroupsWithCopies } from "../../index/queries/copies.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";

@@ -2,7 +2,7 @@
 // a transfer of one file from a node into a group, or cancel its pending transfer requests.
 
 import { UsageError } from "../../common/errors.ts";
-import { cancelPendingRequests, insertCopyRequest } from "../../index/queries/copy-requests.ts";
+import { cancelPendingRequests, insertCopyRequest } from "../../index/queries/requests.ts";
 import { getCopy, groupStateOfFile } from "../../index/queries/copies.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveFile, resolveGroup, resolveNode } from "../_shared/resolve.ts";

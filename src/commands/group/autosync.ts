@@ -1,7 +1,7 @@
 // `alpenhorn group autosync GROUP NODE [--remove]`: the autosync flag of the edge NODE → GROUP.
 
 import { CliError } from "../../common/errors.ts";
-import { setTransferFlag } from "../../index/queries/transfer-actions.ts";
+import { setTransferFlag } from "../../index/queries/actions.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 

@@ -4,7 +4,9 @@
 import { formatConfigBlock, prettyBytes } from "../../common/format.ts";
 import { pyFormatFloat } from "../../common/pyfmt.ts";
 import { tabulate } from "../../common/table.ts";
-import { groupActions, listGroupNodes, nodeUsage, pendingInboundTransfers } from "../../index/queries/groups.ts";
+import { groupActions } from "../../index/queries/actions.ts";
+import { listGroupNodes } from "../../index/queries/nodes.ts";
+import { nodeUsage, pendingInboundTransfers } from "../../index/queries/stats.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";

@@ -4,7 +4,8 @@
 import { ExitRequest, UsageError } from "../../common/errors.ts";
 import { utcNow } from "../../common/time.ts";
 import type { Db } from "../../index/driver/types.ts";
-import { cancelRequests, insertCopyRequests, listPendingRequests, listSyncCandidates, pendingRequestFileIds } from "../../index/queries/sync.ts";
+import { cancelRequests, insertCopyRequests, listPendingRequests, pendingRequestFileIds } from "../../index/queries/requests.ts";
+import { listSyncCandidates } from "../../index/queries/files.ts";
 import type { ArchiveAcqRow, StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { filePath, plural, pySorted, sizeText, totalOrUnknown } from "../_shared/bulk-format.ts";
 import { checkThenUpdate, notBoth, requiresOther, stdinForcesCheck, type RunMode } from "../_shared/confirm.ts";

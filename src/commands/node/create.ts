@@ -4,7 +4,8 @@
 import { CliError, UsageError } from "../../common/errors.ts";
 import { insertGroup } from "../../index/queries/groups.ts";
 import { getGroupByName, getNodeByName } from "../../index/queries/lookup.ts";
-import { insertNode, requestNodeInit } from "../../index/queries/nodes.ts";
+import { insertNode } from "../../index/queries/nodes.ts";
+import { requestNodeInit } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { composeIoConfig, IO_CONFIG_OPTION, IO_VAR_OPTION, serialiseIoConfig } from "../_shared/io-config.ts";
 import { nameConflictAs } from "../_shared/metadata.ts";

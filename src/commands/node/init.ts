@@ -1,6 +1,6 @@
 // `alpenhorn node init NODE`: ask the daemon to initialise a node (an AFIR for ALPENHORN_NODE).
 
-import { insertImportRequest, NODE_INIT_PATH } from "../../index/queries/import-requests.ts";
+import { insertImportRequest, NODE_INIT_PATH } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 

@@ -2,7 +2,7 @@
 // node for files to import (a recursive AFIR).
 
 import { CliError } from "../../common/errors.ts";
-import { insertImportRequest } from "../../index/queries/import-requests.ts";
+import { insertImportRequest } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { normalisePath, resolveNode } from "../_shared/resolve.ts";
 

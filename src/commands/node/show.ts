@@ -3,10 +3,10 @@
 
 import { formatConfigBlock, prettyBytes, prettyTime } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
-import { listPendingImportRequests, NODE_INIT_PATH } from "../../index/queries/import-requests.ts";
+import { listPendingImportRequests, NODE_INIT_PATH } from "../../index/queries/requests.ts";
 import { getGroupById } from "../../index/queries/lookup.ts";
-import { listNodeActions, listPendingOutbound } from "../../index/queries/node-show.ts";
-import { getNodeCounts } from "../../index/queries/stats.ts";
+import { listNodeActions } from "../../index/queries/actions.ts";
+import { getNodeCounts, listPendingOutbound } from "../../index/queries/stats.ts";
 import type { Db } from "../../index/driver/types.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { Output } from "../_shared/context.ts";

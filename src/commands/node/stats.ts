@@ -2,7 +2,8 @@
 // file count, total size and fill level per node.
 
 import { tabulate, type Align } from "../../common/table.ts";
-import { getNodeCounts, selectNodes, type NodeFilter } from "../../index/queries/stats.ts";
+import { getNodeCounts } from "../../index/queries/stats.ts";
+import { selectNodes, type NodeFilter } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import { NODE_FILTERS } from "./_metadata-options.ts";

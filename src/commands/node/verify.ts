@@ -3,7 +3,7 @@
 
 import { ExitRequest } from "../../common/errors.ts";
 import type { Db } from "../../index/driver/types.ts";
-import { listVerifyCandidates, setCopyHasFile } from "../../index/queries/verify.ts";
+import { listVerifyCandidates, setCopyHasFile } from "../../index/queries/copies-bulk.ts";
 import type { CopyStateCondition } from "../../index/queries/bulk-common.ts";
 import type { HasFile } from "../../index/rows.ts";
 import { plural, toBytes } from "../_shared/bulk-format.ts";

@@ -3,7 +3,9 @@
 // groups that lack a healthy copy; autoclean releases the file on upstream nodes.
 
 import { utcNow } from "../../common/time.ts";
-import { autocleanEdges, autosyncEdges, fileStatesInGroup, insertCopyRequest, releaseCopy } from "../../index/queries/daemon-autoactions.ts";
+import { autocleanEdges, autosyncEdges } from "../../index/queries/actions.ts";
+import { fileStatesInGroup, releaseCopy } from "../../index/queries/copies.ts";
+import { insertCopyRequest } from "../../index/queries/requests.ts";
 import type { Db } from "../../index/driver/types.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { Logger } from "../../common/logger.ts";

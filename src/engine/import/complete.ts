@@ -2,7 +2,7 @@
 // requests_completed metric. Results: success, duplicate, invalid, ignored, non-file,
 // bad name, no detection, bad acq, unregistered.
 
-import { completeImportRequest } from "../../index/queries/daemon-nodes.ts";
+import { completeImportRequest } from "../../index/queries/requests.ts";
 import type { ArchiveFileImportRequestRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 

@@ -6,7 +6,10 @@
 
 import { basename, isAbsolute, join, posix } from "node:path";
 import { utcNow } from "../../common/time.ts";
-import { copyTracked, ensureAcq, ensureFile, getAcqByName, getCopy, getFileInAcq, insertPresentCopy, setCopyImported } from "../../index/queries/daemon-import.ts";
+import { copyTracked, getCopy, insertPresentCopy, setCopyImported } from "../../index/queries/copies.ts";
+import { ensureAcq } from "../../index/queries/acqs.ts";
+import { ensureFile } from "../../index/queries/files.ts";
+import { getAcqByName, getFileInAcq } from "../../index/queries/lookup.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback, StatInfo } from "../extension-api.ts";
 import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";

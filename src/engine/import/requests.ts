@@ -2,7 +2,7 @@
 // requests of an initialised node, scans of a subtree, and single-file imports.
 
 import { isAbsolute } from "node:path";
-import { pendingImportRequests } from "../../index/queries/daemon-nodes.ts";
+import { pendingImportRequests } from "../../index/queries/requests.ts";
 import { pyOSError } from "../fs/oserror.ts";
 import { invalidImportPath, pathlibJoin, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";

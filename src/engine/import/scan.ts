@@ -2,7 +2,7 @@
 // not already hold (Y, M or X). Used by scan requests and by the auto-import catch-up.
 
 import { dirname, isAbsolute } from "node:path";
-import { copyPathsOnNode } from "../../index/queries/daemon-import.ts";
+import { copyPathsOnNode } from "../../index/queries/copies-bulk.ts";
 import type { ArchiveFileImportRequestRow } from "../../index/rows.ts";
 import { relativeToRoot } from "../fs/paths.ts";
 import type { ImportTarget } from "./target.ts";

@@ -2,7 +2,7 @@
 // metrics, fs service and tree lock, a task runner bound to the instance's own FIFO, and the
 // index operations I/O classes may call.
 
-import { allAcqNames } from "../../index/queries/daemon-tidy.ts";
+import { allAcqNames } from "../../index/queries/acqs.ts";
 import type { DaemonContext } from "../context.ts";
 import type { IOServices } from "../extension-api.ts";
 import type { FifoKey } from "../scheduler/queue.ts";

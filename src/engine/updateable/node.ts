@@ -5,7 +5,8 @@
 
 import { formatUtcMicros, parseUtc } from "../../common/time.ts";
 import { prettyBytes, prettyDeltaT } from "../../common/format.ts";
-import { nodeActive, pendingInitRequest, updateAvailGb } from "../../index/queries/daemon-nodes.ts";
+import { nodeActive, updateAvailGb } from "../../index/queries/nodes.ts";
+import { pendingInitRequest } from "../../index/queries/requests.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import type { GroupMember, NodeInfo, NodeIO } from "../extension-api.ts";

@@ -1,13 +1,31 @@
-// Acquisition queries for the `acq` commands: creation, per-acquisition file listings and
-// the count/size aggregates of `acq list` and `acq show`.
+// ArchiveAcq queries: creating acquisitions (`acq create`, the daemon's import), their names
+// (the daemon's tidy-up) and the file count/size aggregates of `acq list` and `acq show`.
 
 import type { Db } from "../driver/types.ts";
-import type { ArchiveFileRow, HasFile, WantsFile } from "../rows.ts";
+import type { ArchiveAcqRow } from "../rows.ts";
+import { getAcqByName } from "./lookup.ts";
 
 /** Insert an acquisition; returns its id. */
 export async function insertAcq(db: Db, name: string): Promise<number> {
   const r = await db.run("INSERT INTO archiveacq (name, comment) VALUES (?, NULL)", [name]);
   return r.lastInsertId;
+}
+
+/**
+ * The daemon's import: create the acquisition unless it exists (insert-ignore on the unique
+ * name, then re-read); `created` is false when another flow won the race.
+ */
+export async function ensureAcq(db: Db, name: string): Promise<{ acq: ArchiveAcqRow; created: boolean }> {
+  const r = await db.run(`${db.dialect.insertIgnore("archiveacq")} (name, comment) VALUES (?, ?)`, [name, null]);
+  const acq = await getAcqByName(db, name);
+  if (!acq) throw new Error(`acquisition "${name}" vanished while being created`);
+  return { acq, created: r.changes > 0 };
+}
+
+/** Names of all acquisitions, by id (the daemon's tidy-up visits those that exist on a node). */
+export async function allAcqNames(db: Db): Promise<string[]> {
+  const rows = await db.all<{ name: string }>("SELECT name FROM archiveacq ORDER BY id");
+  return rows.map((r) => r.name);
 }
 
 export interface AcqCountRow {
@@ -42,44 +60,6 @@ export async function listAcqFileCounts(db: Db, where: { nodeId?: number; groupI
   }
   const rows = await db.all<{ name: string; count: number | string }>(sql, params);
   return rows.map((r) => ({ name: r.name, count: Number(r.count) }));
-}
-
-/** All files of an acquisition, database order. */
-export async function listFilesInAcq(db: Db, acqId: number): Promise<ArchiveFileRow[]> {
-  return db.all<ArchiveFileRow>("SELECT * FROM archivefile WHERE acq_id = ? ORDER BY id", [acqId]);
-}
-
-export interface AcqCopyRow {
-  file_id: number;
-  name: string;
-  file_size_b: number | string | null;
-  md5sum: string | null;
-  has_file: HasFile;
-  wants_file: WantsFile;
-  copy_size_b: number | string | null;
-  node_name: string;
-}
-
-/** Copy rows of the acquisition's files on one node (any state), in copy order. */
-export async function listAcqCopiesOnNode(db: Db, acqId: number, nodeId: number): Promise<AcqCopyRow[]> {
-  return db.all<AcqCopyRow>(
-    "SELECT f.id AS file_id, f.name AS name, f.size_b AS file_size_b, f.md5sum AS md5sum, " +
-      "c.has_file AS has_file, c.wants_file AS wants_file, c.size_b AS copy_size_b, n.name AS node_name " +
-      "FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN storagenode n ON c.node_id = n.id " +
-      "WHERE f.acq_id = ? AND c.node_id = ? ORDER BY c.id",
-    [acqId, nodeId],
-  );
-}
-
-/** Copy rows of the acquisition's files on every node of a group (any state), in copy order. */
-export async function listAcqCopiesInGroup(db: Db, acqId: number, groupId: number): Promise<AcqCopyRow[]> {
-  return db.all<AcqCopyRow>(
-    "SELECT f.id AS file_id, f.name AS name, f.size_b AS file_size_b, f.md5sum AS md5sum, " +
-      "c.has_file AS has_file, c.wants_file AS wants_file, c.size_b AS copy_size_b, n.name AS node_name " +
-      "FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN storagenode n ON c.node_id = n.id " +
-      "WHERE f.acq_id = ? AND n.group_id = ? ORDER BY c.id",
-    [acqId, groupId],
-  );
 }
 
 export interface SizeTotal {

@@ -1,5 +1,5 @@
-// SQL pieces shared by the bulk-command queries (sync, clean, verify): copy-state conditions
-// and id lists split to fit the dialect's bound-parameter limit.
+// SQL pieces shared by the queries: copy-state conditions, `?` lists, and id lists split to
+// fit the dialect's bound-parameter limit.
 
 import type { Db, Param } from "../driver/types.ts";
 import type { HasFile, WantsFile } from "../rows.ts";
@@ -14,7 +14,28 @@ export interface CopyStateCondition {
 /** The "healthy" state (has 'Y', not released), the default meaning of "present". */
 export const HEALTHY: CopyStateCondition = { has: "Y", op: "<>", wants: "N" };
 
-/** `(a.has_file = ? AND a.wants_file <> ?) OR …` for copy alias `a`; never called with none. */
+/**
+ * The --corrupt/--healthy/--missing/--suspect flags of `file find` and `file list`
+ * (alpenhorn/cli/options.py: state_constraint at 632dd41).
+ */
+export interface CopyStateFilter {
+  corrupt?: boolean;
+  healthy?: boolean;
+  missing?: boolean;
+  suspect?: boolean;
+}
+
+/** The conditions of the set flags, in flag order; no flag set means healthy. */
+export function stateFilterConditions(f: CopyStateFilter): CopyStateCondition[] {
+  const conds: CopyStateCondition[] = [];
+  if (f.corrupt) conds.push({ has: "X", op: "<>", wants: "N" });
+  if (f.healthy) conds.push(HEALTHY);
+  if (f.missing) conds.push({ has: "N", op: "=", wants: "Y" });
+  if (f.suspect) conds.push({ has: "M", op: "<>", wants: "N" });
+  return conds.length ? conds : [HEALTHY];
+}
+
+/** `((a.has_file = ? AND a.wants_file <> ?) OR …)` for copy alias `a`; never called with none. */
 export function copyStateSql(alias: string, conds: readonly CopyStateCondition[]): { sql: string; params: Param[] } {
   const sql = conds.map((c) => `(${alias}.has_file = ? AND ${alias}.wants_file ${c.op} ?)`).join(" OR ");
   return { sql: `(${sql})`, params: conds.flatMap((c) => [c.has, c.wants]) };

@@ -1,8 +1,12 @@
-// ArchiveFile writes of the `file` commands (create, modify) and the import request that
-// `file import` leaves for the daemon.
+// ArchiveFile queries: registering and updating files (CLI and daemon import), the file
+// listings of `acq files` and `file list`, and the file-id sets that `file list`, `group sync`
+// / `node sync` and `node clean` select by copy state.
 
 import type { Db, Param } from "../driver/types.ts";
+import type { ArchiveFileRow } from "../rows.ts";
 import { utcNow } from "../../common/time.ts";
+import { HEALTHY, copyStateSql, placeholders, stateFilterConditions, type CopyStateFilter } from "./bulk-common.ts";
+import { getFileInAcq } from "./lookup.ts";
 
 /** Register a file (registered = now); returns the new id. */
 export async function insertFile(db: Db, acqId: number, name: string, md5sum: string | null, sizeB: number | null): Promise<number> {
@@ -16,6 +20,26 @@ export async function insertFile(db: Db, acqId: number, name: string, md5sum: st
   return r.lastInsertId;
 }
 
+/**
+ * The daemon's registration: create the file unless it exists (insert-ignore on the unique
+ * (acq_id, name) index, then re-read); `created` is false when another flow won the race.
+ */
+export async function ensureFile(
+  db: Db,
+  f: { acqId: number; name: string; sizeB: number | null; md5sum: string | null; registered: string },
+): Promise<{ file: ArchiveFileRow; created: boolean }> {
+  const r = await db.run(`${db.dialect.insertIgnore("archivefile")} (acq_id, name, size_b, md5sum, registered) VALUES (?, ?, ?, ?, ?)`, [
+    f.acqId,
+    f.name,
+    f.sizeB,
+    f.md5sum,
+    f.registered,
+  ]);
+  const file = await getFileInAcq(db, f.acqId, f.name);
+  if (!file) throw new Error(`file "${f.name}" vanished while being created`);
+  return { file, created: r.changes > 0 };
+}
+
 /** Update a file's md5sum and/or size_b (only the keys present). */
 export async function updateFile(db: Db, fileId: number, u: { md5sum?: string; size_b?: number }): Promise<void> {
   const sets: string[] = [];
@@ -27,11 +51,119 @@ export async function updateFile(db: Db, fileId: number, u: { md5sum?: string; s
   await db.run(`UPDATE archivefile SET ${sets.join(", ")} WHERE id = ?`, params);
 }
 
-/** An ArchiveFileImportRequest for `path` (stored verbatim) on a node, not recursive. */
-export async function insertImportRequest(db: Db, nodeId: number, path: string, register: boolean): Promise<number> {
-  const r = await db.run(
-    "INSERT INTO archivefileimportrequest (node_id, path, recurse, register, completed, timestamp) VALUES (?, ?, 0, ?, 0, ?)",
-    [nodeId, path, register ? 1 : 0, utcNow()],
+/** All files of an acquisition, database order. */
+export async function listFilesInAcq(db: Db, acqId: number): Promise<ArchiveFileRow[]> {
+  return db.all<ArchiveFileRow>("SELECT * FROM archivefile WHERE acq_id = ? ORDER BY id", [acqId]);
+}
+
+export interface ListedFile {
+  id: number;
+  acq_name: string;
+  name: string;
+  size_b: number | string | null;
+  md5sum: string | null;
+  registered: string | number | null;
+}
+
+/** All files (only those in `acqIds` if non-empty), ordered by acq name then file name. */
+export async function listFilesOrdered(db: Db, acqIds: number[]): Promise<ListedFile[]> {
+  const where = acqIds.length ? `WHERE f.acq_id IN (${placeholders(acqIds.length)})` : "";
+  return db.all<ListedFile>(
+    `SELECT f.id AS id, a.name AS acq_name, f.name AS name, f.size_b AS size_b, f.md5sum AS md5sum, f.registered AS registered
+       FROM archivefile f JOIN archiveacq a ON f.acq_id = a.id ${where}
+      ORDER BY a.name, f.name`,
+    acqIds,
   );
-  return r.lastInsertId;
+}
+
+async function idSet(db: Db, sql: string, params: Param[]): Promise<Set<number>> {
+  const rows = await db.all<{ id: number }>(sql, params);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Combine per-location sets: union when `inAny`, else intersection (alpenhorn's files_in_*). */
+function combine(sets: Set<number>[], inAny: boolean): Set<number> {
+  const [first, ...rest] = sets;
+  let acc = new Set<number>(first ?? []);
+  for (const s of rest) {
+    if (inAny) for (const id of s) acc.add(id);
+    else acc = new Set([...acc].filter((id) => s.has(id)));
+  }
+  return acc;
+}
+
+/** Ids of files whose copy on each node satisfies the filter; per-node sets combined. */
+export async function fileIdsOnNodes(db: Db, nodeIds: number[], f: CopyStateFilter, inAny: boolean): Promise<Set<number>> {
+  const cond = copyStateSql("c", stateFilterConditions(f));
+  const sets: Set<number>[] = [];
+  for (const id of nodeIds) {
+    sets.push(await idSet(db, `SELECT DISTINCT c.file_id AS id FROM archivefilecopy c WHERE c.node_id = ? AND ${cond.sql}`, [id, ...cond.params]));
+  }
+  return combine(sets, inAny);
+}
+
+/** Ids of files with a copy satisfying the filter on some node of each group; combined. */
+export async function fileIdsInGroups(db: Db, groupIds: number[], f: CopyStateFilter, inAny: boolean): Promise<Set<number>> {
+  const cond = copyStateSql("c", stateFilterConditions(f));
+  const sets: Set<number>[] = [];
+  for (const id of groupIds) {
+    sets.push(
+      await idSet(
+        db,
+        `SELECT DISTINCT c.file_id AS id FROM archivefilecopy c JOIN storagenode n ON c.node_id = n.id WHERE n.group_id = ? AND ${cond.sql}`,
+        [id, ...cond.params],
+      ),
+    );
+  }
+  return combine(sets, inAny);
+}
+
+/** Ids of files healthy on some node of `groupId`. */
+export async function healthyFilesInGroup(db: Db, groupId: number): Promise<Set<number>> {
+  const healthy = copyStateSql("c", [HEALTHY]);
+  return idSet(
+    db,
+    `SELECT DISTINCT c.file_id AS id FROM archivefilecopy c JOIN storagenode n ON n.id = c.node_id WHERE n.group_id = ? AND ${healthy.sql}`,
+    [groupId, ...healthy.params],
+  );
+}
+
+/** A file with its acquisition name, as the sync listings print it. */
+export interface SyncFileRow {
+  id: number;
+  name: string;
+  acq_name: string;
+  size_b: number | string | null;
+}
+
+/**
+ * `group sync` / `node sync`: files with a has_file='Y' copy on `nodeId` (any wants_file,
+ * even released: alpenhorn does so), minus files with a 'Y' copy anywhere in `groupId` and
+ * files healthy in any of `skipGroupIds`, limited to `acqIds` when given; by file id.
+ */
+export async function listSyncCandidates(
+  db: Db,
+  nodeId: number,
+  groupId: number,
+  skipGroupIds: readonly number[],
+  acqIds: readonly number[],
+): Promise<SyncFileRow[]> {
+  const params: Param[] = [nodeId, groupId];
+  let sql =
+    "SELECT f.id, f.name, f.size_b, a.name AS acq_name FROM archivefilecopy c " +
+    "JOIN archivefile f ON f.id = c.file_id JOIN archiveacq a ON a.id = f.acq_id " +
+    "WHERE c.node_id = ? AND c.has_file = 'Y' AND NOT EXISTS (SELECT 1 FROM archivefilecopy d " +
+    "JOIN storagenode dn ON dn.id = d.node_id WHERE d.file_id = f.id AND dn.group_id = ? AND d.has_file = 'Y')";
+  if (skipGroupIds.length) {
+    const healthy = copyStateSql("t", [HEALTHY]);
+    sql +=
+      " AND NOT EXISTS (SELECT 1 FROM archivefilecopy t JOIN storagenode tn ON tn.id = t.node_id " +
+      `WHERE t.file_id = f.id AND tn.group_id IN (${placeholders(skipGroupIds.length)}) AND ${healthy.sql})`;
+    params.push(...skipGroupIds, ...healthy.params);
+  }
+  if (acqIds.length) {
+    sql += ` AND f.acq_id IN (${placeholders(acqIds.length)})`;
+    params.push(...acqIds);
+  }
+  return db.all<SyncFileRow>(sql + " ORDER BY f.id", params);
 }

@@ -1,7 +1,7 @@
-// SQL of the node metadata commands: creating, listing, updating and renaming storage nodes,
-// and the initialisation request `node create --init` files.
+// StorageNode queries: creating, updating (the CLI's metadata commands, the daemon's free-space
+// bookkeeping) and selecting nodes (`node list`, `node stats`, `group show`, the daemon's
+// "my nodes").
 
-import { utcNow } from "../../common/time.ts";
 import type { Db, Param } from "../driver/types.ts";
 import type { StorageNodeRow, StorageType } from "../rows.ts";
 
@@ -65,16 +65,14 @@ export async function updateNode(db: Db, id: number, updates: NodeUpdates): Prom
   ]);
 }
 
-export interface NodeListFilter {
+export interface NodeFilter {
   active?: boolean;
   groupId?: number;
   host?: string;
 }
 
-export type NodeWithGroup = StorageNodeRow & { group_name: string };
-
-/** Nodes with their group's name, filtered, in database (id) order. Host matches exactly. */
-export async function listNodes(db: Db, f: NodeListFilter = {}): Promise<NodeWithGroup[]> {
+/** WHERE clause (empty or " WHERE …") of the filter, on node alias `n`. */
+function nodeWhere(f: NodeFilter): { sql: string; params: Param[] } {
   const where: string[] = [];
   const params: Param[] = [];
   if (f.active !== undefined) {
@@ -89,19 +87,52 @@ export async function listNodes(db: Db, f: NodeListFilter = {}): Promise<NodeWit
     where.push("n.host = ?");
     params.push(f.host);
   }
-  const rows = await db.all<NodeWithGroup>(
-    `SELECT n.*, g.name AS group_name FROM storagenode n JOIN storagegroup g ON n.group_id = g.id
-     ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY n.id`,
-    params,
-  );
-  // MySQL's _ci collation would also match other spellings of the host.
+  return { sql: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
+}
+
+/** The host is compared exactly: MySQL's _ci collation would also match other spellings. */
+function exactHost<T extends StorageNodeRow>(rows: T[], f: NodeFilter): T[] {
   return f.host === undefined ? rows : rows.filter((r) => r.host === f.host);
 }
 
-/** File the node-initialisation request the daemon acts on (an AFIR for `ALPENHORN_NODE`). */
-export async function requestNodeInit(db: Db, nodeId: number): Promise<void> {
-  await db.run("INSERT INTO archivefileimportrequest (node_id, path, recurse, register, completed, timestamp) VALUES (?, 'ALPENHORN_NODE', 0, 0, 0, ?)", [
-    nodeId,
-    utcNow(),
-  ]);
+/** Nodes matching the filter, in database (id) order. */
+export async function selectNodes(db: Db, f: NodeFilter = {}): Promise<StorageNodeRow[]> {
+  const where = nodeWhere(f);
+  return exactHost(await db.all<StorageNodeRow>(`SELECT n.* FROM storagenode n${where.sql} ORDER BY n.id`, where.params), f);
+}
+
+export type NodeWithGroup = StorageNodeRow & { group_name: string };
+
+/** Nodes with their group's name, filtered, in database (id) order. */
+export async function listNodes(db: Db, f: NodeFilter = {}): Promise<NodeWithGroup[]> {
+  const where = nodeWhere(f);
+  const rows = await db.all<NodeWithGroup>(
+    `SELECT n.*, g.name AS group_name FROM storagenode n JOIN storagegroup g ON n.group_id = g.id${where.sql} ORDER BY n.id`,
+    where.params,
+  );
+  return exactHost(rows, f);
+}
+
+/** The member nodes of a group, in database (id) order. */
+export function listGroupNodes(db: Db, groupId: number): Promise<StorageNodeRow[]> {
+  return selectNodes(db, { groupId });
+}
+
+/** The daemon's nodes: active ones whose host is exactly `host`. */
+export function activeNodesOnHost(db: Db, host: string): Promise<StorageNodeRow[]> {
+  return selectNodes(db, { active: true, host });
+}
+
+export async function nodeActive(db: Db, nodeId: number): Promise<boolean> {
+  const r = await db.get<{ active: number }>("SELECT active FROM storagenode WHERE id = ?", [nodeId]);
+  return Boolean(r && Number(r.active));
+}
+
+/**
+ * Free-space bookkeeping: `avail_gb` only when known, the check time always; no other column
+ * is written (alpenhorn/db/storage.py: StorageNode.update_avail_gb at 632dd41).
+ */
+export async function updateAvailGb(db: Db, nodeId: number, availGb: number | null, checked: string): Promise<void> {
+  if (availGb === null) await db.run("UPDATE storagenode SET avail_gb_last_checked = ? WHERE id = ?", [checked, nodeId]);
+  else await db.run("UPDATE storagenode SET avail_gb = ?, avail_gb_last_checked = ? WHERE id = ?", [availGb, checked, nodeId]);
 }

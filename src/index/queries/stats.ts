@@ -1,36 +1,9 @@
-// Node usage statistics (`node stats`, `node show --stats`): node selection and per-node copy
-// counts. Only copies with has_file='Y' AND wants_file='Y' count towards files and size.
+// Count and size aggregates per node: copy counts of `node stats`, `node show --stats` and
+// `group show --node-stats`, and the pending copy requests into a group (`group show
+// --transfers`) or out of a node (`node show --transfers`).
 
-import type { Db, Param } from "../driver/types.ts";
-import type { StorageNodeRow } from "../rows.ts";
-
-export interface NodeFilter {
-  active?: boolean;
-  groupId?: number;
-  host?: string;
-}
-
-/** Nodes matching the `node list`/`node stats` filters, database order (by id). */
-export async function selectNodes(db: Db, f: NodeFilter = {}): Promise<StorageNodeRow[]> {
-  const where: string[] = [];
-  const params: Param[] = [];
-  if (f.active !== undefined) {
-    where.push("active = ?");
-    params.push(f.active ? 1 : 0);
-  }
-  if (f.groupId !== undefined) {
-    where.push("group_id = ?");
-    params.push(f.groupId);
-  }
-  if (f.host !== undefined) {
-    where.push("host = ?");
-    params.push(f.host);
-  }
-  const clause = where.length ? ` WHERE ${where.join(" AND ")}` : "";
-  const rows = await db.all<StorageNodeRow>(`SELECT * FROM storagenode${clause} ORDER BY id`, params);
-  // host is compared exactly (MySQL's _ci collation would also match other spellings).
-  return f.host === undefined ? rows : rows.filter((r) => r.host === f.host);
-}
+import type { Db } from "../driver/types.ts";
+import { placeholders } from "./bulk-common.ts";
 
 export interface NodeCounts {
   /** Copies with has 'Y' and wants 'Y'. */
@@ -42,13 +15,11 @@ export interface NodeCounts {
   missing: number;
 }
 
-function placeholders(n: number): string {
-  return Array.from({ length: n }, () => "?").join(", ");
-}
-
 /**
- * Raw statistics for each node id (nodes without copies get zeros). `extra` adds the counts of
- * copies with wants_file='Y' and has_file X (corrupt), M (suspect) and N (missing).
+ * Raw statistics for each node id (nodes without copies get zeros). Only copies with
+ * has_file='Y' AND wants_file='Y' count towards `count` and `size` (the summed *file* sizes).
+ * `extra` adds the counts of copies with wants_file='Y' and has_file X (corrupt), M (suspect)
+ * and N (missing).
  */
 export async function getNodeCounts(db: Db, nodeIds: readonly number[], extra: boolean): Promise<Map<number, NodeCounts>> {
   const out = new Map<number, NodeCounts>();
@@ -59,7 +30,7 @@ export async function getNodeCounts(db: Db, nodeIds: readonly number[], extra: b
     "SELECT c.node_id AS node_id, COUNT(c.id) AS count, SUM(f.size_b) AS size FROM archivefilecopy c " +
       `JOIN archivefile f ON c.file_id = f.id WHERE c.has_file = 'Y' AND c.wants_file = 'Y' AND c.node_id IN (${ids}) ` +
       "GROUP BY c.node_id",
-    nodeIds,
+    [...nodeIds],
   );
   for (const r of main) {
     const s = out.get(Number(r.node_id))!;
@@ -70,7 +41,7 @@ export async function getNodeCounts(db: Db, nodeIds: readonly number[], extra: b
     const rows = await db.all<{ node_id: number; has_file: string; count: number | string }>(
       "SELECT node_id, has_file, COUNT(id) AS count FROM archivefilecopy " +
         `WHERE wants_file = 'Y' AND has_file IN ('X', 'M', 'N') AND node_id IN (${ids}) GROUP BY node_id, has_file`,
-      nodeIds,
+      [...nodeIds],
     );
     for (const r of rows) {
       const s = out.get(Number(r.node_id))!;
@@ -81,4 +52,60 @@ export async function getNodeCounts(db: Db, nodeIds: readonly number[], extra: b
     }
   }
   return out;
+}
+
+export interface NodeUsage {
+  count: number;
+  /** Σ file size_b of the counted copies; null when none has a size. */
+  size: number | null;
+}
+
+/** `count` and `size` of getNodeCounts as numbers; nodes without counted copies are absent. */
+export async function nodeUsage(db: Db, nodeIds: readonly number[]): Promise<Map<number, NodeUsage>> {
+  const out = new Map<number, NodeUsage>();
+  for (const [id, c] of await getNodeCounts(db, nodeIds, false)) {
+    // MySQL returns SUM() as a DECIMAL string.
+    if (c.count > 0) out.set(id, { count: c.count, size: c.size === null ? null : Number(c.size) });
+  }
+  return out;
+}
+
+export interface InboundTransfers {
+  node_name: string;
+  count: number;
+  size: number | null;
+}
+
+/** Pending copy requests into a group, per source node, ordered by node name. */
+export async function pendingInboundTransfers(db: Db, groupId: number): Promise<InboundTransfers[]> {
+  const rows = await db.all<{ node_name: string; n: number | string; size: number | string | null }>(
+    `SELECT n.name AS node_name, COUNT(r.id) AS n, SUM(f.size_b) AS size
+       FROM archivefilecopyrequest r
+       JOIN archivefile f ON r.file_id = f.id
+       JOIN storagenode n ON r.node_from_id = n.id
+      WHERE r.group_to_id = ? AND r.completed = 0 AND r.cancelled = 0
+      GROUP BY r.node_from_id, n.name
+      ORDER BY n.name`,
+    [groupId],
+  );
+  return rows.map((r) => ({ node_name: r.node_name, count: Number(r.n), size: r.size === null ? null : Number(r.size) }));
+}
+
+export interface OutboundTransfers {
+  group_name: string;
+  count: number;
+  /** Σ file size_b as the database returns it (MySQL: DECIMAL text); null if all NULL. */
+  size: number | string | null;
+}
+
+/** Pending copy requests from a node, per destination group, ordered by group name. */
+export async function listPendingOutbound(db: Db, nodeId: number): Promise<OutboundTransfers[]> {
+  const rows = await db.all<OutboundTransfers>(
+    "SELECT g.name AS group_name, COUNT(r.id) AS count, SUM(f.size_b) AS size FROM archivefilecopyrequest r " +
+      "JOIN archivefile f ON r.file_id = f.id JOIN storagegroup g ON r.group_to_id = g.id " +
+      "WHERE r.node_from_id = ? AND r.completed = 0 AND r.cancelled = 0 " +
+      "GROUP BY r.group_to_id, g.name ORDER BY g.name",
+    [nodeId],
+  );
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }

@@ -1,12 +1,12 @@
 // `alpenhorn acq create` on both backends (spec §3.2, §4.3 test_create.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`acq create [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`acq create [${backend}]`, () => {
     test("creates the acquisition (test_create)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["acq", "create", "TEST"]);

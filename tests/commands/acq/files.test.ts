@@ -1,7 +1,7 @@
 // `alpenhorn acq files` on both backends (spec §3.2, §4.3 test_files.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -18,8 +18,8 @@ async function gamut(db: Db, acqId: number, nodeId: number, pairs: string[], siz
   }
 }
 
-for (const backend of await backends()) {
-  describe(`acq files [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`acq files [${backend}]`, () => {
     test("missing ACQ is a usage error (test_no_acq)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["acq", "files"]);
@@ -92,6 +92,21 @@ for (const backend of await backends()) {
       for (const w of ["File2", "File3", "FileNM", "FileNN"]) expect(r.out).not.toContain(w);
       expect(count(r.out, "File")).toBe(10);
       expect(r.out.split("\n")[0]).toBe("Name    Size       Node State    Size on Node    MD5");
+    });
+
+    // alpenhorn/cli/acq/files.py (files at 632dd41) has no ORDER BY; MariaDB returns the rows
+    // in file-id order, which we keep on both databases.
+    test("--node lists in file-id order, not copy-id or name order", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "Group" });
+      const n1 = await seed.node(idx.db, { name: "Node1", group_id: g.id });
+      const a1 = await seed.acq(idx.db, { name: "Acq1" });
+      const files = [];
+      for (const name of ["FileZeta", "FileAlpha", "FileMid"]) files.push(await seed.file(idx.db, { name, acq_id: a1.id }));
+      for (const i of [2, 0, 1]) await seed.copy(idx.db, { file_id: files[i]!.id, node_id: n1.id, has_file: "Y" });
+      const r = await cliFor(idx)(["acq", "files", "Acq1", "--node=Node1"]);
+      expect(r.code).toBe(0);
+      expect(r.out.split("\n").slice(2, -1).map((l) => l.split(" ")[0])).toEqual(["FileZeta", "FileAlpha", "FileMid"]);
     });
 
     test("--node --show-removed shows removed copies (test_list_node_removed)", async () => {

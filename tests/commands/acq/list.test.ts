@@ -1,7 +1,7 @@
 // `alpenhorn acq list` on both backends (spec §3.2, §4.3 test_list.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -25,8 +25,8 @@ async function layout(db: Db) {
   await seed.copy(db, { file_id: f3.id, node_id: n1.id, has_file: "N" });
 }
 
-for (const backend of await backends()) {
-  describe(`acq list [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`acq list [${backend}]`, () => {
     test("no acquisitions (test_no_list)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["acq", "list"]);

@@ -1,7 +1,7 @@
 // `alpenhorn acq show` on both backends (spec §3.2, §4.3 test_show.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -40,8 +40,8 @@ async function layout(db: Db, states: HasFile[]): Promise<void> {
 
 const HEAD = "Acquisition: Acq\n File Count: 4\n Total Size: 1.781 kiB\n";
 
-for (const backend of await backends()) {
-  describe(`acq show [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`acq show [${backend}]`, () => {
     test("missing ACQ is a usage error (test_no_acq)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["acq", "show"]);

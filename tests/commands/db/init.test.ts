@@ -1,15 +1,15 @@
 // `alpenhorn db init` on both backends (spec §3.3, §4.4).
 
 import { describe, expect, test } from "bun:test";
-import { backends, emptyIndex, initialisedIndex } from "../../helpers/index.ts";
+import { backendSuites, emptyIndex, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { join } from "node:path";
 import { listTables } from "../../../src/index/version.ts";
 
 const PI = "extensions:\n  - pattern_importer\n";
 
-for (const backend of await backends()) {
-  describe(`db init [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`db init [${backend}]`, () => {
     test("creates the schema on an empty index and records version 2", async () => {
       await using idx = await emptyIndex(backend);
       const r = await cliFor(idx)(["db", "init"]);

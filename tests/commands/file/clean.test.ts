@@ -1,7 +1,7 @@
 // `alpenhorn file clean` on both backends (spec §3.4, §4.5 test_clean.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import { copyState, fileEnv } from "./_fixtures.ts";
 
@@ -16,8 +16,8 @@ async function world(backend: Backend) {
   return { ...env, node, other, arch, file };
 }
 
-for (const backend of await backends()) {
-  describe(`file clean [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file clean [${backend}]`, () => {
     test("needs --cancel or --node", async () => {
       await using w = await world(backend);
       const r = await w.run(["file", "clean", "Acq/File"]);

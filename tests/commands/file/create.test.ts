@@ -1,9 +1,9 @@
 // `alpenhorn file create` on both backends (spec §3.4, §4.5 test_create.py, §5 item 20).
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { chmodSync, mkdirSync } from "node:fs";
 import { binaryPath, runBinary } from "../../helpers/binary.ts";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import { handOver } from "../../helpers/unprivileged.ts";
 import { utcNow } from "../../../src/common/time.ts";
@@ -19,8 +19,8 @@ async function world(backend: Backend) {
   return { ...env, acq, dir: env.idx.dir, record };
 }
 
-for (const backend of await backends()) {
-  describe(`file create [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file create [${backend}]`, () => {
     test("usage checks on --md5/--size/--from-file/--prefix", async () => {
       await using w = await world(backend);
       const usage = async (argv: string[], msg: string) => {

@@ -1,7 +1,7 @@
 // `alpenhorn file find` on both backends (spec §3.4, §4.5 test_find.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { HasFile, WantsFile } from "../../../src/index/rows.ts";
@@ -34,8 +34,8 @@ async function world(backend: Backend) {
 
 const body = (out: string) => out.split("\n").slice(2).filter(Boolean);
 
-for (const backend of await backends()) {
-  describe(`file find [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file find [${backend}]`, () => {
     test("unknown acq, node, group", async () => {
       await using w = await world(backend);
       expect(await w.run(["file", "find", "--acq=nope"])).toMatchObject({ code: 1, err: "Error: No such acquisition: nope\n" });

@@ -1,14 +1,14 @@
 // `alpenhorn file import` on both backends (spec §3.4, §4.5 test_import.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import { utcNow } from "../../../src/common/time.ts";
 import type { ArchiveFileImportRequestRow } from "../../../src/index/rows.ts";
 import { countRows, fileEnv } from "./_fixtures.ts";
 
-for (const backend of await backends()) {
-  describe(`file import [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file import [${backend}]`, () => {
     test("unknown node", async () => {
       await using env = await fileEnv(backend);
       expect(await env.run(["file", "import", "path", "Nope"])).toMatchObject({ code: 1, err: "Error: no such node: Nope\n" });

@@ -1,7 +1,7 @@
 // `alpenhorn file list` on both backends (spec §3.4, §4.5 test_list.py, §5 items 22 and 25).
 
 import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import { fileEnv } from "./_fixtures.ts";
@@ -39,8 +39,8 @@ async function world(backend: Backend) {
 
 const lines = (...names: string[]) => names.join("\n") + "\n";
 
-for (const backend of await backends()) {
-  describe(`file list [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file list [${backend}]`, () => {
     test("refuses a wrong schema version", async () => {
       await using w = await world(backend);
       await w.db.run("UPDATE dataindexversion SET version = 3 WHERE component = 'alpenhorn'");

@@ -1,7 +1,7 @@
 // `alpenhorn file modify` on both backends (spec §3.4, §4.5 test_modify.py, §5 item 17).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileRow, HasFile, WantsFile } from "../../../src/index/rows.ts";
 import { copyState, fileEnv } from "./_fixtures.ts";
@@ -28,8 +28,8 @@ async function world(backend: Backend) {
 
 const UNCHANGED = ["YY", "XY", "MY", "NY", "YM", "XN"];
 
-for (const backend of await backends()) {
-  describe(`file modify [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file modify [${backend}]`, () => {
     test("needs --md5 or --size", async () => {
       await using w = await world(backend);
       const r = await w.run(["file", "modify", "Acq/File"]);

@@ -1,7 +1,7 @@
 // `alpenhorn file show` on both backends (spec §3.4, §4.5 test_show.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { HasFile, WantsFile } from "../../../src/index/rows.ts";
@@ -15,8 +15,8 @@ async function world(backend: Backend) {
   return { ...env, acq, file, other };
 }
 
-for (const backend of await backends()) {
-  describe(`file show [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file show [${backend}]`, () => {
     test("needs FILE", async () => {
       await using w = await world(backend);
       const r = await w.run(["file", "show"]);

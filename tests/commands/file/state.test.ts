@@ -1,7 +1,7 @@
 // `alpenhorn file state` on both backends (spec §3.4, §4.5 test_state.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileCopyRow, HasFile, WantsFile } from "../../../src/index/rows.ts";
 import { countRows, fileEnv } from "./_fixtures.ts";
@@ -32,8 +32,8 @@ const GET: Array<[HasFile, WantsFile, string]> = [
   ["N", "N", "Absent"],
 ];
 
-for (const backend of await backends()) {
-  describe(`file state [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file state [${backend}]`, () => {
     test("unknown file or node (show mode and update mode)", async () => {
       await using w = await world(backend);
       expect(await w.run(["file", "state", "Acq/Nope", "Node"])).toMatchObject({ code: 1, err: "Error: No such file: Acq/Nope\n" });

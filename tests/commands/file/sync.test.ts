@@ -1,7 +1,7 @@
 // `alpenhorn file sync` on both backends (spec §3.4, §4.5 test_sync.py).
 
 import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileCopyRequestRow } from "../../../src/index/rows.ts";
 import { countRows, fileEnv } from "./_fixtures.ts";
@@ -22,8 +22,8 @@ async function world(backend: Backend) {
   return { ...env, src, src2, dest, dest2, destNode, file, other, requests };
 }
 
-for (const backend of await backends()) {
-  describe(`file sync [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file sync [${backend}]`, () => {
     test("unknown file, source or destination", async () => {
       await using w = await world(backend);
       expect(await w.run(["file", "sync", "Acq/Nope", "--from=Src", "--to=Dest"])).toMatchObject({ code: 1, err: "Error: No such file: Acq/Nope\n" });

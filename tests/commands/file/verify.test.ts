@@ -1,7 +1,7 @@
 // `alpenhorn file verify` on both backends (spec §3.4, §4.5 test_verify.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, type Backend } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, type Backend } from "../../helpers/index.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { HasFile, WantsFile } from "../../../src/index/rows.ts";
 import { copyState, fileEnv } from "./_fixtures.ts";
@@ -17,8 +17,8 @@ async function world(backend: Backend) {
   return { ...env, copy, state };
 }
 
-for (const backend of await backends()) {
-  describe(`file verify [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`file verify [${backend}]`, () => {
     test("unknown file or node", async () => {
       await using w = await world(backend);
       expect(await w.run(["file", "verify", "Acq/Nope", "Node"])).toMatchObject({ code: 1, err: "Error: No such file: Acq/Nope\n" });

@@ -1,12 +1,12 @@
 // `alpenhorn group autosync` on both backends (spec §3.5, §4.6 test_autosync.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`group autosync [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group autosync [${backend}]`, () => {
     async function setup(idx: TestIndex) {
       const group = await seed.group(idx.db, { name: "Group" });
       const other = await seed.group(idx.db, { name: "Other" });

@@ -1,12 +1,12 @@
 // `alpenhorn group create` on both backends (spec §3.5, §4.6 test_create.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import type { StorageGroupRow } from "../../../src/index/rows.ts";
 
-for (const backend of await backends()) {
-  describe(`group create [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group create [${backend}]`, () => {
     const groups = (idx: { db: { all<T>(sql: string): Promise<T[]> } }) => idx.db.all<StorageGroupRow>("SELECT * FROM storagegroup ORDER BY id");
 
     test("test_create: stores notes, the Default class and no I/O config", async () => {

@@ -1,12 +1,12 @@
 // `alpenhorn group list` on both backends (spec §3.5, §4.6 test_list.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`group list [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group list [${backend}]`, () => {
     test("test_schema_mismatch: a wrong schema version fails", async () => {
       await using idx = await initialisedIndex(backend);
       await idx.db.run("UPDATE dataindexversion SET version = 3 WHERE component = 'alpenhorn'");

@@ -1,14 +1,14 @@
 // `alpenhorn group modify` on both backends (spec §3.5, §4.6 test_modify.py). Options not given
 // leave their column alone and an emptied config is NULL (§5 item 16, fixed).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { StorageGroupRow } from "../../../src/index/rows.ts";
 
-for (const backend of await backends()) {
-  describe(`group modify [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group modify [${backend}]`, () => {
     const group = async (idx: TestIndex) => (await idx.db.get<StorageGroupRow>("SELECT * FROM storagegroup WHERE name = 'TEST'"))!;
 
     test("test_no_modify: an unknown group fails", async () => {

@@ -1,12 +1,12 @@
 // `alpenhorn group rename` on both backends (spec §3.5, §4.6 test_rename.py; §5 item 21 fixed).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`group rename [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group rename [${backend}]`, () => {
     const names = async (idx: { db: { all<T>(sql: string): Promise<T[]> } }) =>
       (await idx.db.all<{ name: string }>("SELECT name FROM storagegroup ORDER BY id")).map((r) => r.name);
 

@@ -1,13 +1,13 @@
 // `alpenhorn group show` on both backends (spec §3.5, §4.6 test_show.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileRow, StorageNodeRow } from "../../../src/index/rows.ts";
 
-for (const backend of await backends()) {
-  describe(`group show [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group show [${backend}]`, () => {
     // Two member nodes (one outside), with copies, transfers and actions for the optional sections.
     async function site(idx: TestIndex) {
       const db = idx.db;

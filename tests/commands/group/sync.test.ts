@@ -2,7 +2,7 @@
 // test_sync_cancel.py), plus the demo's `group sync demo_storage2 demo_storage1 --show-files`.
 
 import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileCopyRequestRow } from "../../../src/index/rows.ts";
@@ -26,8 +26,8 @@ async function fixture(idx: TestIndex) {
 
 const requests = (idx: TestIndex) => idx.db.all<ArchiveFileCopyRequestRow>("SELECT * FROM archivefilecopyrequest ORDER BY id");
 
-for (const backend of await backends()) {
-  describe(`group sync [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`group sync [${backend}]`, () => {
     test("the demo: --show-files lists the new requests, then 'y' adds them", async () => {
       await using idx = await initialisedIndex(backend);
       const db = idx.db;

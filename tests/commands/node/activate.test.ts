@@ -1,13 +1,13 @@
 // `alpenhorn node activate` on both backends (spec §3.6, §4.7 test_activate.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { StorageNodeRow } from "../../../src/index/rows.ts";
 
-for (const backend of await backends()) {
-  describe(`node activate [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node activate [${backend}]`, () => {
     const node = async (idx: TestIndex) => (await idx.db.get<StorageNodeRow>("SELECT * FROM storagenode WHERE name = 'NODE'"))!;
     async function setup(idx: TestIndex, active = 0) {
       const g = await seed.group(idx.db, { name: "G" });

@@ -1,12 +1,12 @@
 // `alpenhorn node autoclean` on both backends (spec §3.6, §4.7 test_autoclean.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`node autoclean [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node autoclean [${backend}]`, () => {
     async function setup(idx: TestIndex) {
       const group = await seed.group(idx.db, { name: "Group" });
       const own = await seed.group(idx.db, { name: "Own" });

@@ -1,9 +1,9 @@
 // `alpenhorn node clean` on both backends (spec §3.6 node clean, §4.7 node test_clean.py,
 // §5 items 18, 19, 27) and the demo's `node clean demo_storage1 --now --target demo_storage3`.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { formatUtcMicros } from "../../../src/common/time.ts";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileCopyRow, HasFile, WantsFile } from "../../../src/index/rows.ts";
@@ -26,8 +26,8 @@ async function fixture(idx: TestIndex, states: Array<[HasFile, WantsFile]>, opts
 const wants = async (idx: TestIndex) =>
   (await idx.db.all<{ wants_file: string }>("SELECT wants_file FROM archivefilecopy ORDER BY id")).map((r) => r.wants_file).join("");
 
-for (const backend of await backends()) {
-  describe(`node clean [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node clean [${backend}]`, () => {
     test("demo: node clean demo_storage1 --now --target demo_storage3", async () => {
       await using idx = await initialisedIndex(backend);
       const db = idx.db;

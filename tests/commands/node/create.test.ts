@@ -1,15 +1,15 @@
 // `alpenhorn node create` on both backends (spec §3.6, §4.7 test_create.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileImportRequestRow, StorageGroupRow, StorageNodeRow } from "../../../src/index/rows.ts";
 
 const USAGE = "Usage: alpenhorn node create [OPTIONS] NAME\nTry 'alpenhorn node create -h' for help.\n\nError: ";
 
-for (const backend of await backends()) {
-  describe(`node create [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node create [${backend}]`, () => {
     const nodes = (idx: TestIndex) => idx.db.all<StorageNodeRow>("SELECT * FROM storagenode ORDER BY id");
     const groups = (idx: TestIndex) => idx.db.all<StorageGroupRow>("SELECT * FROM storagegroup ORDER BY id");
     const node = async (idx: TestIndex) => (await nodes(idx))[0]!;

@@ -1,12 +1,12 @@
 // `alpenhorn node deactivate` on both backends (spec §3.6, §4.7 test_deactivate.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`node deactivate [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node deactivate [${backend}]`, () => {
     const active = async (idx: TestIndex) => Number((await idx.db.get<{ active: number }>("SELECT active FROM storagenode WHERE name = 'NODE'"))!.active);
     async function setup(idx: TestIndex, on: number) {
       const g = await seed.group(idx.db, { name: "G" });

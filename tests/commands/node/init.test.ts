@@ -1,14 +1,14 @@
 // `alpenhorn node init` on both backends (spec §3.6, §4.7 test_init.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
 const AFIR = "SELECT node_id, path, recurse, register, completed FROM archivefileimportrequest ORDER BY id";
 
-for (const backend of await backends()) {
-  describe(`node init [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node init [${backend}]`, () => {
     test("missing NODE is a usage error (test_no_node)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["node", "init"]);

@@ -1,12 +1,12 @@
 // `alpenhorn node list` on both backends (spec §3.6, §4.7 test_list.py).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`node list [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node list [${backend}]`, () => {
     async function site(idx: TestIndex) {
       const g1 = await seed.group(idx.db, { name: "Group1" });
       const g2 = await seed.group(idx.db, { name: "Group2" });

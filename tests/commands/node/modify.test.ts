@@ -1,15 +1,15 @@
 // `alpenhorn node modify` on both backends (spec §3.6, §4.7 test_modify.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { StorageNodeRow } from "../../../src/index/rows.ts";
 
 const USAGE = "Usage: alpenhorn node modify [OPTIONS] NAME\nTry 'alpenhorn node modify -h' for help.\n\nError: ";
 
-for (const backend of await backends()) {
-  describe(`node modify [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node modify [${backend}]`, () => {
     const node = async (idx: TestIndex) => (await idx.db.get<StorageNodeRow>("SELECT * FROM storagenode WHERE id = 1"))!;
     // A node with every field set (alpenhorn's fixture for these tests).
     async function full(idx: TestIndex, extra: Partial<StorageNodeRow> = {}) {

@@ -1,12 +1,12 @@
 // `alpenhorn node rename` on both backends (spec §3.6, §4.7 test_rename.py; §5 item 21 fixed).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 
-for (const backend of await backends()) {
-  describe(`node rename [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node rename [${backend}]`, () => {
     const names = async (idx: TestIndex) => (await idx.db.all<{ name: string }>("SELECT name FROM storagenode ORDER BY id")).map((r) => r.name);
     async function setup(idx: TestIndex, ...nodes: string[]) {
       const g = await seed.group(idx.db, { name: "G" });

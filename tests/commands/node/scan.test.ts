@@ -1,7 +1,7 @@
 // `alpenhorn node scan` on both backends (spec §3.6, §4.7 test_scan.py, demo transcript).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { TestIndex } from "../../helpers/index.ts";
@@ -13,8 +13,8 @@ async function node(idx: TestIndex, root: string | null = "/root") {
   return seed.node(idx.db, { name: "Node", group_id: g.id, root });
 }
 
-for (const backend of await backends()) {
-  describe(`node scan [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node scan [${backend}]`, () => {
     test("missing NODE is a usage error (test_no_node)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["node", "scan"]);

@@ -1,7 +1,7 @@
 // `alpenhorn node show` on both backends (spec §3.6, §4.7 test_show.py, demo transcripts).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -27,8 +27,8 @@ async function transfers(db: Db, node: StorageNodeRow, fileId: number, g1: Stora
   await seed.copyRequest(db, { file_id: fileId, node_from_id: node.id, group_to_id: g2.id, completed: 1 });
 }
 
-for (const backend of await backends()) {
-  describe(`node show [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node show [${backend}]`, () => {
     test("unknown node (test_no_show)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["node", "show", "TEST"]);

@@ -1,7 +1,7 @@
 // `alpenhorn node stats` on both backends (spec §3.6, §4.7 test_stats.py, demo transcripts).
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex } from "../../helpers/index.ts";
 import { cliFor, hasRow } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { Db } from "../../../src/index/driver/types.ts";
@@ -39,8 +39,8 @@ async function layout(db: Db) {
   await copy(n4.id, GiB, "X", "M");
 }
 
-for (const backend of await backends()) {
-  describe(`node stats [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node stats [${backend}]`, () => {
     test("no nodes (test_no_list)", async () => {
       await using idx = await initialisedIndex(backend);
       const r = await cliFor(idx)(["node", "stats"]);

@@ -1,8 +1,8 @@
 // `alpenhorn node sync` on both backends (spec §3.5 sync engine, §4.7 node test_sync.py) and the
 // demo's three node sync transcripts; the engine itself is covered in group/sync.test.ts.
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { ArchiveFileCopyRequestRow } from "../../../src/index/rows.ts";
@@ -29,8 +29,8 @@ async function demo(idx: TestIndex) {
 
 const requests = (idx: TestIndex) => idx.db.all<ArchiveFileCopyRequestRow>("SELECT * FROM archivefilecopyrequest ORDER BY id");
 
-for (const backend of await backends()) {
-  describe(`node sync [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node sync [${backend}]`, () => {
     test("demo: node sync demo_storage1 demo_storage2 --show-files", async () => {
       await using idx = await initialisedIndex(backend);
       const { nodes, groups, files } = await demo(idx);

@@ -1,8 +1,8 @@
 // `alpenhorn node verify` on both backends (spec §3.6 node verify, §4.7 node test_verify.py)
 // and the demo's `node verify --all --acq=2025/02/21 demo_storage1`.
 
-import { describe, expect, test } from "bun:test";
-import { backends, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
+import { expect, test } from "bun:test";
+import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
 import type { HasFile, WantsFile } from "../../../src/index/rows.ts";
@@ -29,8 +29,8 @@ async function changed(idx: TestIndex): Promise<string[]> {
   return rows.filter((r) => r.name.length === 2 && r.name[0] !== r.has_file).map((r) => `${r.name}→${r.has_file}`);
 }
 
-for (const backend of await backends()) {
-  describe(`node verify [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`node verify [${backend}]`, () => {
     test("demo: node verify --all --acq=2025/02/21 demo_storage1", async () => {
       await using idx = await initialisedIndex(backend);
       const g = await seed.group(idx.db, { name: "demo_storage1" });
