@@ -6,6 +6,9 @@ import { resolve } from "node:path";
 const ROOT = resolve(import.meta.dir, "..");
 export const DEFAULT_ENTRY = resolve(ROOT, "src/main.ts");
 export const DEFAULT_OUTFILE = resolve(ROOT, "dist/alpenhorn");
+/** Worker-thread entries the binary starts with `new Worker(new URL("./x.ts", import.meta.url))`:
+ * each must be an entry point of its own to be embedded. */
+const THREAD_ENTRIES = [resolve(ROOT, "src/engine/fs/threads/thread.ts")];
 /** Host target: we only build for the machine we run on (linux-x64-glibc for now). */
 export const TARGET = `bun-${process.platform}-${process.arch}`;
 
@@ -16,7 +19,10 @@ export interface CompileOptions {
 
 export async function compile({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE }: CompileOptions = {}): Promise<void> {
   const result = await Bun.build({
-    entrypoints: [resolve(entry)],
+    entrypoints: [resolve(entry), ...THREAD_ENTRIES],
+    // Embedded files keep their paths from the repository root, so a thread entry is always
+    // at /$bunfs/root/src/… whatever the main entry (src/engine/fs/threads/pool.ts relies on it).
+    root: ROOT,
     target: "bun",
     // ESM: bytecode with the default (CJS) format rejects top-level await.
     format: "esm",

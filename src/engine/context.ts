@@ -48,6 +48,8 @@ export interface DaemonContext {
   readonly stop: StopState;
   /** Filesystem calls, off the event loop and with timeouts (fs/threads/). */
   readonly fs: FsService;
+  /** The same for the calls about one storage node, which fail fast while one of them hangs. */
+  fsFor(nodeKey: string): FsService;
   /** The daemon's one directory-tree lock (pull mkdirs vs. delete rmdirs). */
   readonly treeLock: TreeLock;
 }

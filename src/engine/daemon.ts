@@ -134,8 +134,10 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     // One fs thread per worker plus one for the main loop; hung calls get spare threads.
     const fsThreads = Math.max(workers, 1) + 1;
     fsPool = new FsPool({ minThreads: fsThreads, maxThreads: fsThreads + SPARE_FS_THREADS, timeout: fsTimeout });
-    const fs = fsService(fsPool, log, fsTimeout);
-    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, treeLock: new UpDownLock() };
+    const pooled = fsPool;
+    const fs = fsService(pooled, log, fsTimeout);
+    const fsFor = (key: string) => fsService(pooled, log, fsTimeout, key);
+    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, fsFor, treeLock: new UpDownLock() };
 
     // A WorkerPool even with 0 workers, so SIGUSR1 can add some (as alpenhornd does).
     if (reentrant) pool = new WorkerPool(ctx, workers);

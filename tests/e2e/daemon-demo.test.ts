@@ -10,6 +10,7 @@ import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { tempDir, type TempDir } from "../helpers/tmp.ts";
 import { demoIndex, demoNode, HOST } from "../engine/_daemon.ts";
+import { DaemonProc } from "../helpers/daemon-proc.ts";
 
 let build: TempDir;
 let exe = "";
@@ -21,34 +22,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => build?.[Symbol.dispose]());
 
-class Daemon {
-  readonly proc: ReturnType<typeof Bun.spawn>;
-  text = "";
-  constructor(args: string[], cwd: string) {
-    this.proc = Bun.spawn([exe, ...args], { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
-    void this.pump();
-  }
-  private async pump() {
-    const dec = new TextDecoder();
-    for await (const chunk of this.proc.stderr as ReadableStream<Uint8Array>) this.text += dec.decode(chunk);
-  }
-  /** Messages as `LEVEL >> [thread] message` (timestamp removed). */
-  get lines(): string[] {
-    return this.text.split("\n").map((l) => l.replace(/^\w{3} \d\d \d\d:\d\d:\d\d /, ""));
-  }
-  has(re: RegExp | string): boolean {
-    return this.lines.some((l) => (typeof re === "string" ? l.endsWith(re) : re.test(l)));
-  }
-  async wait(re: RegExp | string, ms = 20_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!this.has(re)) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${re}\n--- log ---\n${this.text}`);
-      if (this.proc.exitCode !== null) throw new Error(`daemon exited (${this.proc.exitCode}) waiting for ${re}\n${this.text}`);
-      await Bun.sleep(50);
-    }
-  }
-}
-
 for (const [backend, describeOn] of await backendSuites()) {
   describeOn(`compiled daemon demo [${backend}]`, () => {
     test("start, activate, init, auto-import with lock and temp names, manual import and scan", async () => {
@@ -59,7 +32,7 @@ for (const [backend, describeOn] of await backendSuites()) {
         conf,
         `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\nextensions:\n  - pattern_importer\ndaemon:\n  update_interval: 1\n  auto_import_interval: 1\n  num_workers: 2\nlogging:\n  level: info\n`,
       );
-      const d = new Daemon(["serve", "--test-isolation", "-c", conf], idx.dir.path);
+      const d = new DaemonProc(exe, ["serve", "--test-isolation", "-c", conf], idx.dir.path);
       try {
         await d.wait("INFO >> [MainThread] Alpenhorn start.");
         await d.wait(`INFO >> [MainThread] Loading config file ${conf}`);
@@ -171,7 +144,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       await using idx = await demoIndex(backend);
       const conf = idx.dir.join("alpenhorn.conf");
       writeFileSync(conf, `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\ndaemon:\n  update_interval: 60\n  num_workers: 1\n`);
-      const d = new Daemon(["--test-isolation", "serve", "--conf", conf], idx.dir.path);
+      const d = new DaemonProc(exe, ["--test-isolation", "serve", "--conf", conf], idx.dir.path);
       try {
         await d.wait("INFO >> [MainThread] Tasks: 0 queued, 0 deferred, 0 in-progress on 1 workers");
         d.proc.kill("SIGINT");

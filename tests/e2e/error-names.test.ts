@@ -4,13 +4,13 @@
 // `storagenode` table is missing: start-up passes, the first query of the update loop fails
 // and the daemon ends with alpenhorn's `Fatal error!` and the traceback.
 
-import { describe, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { binaryCopyIn, runBinary } from "../helpers/binary.ts";
-import { backends, emptyIndex } from "../helpers/index.ts";
+import { backendSuites, emptyIndex } from "../helpers/index.ts";
 
-for (const backend of await backends()) {
-  describe(`dist/alpenhorn crash report [${backend}]`, () => {
+for (const [backend, describeOn] of await backendSuites()) {
+  describeOn(`dist/alpenhorn crash report [${backend}]`, () => {
     test("Fatal error! prints `IndexError: <message>` and unminified function names", async () => {
       await using idx = await emptyIndex(backend);
       await idx.db.run(`CREATE TABLE dataindexversion (id INTEGER PRIMARY KEY, component VARCHAR(255) NOT NULL, version INTEGER NOT NULL)`);
@@ -26,7 +26,7 @@ for (const backend of await backends()) {
       expect(lines[at + 1]).toMatch(backend === "sqlite" ? /^IndexError: no such table: storagenode$/ : /^IndexError: Table '\w+\.storagenode' doesn't exist$/);
       // The traceback names our functions and files, as the source does.
       const trace = lines.slice(at + 2).join("\n");
-      expect(trace).toMatch(/^ {4}at .*\bactiveNodesOnHost \(src\/index\/queries\/daemon-nodes\.ts:\d+:\d+\)$/m);
+      expect(trace).toMatch(/^ {4}at .*\bselectNodes \(src\/index\/queries\/nodes\.ts:\d+:\d+\)$/m);
       expect(trace).toMatch(/^ {4}at .*\brunDaemon \(src\/engine\/daemon\.ts:\d+:\d+\)$/m);
     });
   });

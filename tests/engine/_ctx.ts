@@ -34,6 +34,7 @@ export function bareContext(opts: { fsTimeout?: number } = {}): DaemonContext & 
     messages,
     treeLock: new UpDownLock(),
     fs: fsService((sharedPool ??= new FsPool({ minThreads: 2, maxThreads: 16, timeout: 600 })), log, opts.fsTimeout ?? 600),
+    fsFor: (key: string) => fsService(sharedPool!, log, opts.fsTimeout ?? 600, key),
   };
   // config and db are not used by the code under test.
   return ctx as unknown as DaemonContext & { messages: string[] };

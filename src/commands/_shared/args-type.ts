@@ -1,7 +1,7 @@
 // The type of a command's parsed arguments, computed from its declarations (type-level only).
 // It mirrors what parseArgs (argv.ts) builds at run time; change the two together.
 
-import type { OptionDef, OptionDefs, PositionalDef } from "./define.ts";
+import type { OptionDef, OptionDefs, PositionalDef } from "./option-def.ts";
 
 /** A converted value: "int" and "float" options give numbers, the other types strings. */
 type Scalar<O extends OptionDef> = O extends { readonly type: "int" | "float" } ? number : string;

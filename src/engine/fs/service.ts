@@ -8,10 +8,14 @@ import type { FsService } from "../extension-api.ts";
 import type { OpArgs, OpName, OpResult } from "./threads/ops.ts";
 import { FsTimeoutError, type FsPool } from "./threads/pool.ts";
 
-export function fsService(pool: FsPool, log: Logger, timeout: number): FsService {
+/**
+ * `group` names the storage the calls are about (a node): once one of its calls is blocked
+ * past the timeout, its other calls fail at once (FsBlockedError) until that one returns.
+ */
+export function fsService(pool: FsPool, log: Logger, timeout: number, group?: string): FsService {
   async function call<K extends OpName>(op: K, args: OpArgs<K>, what: string, signal?: AbortSignal): Promise<OpResult<K>> {
     try {
-      return await pool.call(op, args, { timeout, what, signal });
+      return await pool.call(op, args, { timeout, what, signal, group });
     } catch (err) {
       if (err instanceof FsTimeoutError && op !== "md5") log.error(`Timeout after ${prettyDeltaT(timeout)} calling ${what}.`);
       throw err;

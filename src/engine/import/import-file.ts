@@ -97,13 +97,13 @@ async function* importSteps(unode: ImportTarget, path: string, opts: ImportOptio
     return true;
   };
 
-  const full = await ctx.fs.confine(node.root ?? "", path);
+  const full = await unode.fs.confine(node.root ?? "", path);
   if (full === null) {
     // Through a symlink out of the tree: alpenhorn would import it; we refuse.
     ctx.log.warning(`Ignoring import of ${path}: not rooted under node ${node.root}`);
     return await finish("ignored");
   }
-  const first = await ctx.fs.lstat(full).catch(() => null);
+  const first = await unode.fs.lstat(full).catch(() => null);
   if (first?.kind !== "file") {
     ctx.log.info(`Not importing "${path}": not a file.`);
     return await finish("non-file");
@@ -180,7 +180,7 @@ async function* importSteps(unode: ImportTarget, path: string, opts: ImportOptio
       return false;
     }
   }
-  const st: StatInfo | null = await ctx.fs.lstat(full).catch(() => null);
+  const st: StatInfo | null = await unode.fs.lstat(full).catch(() => null);
   if (st === null) {
     ctx.log.info(`Not importing "${path}": could not be read.`);
     return false;

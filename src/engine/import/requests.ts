@@ -32,7 +32,7 @@ export async function processImportRequests(unode: ImportTarget): Promise<void> 
       const joined = pathlibJoin(root, req.path);
       let full: string;
       try {
-        full = await ctx.fs.realpath(joined);
+        full = await unode.fs.realpath(joined);
       } catch (err) {
         ctx.log.warning(`Ignoring import request of unresolvable scan path: ${joined}: ${pyOSError(err)}`);
         await completeRequest(ctx, req, "invalid", where);

@@ -3,7 +3,7 @@
 
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
-import type { NodeIO } from "../extension-api.ts";
+import type { FsService, NodeIO } from "../extension-api.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 
 export interface ImportTarget {
@@ -13,6 +13,8 @@ export interface ImportTarget {
   /** The node's I/O instance and its FIFO; null while the node has none. */
   readonly io: NodeIO | null;
   readonly fifo: FifoKey | null;
+  /** Filesystem calls about this node (they fail fast while one of them hangs). */
+  readonly fs: FsService;
   /** Labels of the requests_completed metric. */
   readonly where: { readonly node: string; readonly group: string };
   /** Paths with an import queued but not started (watcher de-duplication). */

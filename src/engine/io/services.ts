@@ -8,7 +8,8 @@ import type { IOServices } from "../extension-api.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 
-export function ioServices(ctx: DaemonContext, fifo: FifoKey): IOServices {
+/** `nodeKey` groups a node's fs calls, so one hung call makes the others fail fast. */
+export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string): IOServices {
   return {
     log: ctx.log,
     clock: { now: () => new Date(), monotonic: () => performance.now() / 1000 },
@@ -17,7 +18,7 @@ export function ioServices(ctx: DaemonContext, fifo: FifoKey): IOServices {
       add: (name, amount, labels) => ctx.metrics.add(name, amount, labels),
       set: (name, value, labels) => ctx.metrics.set(name, value, labels),
     },
-    fs: ctx.fs,
+    fs: nodeKey === undefined ? ctx.fs : ctx.fsFor(nodeKey),
     tasks: {
       queue: (spec) => new Task({ queue: ctx.queue, key: fifo, name: spec.name, exclusive: spec.exclusive, body: spec.body, log: ctx.log }).queued,
     },

@@ -22,7 +22,7 @@ export function buildIO<F, IO>(
   resolved: Resolved<F>,
   ioConfig: string | null,
   make: (factory: F, config: IOConfig, services: IOServices) => IO,
-): { io: IO; fifo: FifoKey } | null {
+): { io: IO; fifo: FifoKey; services: IOServices } | null {
   const what = `Storage${kind} ${name}`;
   if (!resolved.ok) {
     ctx.log.error(resolved.message);
@@ -38,7 +38,8 @@ export function buildIO<F, IO>(
   const fifo = newFifoKey(kind, name);
   ctx.queue.labelFifo(fifo, `${kind} ${name}`);
   try {
-    return { io: make(resolved.factory, config, ioServices(ctx, fifo)), fifo };
+    const services = ioServices(ctx, fifo, kind === "Node" ? fifo : undefined);
+    return { io: make(resolved.factory, config, services), fifo, services };
   } catch (err) {
     // An extension's class refusing its config: skip it like an invalid io_config.
     ctx.log.error(`I/O class "${resolved.name}" failed: ${(err as Error).message}  Ignoring ${what}.`);

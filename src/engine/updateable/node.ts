@@ -9,7 +9,7 @@ import { nodeActive, updateAvailGb } from "../../index/queries/nodes.ts";
 import { pendingInitRequest } from "../../index/queries/requests.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
-import type { GroupMember, NodeInfo, NodeIO } from "../extension-api.ts";
+import type { FsService, GroupMember, NodeInfo, NodeIO } from "../extension-api.ts";
 import { completeRequest } from "../import/complete.ts";
 import { processImportRequests } from "../import/requests.ts";
 import type { ImportTarget } from "../import/target.ts";
@@ -32,13 +32,15 @@ const GIB = 2 ** 30;
 /** How far the stored check time may drift from what we wrote before it counts as skew. */
 const SKEW_TOLERANCE_MS = 2000;
 /** How long one loop waits for a node's availability probe before skipping the node. */
-const PROBE_WAIT_S = 5;
+const PROBE_WAIT_S = 2;
 
 export class UpdateableNode implements ImportTarget {
   row: StorageNodeRow;
   info: NodeInfo;
   io: NodeIO | null = null;
   fifo: FifoKey | null = null;
+  /** The node's fs service (the daemon-wide one until an I/O instance exists). */
+  fs: FsService;
   private fullyInitialised = false;
   private updated = false;
   private ioHappened = true;
@@ -53,6 +55,7 @@ export class UpdateableNode implements ImportTarget {
   ) {
     this.row = row;
     this.info = nodeInfo(row);
+    this.fs = env.ctx.fs;
     this.reinit(row, true);
   }
 
@@ -101,6 +104,7 @@ export class UpdateableNode implements ImportTarget {
     if (!built) return;
     this.io = built.io;
     this.fifo = built.fifo;
+    this.fs = built.services.fs;
     this.fullyInitialised = true;
   }
 
@@ -121,6 +125,11 @@ export class UpdateableNode implements ImportTarget {
     if (probe.state === "pending") {
       // A hung mount: the probe stays on its fs thread until it returns or times out.
       ctx.log.warning(`Ignoring node "${this.name}": not responding (node file check running for ${prettyDeltaT(probe.seconds)}).`);
+      return false;
+    }
+    if (probe.state === "failed") {
+      const why = probe.error.name === "FsTimeoutError" || probe.error.name === "FsBlockedError" ? "not responding" : probe.error.message;
+      ctx.log.warning(`Ignoring node "${this.name}": ${why}.`);
       return false;
     }
     if (probe.ok) return true;

@@ -4,19 +4,22 @@
 // the main loop, and at most one probe per node is ever stuck on an fs thread.
 
 interface Probe {
-  readonly promise: Promise<boolean>;
+  readonly promise: Promise<boolean | Error>;
   readonly started: number;
 }
 
-export type ProbeResult = { readonly state: "done"; readonly ok: boolean } | { readonly state: "pending"; readonly seconds: number };
+export type ProbeResult =
+  | { readonly state: "done"; readonly ok: boolean }
+  /** The probe failed: the storage did not answer (an fs timeout, logged where it happened). */
+  | { readonly state: "failed"; readonly error: Error }
+  | { readonly state: "pending"; readonly seconds: number };
 
 export class Probes {
   private readonly inflight = new Map<string, Probe>();
 
   /**
    * The outcome of the node's probe, starting one when none is running. A new probe is awaited
-   * up to `waitS` seconds; one still running from an earlier loop is not awaited. A probe that
-   * fails (an fs timeout, logged where it happened) counts as "not available".
+   * up to `waitS` seconds; one still running from an earlier loop is not awaited.
    */
   async check(key: string, start: () => Promise<boolean>, waitS: number): Promise<ProbeResult> {
     const old = this.inflight.get(key);
@@ -24,7 +27,7 @@ export class Probes {
     const probe: Probe = {
       started: performance.now(),
       promise: start()
-        .catch(() => false)
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
         .finally(() => this.inflight.delete(key)),
     };
     this.inflight.set(key, probe);
@@ -33,6 +36,7 @@ export class Probes {
     const r = await Promise.race([probe.promise, late]);
     clearTimeout(timer);
     if (r === "late") return { state: "pending", seconds: (performance.now() - probe.started) / 1000 };
+    if (r instanceof Error) return { state: "failed", error: r };
     return { state: "done", ok: r };
   }
 }

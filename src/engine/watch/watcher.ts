@@ -113,7 +113,7 @@ export class AutoImport {
    * sub-directory of a new directory gets its own subscription; duplicates are dropped.
    */
   private async watchSubdirs(w: Watch, dir: string): Promise<void> {
-    const listing = await this.ctx.fs.listDir(dir).catch(() => null);
+    const listing = await w.node.fs.listDir(dir).catch(() => null);
     if (!listing) return;
     for (const name of listing.dirs) {
       const p = join(dir, name);
@@ -144,12 +144,12 @@ export class AutoImport {
       if (this.duplicate(w, ev)) continue;
       try {
         if (ev.type === "create") {
-          const st = await this.ctx.fs.lstat(ev.path).catch(() => null);
+          const st = await w.node.fs.lstat(ev.path).catch(() => null);
           if (st === null) continue; // gone already
           if (st.kind === "dir") {
             // Files may have appeared before the new directory's watch existed.
             await this.watchSubdirs(w, ev.path);
-            for await (const batch of walkFiles(this.ctx.fs, ev.path, w.root))
+            for await (const batch of walkFiles(w.node.fs, ev.path, w.root))
               for (const f of batch) if (!basename(f).startsWith(".")) await this.importPath(w, f);
           } else if (!base.startsWith(".")) await this.importPath(w, ev.path);
         } else if (ev.type === "delete" && w.extra.has(ev.path)) {

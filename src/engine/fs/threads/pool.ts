@@ -18,12 +18,25 @@ export class FsTimeoutError extends Error {
   }
 }
 
+/** A call refused at once: an earlier call of its group is still blocked past its timeout. */
+export class FsBlockedError extends Error {
+  override name = "FsBlockedError";
+  constructor(readonly what: string) {
+    super(`not calling ${what}: an earlier call on the same storage is still blocked`);
+  }
+}
+
 export interface CallOptions {
   /** Seconds without completion (or, for MD5, without progress); default: the pool's. */
   readonly timeout?: number;
   readonly signal?: AbortSignal;
   /** How the call is named in a timeout message. */
   readonly what?: string;
+  /**
+   * Calls on one storage (a node): while one of them is blocked past its timeout, the group's
+   * further calls fail at once with FsBlockedError rather than block one more thread each.
+   */
+  readonly group?: string;
 }
 
 export interface PoolOptions {
@@ -47,6 +60,9 @@ interface Call {
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
   readonly signal?: AbortSignal;
+  readonly group?: string;
+  /** Timed out while its thread was running it: the thread is blocked in it still. */
+  abandoned?: boolean;
   timer?: ReturnType<typeof setTimeout>;
   onAbort?: () => void;
   thread?: Thread;
@@ -65,7 +81,11 @@ interface Thread {
 /** A call running longer than this may be stuck: its thread stops counting as capacity. */
 const SLOW_MS = 250;
 
-const spawnThread = () => new Worker(new URL("./thread.ts", import.meta.url).href);
+/** Inside the compiled binary, modules live in Bun's embedded filesystem. */
+const COMPILED = import.meta.url.startsWith("file:///$bunfs/");
+/** Where scripts/compile.ts embeds the thread entry (paths kept from the repository root). */
+const EMBEDDED_THREAD = "/$bunfs/root/src/engine/fs/threads/thread.js";
+const spawnThread = () => new Worker(COMPILED ? EMBEDDED_THREAD : new URL("./thread.ts", import.meta.url).href);
 
 /** An error from a thread, as the Error (with errno fields) the callers expect. */
 function revive(w: WireError): Error {
@@ -77,6 +97,8 @@ function revive(w: WireError): Error {
 export class FsPool {
   private readonly threads = new Set<Thread>();
   private readonly waiting: Call[] = [];
+  /** Abandoned calls still blocking their threads, by group. */
+  private readonly blocked = new Map<string, number>();
   private nextId = 1;
   private closed = false;
   private readonly reaper: ReturnType<typeof setInterval>;
@@ -101,6 +123,8 @@ export class FsPool {
   call<K extends OpName>(op: K, args: OpArgs<K>, opts: CallOptions = {}): Promise<OpResult<K>> {
     if (this.closed) return Promise.reject(new Error("fs thread pool is closed"));
     opts.signal?.throwIfAborted();
+    if (opts.group !== undefined && (this.blocked.get(opts.group) ?? 0) > 0)
+      return Promise.reject(new FsBlockedError(opts.what ?? `${op}(${(args as unknown[]).map((a) => JSON.stringify(a)).join(", ")})`));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const call: Call = {
@@ -111,6 +135,7 @@ export class FsPool {
         resolve: resolve as (v: unknown) => void,
         reject,
         signal: opts.signal,
+        group: opts.group,
         settled: false,
       };
       if (!(call.timeout > 0)) return this.fail(call, this.timeoutError(call));
@@ -128,7 +153,13 @@ export class FsPool {
   private arm(call: Call): void {
     if (call.timer) clearTimeout(call.timer);
     if (call.timeout === Infinity) return;
-    call.timer = setTimeout(() => this.fail(call, this.timeoutError(call)), call.timeout * 1000);
+    call.timer = setTimeout(() => {
+      if (call.thread && call.group !== undefined) {
+        call.abandoned = true;
+        this.blocked.set(call.group, (this.blocked.get(call.group) ?? 0) + 1);
+      }
+      this.fail(call, this.timeoutError(call));
+    }, call.timeout * 1000);
   }
 
   private timeoutError(call: Call): FsTimeoutError {
@@ -178,6 +209,11 @@ export class FsPool {
     }
     thread.call = null;
     thread.idleSince = performance.now();
+    if (call.abandoned && call.group !== undefined) {
+      const n = (this.blocked.get(call.group) ?? 1) - 1;
+      if (n > 0) this.blocked.set(call.group, n);
+      else this.blocked.delete(call.group);
+    }
     if (!call.settled) {
       this.settle(call);
       if (reply.ok) call.resolve(reply.value);

@@ -12,7 +12,8 @@ import { walkFiles } from "../../fs/walk.ts";
 /** Newly-idle updates between two tidy-up tasks. */
 const TIDY_PERIOD = 400;
 
-const isTimeout = (err: unknown) => (err as Error)?.name === "FsTimeoutError";
+/** The storage did not answer in time (or an earlier call on it still hangs). */
+const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].includes((err as Error)?.name);
 
 export class DefaultNodeIO implements NodeIO {
   node: NodeInfo;
