@@ -8,22 +8,14 @@
 // Everything else is "not an acquisition path" and is left alone.
 // (An I/O-class extension, which changes how nodes are served: example-io-class.ts.)
 
-/** Shapes used here (see src/engine/extensions/types.ts for the full contract). */
-interface NodeRow {
-  readonly name: string;
-  readonly root: string | null;
-}
-interface DetectResult {
-  /** The acquisition's name, a parent of `path`; null = not an acquisition path. */
-  readonly acqName: string | null;
-  /** Optional: called in the import's transaction after the rows exist. */
-  readonly callback?: (db: unknown, copy: unknown, newFile: unknown, newAcq: { name: string } | null, node: NodeRow) => Promise<void>;
-}
+// Types from alpenhorn-ts's extension API (src/engine/extension-api.ts), imported for their
+// types only: the import is erased when the daemon loads this file.
+import type { DetectResult, ImportDetectExtension } from "../src/engine/extension-api.ts";
 
 const RUN_DIR = /^run_\d{4}$/;
 
 /** `path` is relative to the node root, with `/` separators. */
-async function detect(_db: unknown, path: string, _node: NodeRow): Promise<DetectResult> {
+const detect: ImportDetectExtension["detect"] = async (_db, path): Promise<DetectResult> => {
   const [top, ...rest] = path.split("/");
   if (!top || rest.length === 0 || !RUN_DIR.test(top)) return { acqName: null };
   return {
@@ -33,7 +25,7 @@ async function detect(_db: unknown, path: string, _node: NodeRow): Promise<Detec
       if (newAcq) console.error(`example-extension: new run ${newAcq.name} on ${node.name}`);
     },
   };
-}
+};
 
 /** The hook alpenhorn calls: a list of extensions (name without dots, a version, a type). */
 export function register_extensions() {

@@ -12,7 +12,7 @@ import type { FairMultiFIFOQueue } from "./scheduler/queue.ts";
 import type { Task } from "./scheduler/task.ts";
 
 export class StopState {
-  /** Set by a worker on an unexpected task exception (spec §3.6). */
+  /** Set by a worker on an unexpected task exception (alpenhorn/daemon/scheduler/pool.py at 632dd41 sets its global_abort). */
   globalAbort = false;
   /** Set on SIGINT/SIGTERM: take no new tasks, abandon long work. */
   readonly shutdown = new AbortController();
@@ -42,7 +42,7 @@ export interface DaemonContext {
   readonly log: Logger;
   readonly queue: FairMultiFIFOQueue<Task>;
   readonly metrics: Metrics;
-  /** The daemon's host name, fixed at loop start (spec §1.8). */
+  /** The daemon's host name, fixed at loop start (alpenhorn/common/util.py: get_hostname). */
   readonly host: string;
   readonly extensions: LoadedExtensions;
   readonly stop: StopState;

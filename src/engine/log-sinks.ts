@@ -1,4 +1,4 @@
-// Optional daemon log outputs from config (spec §1.4): a log file (plain, self-rotating, or
+// Optional daemon log outputs from config (alpenhorn/common/logger.py at 632dd41): a log file (plain, self-rotating, or
 // reopened after external rotation) and syslog over UDP/TCP or a Unix socket. Records written
 // before the sinks existed are replayed into them from the start-up buffer.
 
@@ -105,7 +105,7 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
         `logging.syslog: Unix datagram socket ${address} is not supported; set logging.syslog.use_tcp: true for a stream socket, or log to a UDP port`,
       );
     if (port === 0) log.info(`Logging to syslog socket ${address} as facility ${facname}`);
-    // alpenhorn formats the (address, port) tuple it has already built (spec §1.4, §11.2 item 8).
+    // alpenhorn formats the (address, port) tuple it has already built (alpenhorn/common/logger.py).
     else log.info(`Logging to syslog at (${pyStrRepr(address)}, ${port}):${port} via ${tcp ? "TCP" : "UDP"} as facility ${facname}`);
     sinks.push(new SyslogSink(facility, port === 0 ? { socket: address } : { host: address, port, tcp }));
   }

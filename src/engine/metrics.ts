@@ -1,4 +1,4 @@
-// Prometheus metrics (spec §1.7): a tiny registry of labelled gauges and counters with the
+// Prometheus metrics (alpenhorn/common/metrics.py at 632dd41): a tiny registry of labelled gauges and counters with the
 // `alpenhorn_` prefix and a `daemon` label on every series, rendered in the text exposition
 // format, and served on GET /metrics like prometheus_client's start_http_server.
 

@@ -1,6 +1,6 @@
 // The Default node I/O on a real temp tree, through real fs threads: file walk (our temp names
 // and symlinks out of the root skipped), free space, stat, md5, and refusal of paths leaving
-// the root (alpenhorn/io/default.py: DefaultNodeIO at 632dd41 is the model).
+// the root (alpenhorn/io/default/node.py: DefaultNodeIO at 632dd41 is the model).
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, statfsSync, statSync, symlinkSync, writeFileSync } from "node:fs";

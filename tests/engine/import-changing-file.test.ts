@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { FileChangedError, md5File } from "../../src/engine/fs/md5.ts";
+import { OPS } from "../../src/engine/fs/threads/ops.ts";
 import { backendSuites } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -13,17 +13,22 @@ import { demoIndex, demoNode, runServe } from "./_daemon.ts";
 const FIXTURE = resolve(import.meta.dir, "../fixtures/extensions/meddling-io.ts");
 const md5 = (text: string) => new Bun.CryptoHasher("md5").update(text).digest("hex");
 
-describe("md5File", () => {
-  test("an append while the file is being hashed is a FileChangedError, not a digest", async () => {
+describe("the md5 fs operation", () => {
+  test("an append while the file is being hashed gives `changed`, not a digest", () => {
     using dir = tempDir("md5");
     const path = dir.join("big.dat");
-    // Past the first 64 MiB the hasher yields once; the append lands in that gap.
     writeFileSync(path, Buffer.alloc(65 * 2 ** 20, 7));
-    const hashing = md5File(path);
-    appendFileSync(path, "more");
-    await expect(hashing).rejects.toBeInstanceOf(FileChangedError);
+    // The first progress report (after 32 MiB) is the writer's moment.
+    let appended = false;
+    const r = OPS.md5(path, () => {
+      if (!appended) appendFileSync(path, "more");
+      appended = true;
+    });
+    expect(appended).toBe(true);
+    expect(r).toEqual({ changed: true });
     // Left alone, the same file hashes normally.
-    expect(await md5File(path)).toBe(new Bun.CryptoHasher("md5").update(Buffer.concat([Buffer.alloc(65 * 2 ** 20, 7), Buffer.from("more")])).digest("hex"));
+    const whole = Buffer.concat([Buffer.alloc(65 * 2 ** 20, 7), Buffer.from("more")]);
+    expect(OPS.md5(path, () => undefined)).toEqual({ md5: new Bun.CryptoHasher("md5").update(whole).digest("hex"), size: whole.length });
   });
 });
 

@@ -1,5 +1,5 @@
 // Path helpers for node roots: root-relative conversion, confinement, alpenhorn's import path
-// vetting (invalid_import_path, spec §5.6) and the names of our own temporary files.
+// vetting (alpenhorn/common/util.py: invalid_import_path at 632dd41) and the names of our own temporary files.
 
 import { realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";

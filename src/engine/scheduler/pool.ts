@@ -1,4 +1,4 @@
-// Workers (spec §3.3–3.5): N async loops named Worker#1…N that share the queue, each running
+// Workers (alpenhorn/daemon/scheduler/pool.py at 632dd41): N async loops named Worker#1…N that share the queue, each running
 // in its own AsyncLocalStorage context so log lines carry the worker's name; or, with zero
 // workers, serial I/O on the main flow after each loop.
 
@@ -149,7 +149,7 @@ export class EmptyPool implements Pool {
   async shutdown(): Promise<void> {}
 }
 
-/** Run queued tasks on the main flow for up to `timeout` seconds (spec §3.5). */
+/** Run queued tasks on the main flow for up to `timeout` seconds (alpenhorn/daemon/update.py: serial_io). */
 export async function serialIO(ctx: DaemonContext, timeout: number): Promise<void> {
   const deadline = performance.now() / 1000 + timeout;
   while (performance.now() / 1000 < deadline && !ctx.stop.stopping) {
@@ -161,7 +161,7 @@ export async function serialIO(ctx: DaemonContext, timeout: number): Promise<voi
     try {
       await task.run();
     } catch (err) {
-      // Unlike alpenhorn (§11.2 item 22) a failing task does not kill the daemon in serial mode.
+      // Unlike alpenhorn's serial_io, a failing task does not kill the daemon in serial mode.
       await task.doCleanup().catch(() => undefined);
       if (isDbError(err)) task.requeue();
       ctx.log.error(`Task ${task} failed: ${errText(err)}`);

@@ -1,4 +1,4 @@
-// The fair multi-FIFO queue (spec §3.1): one FIFO per node/group I/O instance, exclusive items,
+// The fair multi-FIFO queue (alpenhorn/daemon/scheduler/queue.py: FairMultiFIFOQueue at 632dd41): one FIFO per node/group I/O instance, exclusive items,
 // deferred puts, and fairness by "fewest in progress, then least recently served". Pure apart
 // from the clock and timers; no I/O.
 

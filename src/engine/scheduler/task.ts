@@ -1,4 +1,4 @@
-// A unit of queued work (spec §3.2). The body is an async function, or an async generator whose
+// A unit of queued work (alpenhorn/daemon/scheduler/task.py: Task at 632dd41). The body is an async function, or an async generator whose
 // yields are "run me again after N seconds" (the same Task object resumes). Creating a Task
 // queues it; a closed FIFO drops it with alpenhorn's message.
 
@@ -83,7 +83,7 @@ export class Task {
     }
     const wait = step.value ?? 0;
     this.opts.log.debug(`Requeueing yielded task ${this.name} in FIFO ${this.key} with delay ${wait} seconds`);
-    // Unlike alpenhorn (§11.2 item 6), a deferred re-put keeps the task's exclusivity.
+    // Unlike alpenhorn (whose yield re-puts the task non-exclusive), a deferred re-put keeps the task's exclusivity.
     this.put(wait, this.opts.exclusive ?? false);
     return false;
   }

@@ -1,6 +1,6 @@
 // The up/down lock that keeps a pull's directory creation ("up") and a delete's removal of
 // empty directories ("down") from racing: any number of holders in one state, never both
-// states at once (alpenhorn's UpDownLock, alpenhorn/io/updownlock.py in later versions).
+// states at once (alpenhorn/io/default/updownlock.py: UpDownLock at 632dd41).
 // Waiters are served in arrival order, so neither side starves the other.
 
 import type { TreeLock } from "../extension-api.ts";

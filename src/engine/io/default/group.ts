@@ -1,4 +1,4 @@
-// The Default group I/O (alpenhorn/io/default.py: DefaultGroupIO at 632dd41): a group of
+// The Default group I/O (alpenhorn/io/default/group.py: DefaultGroupIO at 632dd41): a group of
 // exactly one active local node. A rejected member list keeps the previously accepted node,
 // as alpenhorn does.
 

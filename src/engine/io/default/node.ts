@@ -1,4 +1,4 @@
-// The Default node I/O (alpenhorn/io/default.py: DefaultNodeIO at 632dd41): a node on a local
+// The Default node I/O (alpenhorn/io/default/node.py: DefaultNodeIO at 632dd41): a node on a local
 // POSIX filesystem. Initialisation is the ALPENHORN_NODE file at the root; free space from
 // statfs; the tidy-up task is queued on the first newly-idle update and then every 400th.
 // Every filesystem call goes through services.fs: off the event loop, with a timeout.

@@ -1,4 +1,4 @@
-// The Default node remote (alpenhorn/io/default.py: DefaultNodeRemote at 632dd41): where a
+// The Default node remote (alpenhorn/io/default/remote.py: DefaultNodeRemote at 632dd41): where a
 // Default node's files are, for a daemon on another host; always ready to be pulled from.
 
 import { join } from "node:path";
