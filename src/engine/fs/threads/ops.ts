@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
-import { confinedPath, OutsideRootError, strictRealpath } from "../paths.ts";
+import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 
 function info(st: import("node:fs").Stats): StatInfo {
   const kind = st.isFile() ? "file" : st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : "other";
