@@ -1,5 +1,5 @@
 // The process edge in-process: top-level options, start-up order and exit statuses
-// (spec §3.1 "Start-up sequence", "Exit statuses").
+// (alpenhorn/cli/entry.py: entry at 632dd41; the statuses as README "The CLI" lists them).
 
 import { describe, expect, test } from "bun:test";
 import { runCli } from "../../src/cli.ts";

@@ -1,5 +1,7 @@
-// A database extension loaded by path (spec §1.2 step 6, §1.5 stage 1) replaces the internal
-// connector: the daemon says so, forces serial I/O (not reentrant) and works on it.
+// A database extension loaded by path (alpenhorn/extensions/database.py: DatabaseExtension,
+// alpenhorn/common/extload.py: find_extensions at 632dd41; its tests/common/test_extload.py:
+// test_good_db) replaces the internal connector: the daemon says so, forces serial I/O (not
+// reentrant, as alpenhorn/daemon/entry.py: entry does) and works on it.
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";

@@ -1,7 +1,9 @@
-// Node update step c (spec §5.2): the import requests a node update refuses before queuing
-// anything — absolute paths, init requests of an initialised node, scan paths that do not
-// resolve (real realpath semantics: `a/missing/..` is refused) or leave the tree, and invalid
-// single-file paths — each completed once, with alpenhorn's log lines.
+// The import requests a node update refuses before queuing anything
+// (alpenhorn/daemon/update.py: UpdateableNode.update_import at 632dd41; its
+// tests/daemon/test_update_node.py: test_update_import_*) — absolute paths, init requests of
+// an initialised node, scan paths that do not resolve (real realpath semantics: `a/missing/..`
+// is refused) or leave the tree, and invalid single-file paths — each completed once, with
+// alpenhorn's log lines.
 
 import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";

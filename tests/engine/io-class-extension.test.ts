@@ -1,5 +1,7 @@
-// An I/O class supplied by an extension loaded by path (spec §1.5): nodes and groups naming it
-// are served by its factories, built on the Default I/O; a clash with a built-in name is fatal.
+// An I/O class supplied by an extension loaded by path (alpenhorn/extensions/io_class.py:
+// IOClassExtension, alpenhorn/common/extload.py: io_extension at 632dd41; its
+// tests/common/test_extload.py: test_io_extension_*): nodes and groups naming it are served by
+// its factories, built on the Default I/O; a clash with a built-in name is fatal.
 
 import { expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -65,7 +67,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(r3.messages).toContain("INFO Node demo_storage1: 512.0 MiB available.");
     });
 
-    test('an extension naming its class "Default": the spec\'s error, exit 1', async () => {
+    test('test_io_extension_internal_name: an extension naming its class "Default" is refused (extload.py: init_extensions), exit 1', async () => {
       await using idx = await demoIndex(backend);
       const cli = cliFor(idx, `base:\n  hostname: ${HOST}\nextensions:\n  - pattern_importer\n  - ${CLASH}\n`);
       const r = await cli(["serve", "--once"]);

@@ -1,5 +1,7 @@
-// I/O class resolution each loop (spec §2.1, §2.5): an unknown io_class is logged every loop
-// and skips its node (or group); changing io_class/io_config re-initialises the I/O.
+// I/O class resolution each loop (alpenhorn/daemon/update.py: updateable_base._get_io_class
+// and reinit at 632dd41; its tests/daemon/test_update_node.py: test_bad_ioclass, test_reinit):
+// an unknown io_class is logged every loop and skips its node (or group); changing
+// io_class/io_config re-initialises the I/O.
 
 import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";

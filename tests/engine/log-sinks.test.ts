@@ -1,6 +1,8 @@
-// Daemon log sinks from config (spec §1.4): a log file (plain, self-rotating, reopened after
-// an external rename) and syslog over UDP, each receiving the replayed start-up records in the
-// daemon format; the config errors exit 1 with alpenhorn's messages.
+// Daemon log sinks from config (alpenhorn/common/logger.py: configure_logging,
+// configure_file_logging, configure_sys_logging and tests/common/test_logger.py at 632dd41):
+// a log file (plain, self-rotating, reopened after an external rename) and syslog over UDP,
+// each receiving the replayed start-up records in the daemon format; the config errors exit 1
+// with alpenhorn's messages.
 
 import { describe, expect, test } from "bun:test";
 import { createSocket } from "node:dgram";

@@ -1,5 +1,6 @@
-// The running daemon's /metrics (spec §1.7): every metric the in-scope code maintains is
-// exposed with the `daemon` label, on a free port; none is served with --once.
+// The running daemon's /metrics (alpenhorn/common/metrics.py: Metric, start_promclient at
+// 632dd41): every metric the in-scope code maintains is exposed with the `daemon` label, on a
+// free port; none is served with --once.
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";

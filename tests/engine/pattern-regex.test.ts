@@ -1,6 +1,7 @@
-// pattern_importer's patterns are Python `re` full matches (spec §5.9, §11.3): a `.` matches
-// any character but a newline — also `\r`, U+2028 and U+2029, which a plain JS `.` refuses —
-// while escaped dots and dots inside classes keep their meaning.
+// pattern_importer's patterns are Python `re` full matches (alpenhorn's
+// examples/pattern_importer.py: TypeBase.check_match at 632dd41): a `.` matches any character
+// but a newline — also `\r`, U+2028 and U+2029, which a plain JS `.` refuses — while escaped
+// dots and dots inside classes keep their meaning.
 
 import { describe, expect, test } from "bun:test";
 import { fullMatchRegex } from "../../src/engine/extensions/pattern-detect.ts";

@@ -1,5 +1,6 @@
-// The fair multi-FIFO queue (spec §3.1, alpenhorn's test_queue.py): bookkeeping, deferral,
-// wake-ups, fairness between FIFOs, exclusive items and clearing/closing FIFOs.
+// The fair multi-FIFO queue (alpenhorn/daemon/scheduler/queue.py: FairMultiFIFOQueue and
+// tests/daemon/scheduler/test_queue.py at 632dd41): bookkeeping, deferral, wake-ups, fairness
+// between FIFOs, exclusive items and clearing/closing FIFOs.
 
 import { describe, expect, test } from "bun:test";
 import { FairMultiFIFOQueue, FifoClosedError } from "../../src/engine/scheduler/queue.ts";

@@ -1,5 +1,7 @@
-// Tasks and workers (spec §3.2–3.5): deferred (yielding) tasks resume the same object,
-// exclusive tasks run alone in their FIFO, index errors requeue and respawn, other errors abort.
+// Tasks and workers (alpenhorn/daemon/scheduler/task.py: Task and pool.py: Worker, WorkerPool
+// at 632dd41; its tests/daemon/scheduler/test_task.py and test_pool.py): deferred (yielding)
+// tasks resume the same object, exclusive tasks run alone in their FIFO, index errors requeue
+// and respawn, other errors abort.
 
 import { describe, expect, test } from "bun:test";
 import { IndexError } from "../../src/common/errors.ts";

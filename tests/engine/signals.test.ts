@@ -1,5 +1,7 @@
-// SIGUSR1/SIGUSR2 add and remove workers in a real `alpenhorn serve` process (spec §1.6),
-// including the serial-I/O-only pool of a non-reentrant database extension.
+// SIGUSR1/SIGUSR2 add and remove workers in a real `alpenhorn serve` process
+// (alpenhorn/daemon/scheduler/pool.py: setsignals, WorkerPool, EmptyPool at 632dd41; its
+// tests/daemon/scheduler/test_pool.py: test_signal), including the serial-I/O-only pool of a
+// non-reentrant database extension.
 
 import { describe, expect, test } from "bun:test";
 import { resolve } from "node:path";

@@ -1,6 +1,7 @@
-// Daemon start-up and exit details (spec §1.1–1.3, §1.7): config keys read only where
-// alpenhorn reads them, and an uncaught main-flow exception logged as `Fatal error!` in the
-// daemon format (so it also reaches a configured log file), exit 1.
+// Daemon start-up and exit details (alpenhorn/daemon/entry.py: entry and log_exception,
+// alpenhorn/common/config.py at 632dd41): config keys read only where alpenhorn reads them,
+// and an uncaught main-flow exception logged as `Fatal error!` in the daemon format (so it
+// also reaches a configured log file), exit 1.
 
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";

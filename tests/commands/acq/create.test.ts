@@ -1,4 +1,5 @@
-// `alpenhorn acq create` on both backends (spec §3.2, §4.3 test_create.py).
+// `alpenhorn acq create` on both backends (alpenhorn/cli/acq/create.py and
+// tests/cli/acq/test_create.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

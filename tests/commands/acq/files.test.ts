@@ -1,4 +1,5 @@
-// `alpenhorn acq files` on both backends (spec §3.2, §4.3 test_files.py).
+// `alpenhorn acq files` on both backends (alpenhorn/cli/acq/files.py and
+// tests/cli/acq/test_files.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn acq list` on both backends (spec §3.2, §4.3 test_list.py).
+// `alpenhorn acq list` on both backends (alpenhorn/cli/acq/list.py and
+// tests/cli/acq/test_list.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn acq show` on both backends (spec §3.2, §4.3 test_show.py).
+// `alpenhorn acq show` on both backends (alpenhorn/cli/acq/show.py and
+// tests/cli/acq/test_show.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

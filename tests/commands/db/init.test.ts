@@ -1,4 +1,5 @@
-// `alpenhorn db init` on both backends (spec §3.3, §4.4).
+// `alpenhorn db init` on both backends (alpenhorn/cli/db/init.py and tests/cli/db/test_init.py
+// at 632dd41).
 
 import { describe, expect, test } from "bun:test";
 import { backendSuites, emptyIndex, initialisedIndex } from "../../helpers/index.ts";

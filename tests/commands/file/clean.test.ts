@@ -1,4 +1,5 @@
-// `alpenhorn file clean` on both backends (spec §3.4, §4.5 test_clean.py).
+// `alpenhorn file clean` on both backends (alpenhorn/cli/file/clean.py and
+// tests/cli/file/test_clean.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";

@@ -1,4 +1,6 @@
-// `alpenhorn file create` on both backends (spec §3.4, §4.5 test_create.py, §5 item 20).
+// `alpenhorn file create` on both backends (alpenhorn/cli/file/create.py and
+// tests/cli/file/test_create.py at 632dd41; a zero --size counts as not given,
+// as in alpenhorn/cli/options.py: both_or_neither).
 
 import { expect, test } from "bun:test";
 import { chmodSync, mkdirSync } from "node:fs";
@@ -31,7 +33,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       await usage([], "missing either --from-file or both --md5 and --size");
       await usage([`--md5=${MD5}`], "--md5 and --size must be used together");
       await usage(["--size=3"], "--md5 and --size must be used together");
-      // Truthiness: a zero size counts as not given (spec §5 item 20).
+      // Truthiness: a zero size counts as not given (alpenhorn/cli/options.py: both_or_neither).
       await usage([`--md5=${MD5}`, "--size=0"], "--md5 and --size must be used together");
       await usage(["--from-file", `--md5=${MD5}`, "--size=3"], "cannot use both --from-file and --md5");
       await usage(["--from-file", `--md5=${MD5}`], "--md5 and --size must be used together");

@@ -1,4 +1,5 @@
-// `alpenhorn file find` on both backends (spec §3.4, §4.5 test_find.py).
+// `alpenhorn file find` on both backends (alpenhorn/cli/file/find.py and
+// tests/cli/file/test_find.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";

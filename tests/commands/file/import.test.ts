@@ -1,4 +1,5 @@
-// `alpenhorn file import` on both backends (spec §3.4, §4.5 test_import.py).
+// `alpenhorn file import` on both backends (alpenhorn/cli/file/import_.py and
+// tests/cli/file/test_import.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites } from "../../helpers/index.ts";

@@ -1,4 +1,6 @@
-// `alpenhorn file list` on both backends (spec §3.4, §4.5 test_list.py, §5 items 22 and 25).
+// `alpenhorn file list` on both backends (alpenhorn/cli/file/list.py and
+// tests/cli/file/test_list.py at 632dd41; --details --node as README
+// "Differences from alpenhorn" says).
 
 import { describe, expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";
@@ -138,7 +140,8 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await w.run(["file", "list", "--node=Node3", "--absent-node=Node1"])).out).toBe(lines("acq1/file2", "acq2/file3", "acq2/file4"));
       expect((await w.run(["file", "list", "--node=Node1", "--absent-node=Node3", "--all"])).out).toBe(lines("acq1/file1"));
       expect((await w.run(["file", "list", "--node=Node3", "--absent-node=Node1", "--all"])).out).toBe("");
-      // An empty negative selection is dropped, leaving only the positive one (spec §5 item 25).
+      // An empty negative selection is dropped, leaving only the positive one, as in
+      // alpenhorn/cli/file/list.py: list_.
       expect((await w.run(["file", "list", "--node=Node3", "--absent-node=Node4"])).out).toBe(lines("acq1/file2"));
     });
 
@@ -188,7 +191,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(hasRow(m.out, "acq1/file1", "3.375", "kiB", "d41d8cd98f00b204e9800998ecf8427e", "Mon", "Jan", "1", "01:01:01", "2001", "UTC", "Missing", "6.630", "kiB")).toBe(true);
     });
 
-    test("--details --node takes the copy on that node, and a file without one is Absent (fixes spec §5 item 22)", async () => {
+    test("--details --node takes the copy on that node, and a file without one is Absent (test_detail_node; upstream bug fixed)", async () => {
       await using w = await world(backend);
       await seed.file(w.db, { name: "file5", acq_id: w.acq2.id, size_b: 5, registered: "2005-05-05 05:05:05" });
       const r = await w.run(["file", "list", "--details", "--node=Node1", "--absent-node=Node3"]);

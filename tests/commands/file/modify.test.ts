@@ -1,4 +1,6 @@
-// `alpenhorn file modify` on both backends (spec §3.4, §4.5 test_modify.py, §5 item 17).
+// `alpenhorn file modify` on both backends (alpenhorn/cli/file/modify.py and
+// tests/cli/file/test_modify.py at 632dd41; --md5 without --size as README
+// "Differences from alpenhorn" says).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";
@@ -80,7 +82,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await w.states()).toEqual(UNCHANGED);
     });
 
-    test("--md5 alone keeps the size (fixes spec §5 item 17); the hash's case is kept", async () => {
+    test("--md5 alone keeps the size (alpenhorn's file/modify.py: modify cleared it; fixed); the hash's case is kept", async () => {
       await using w = await world(backend);
       expect((await w.run(["file", "modify", "Acq/File", `--md5=${NEW}`, "--no-reverify"])).out).toBe("File updated.  Re-verification skipped.\n");
       expect(await w.record()).toMatchObject({ md5sum: NEW, size_b: 1234 });

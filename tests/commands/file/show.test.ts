@@ -1,4 +1,5 @@
-// `alpenhorn file show` on both backends (spec §3.4, §4.5 test_show.py).
+// `alpenhorn file show` on both backends (alpenhorn/cli/file/show.py and
+// tests/cli/file/test_show.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";

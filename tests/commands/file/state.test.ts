@@ -1,4 +1,5 @@
-// `alpenhorn file state` on both backends (spec §3.4, §4.5 test_state.py).
+// `alpenhorn file state` on both backends (alpenhorn/cli/file/state.py and
+// tests/cli/file/test_state.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";

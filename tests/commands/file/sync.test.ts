@@ -1,4 +1,5 @@
-// `alpenhorn file sync` on both backends (spec §3.4, §4.5 test_sync.py).
+// `alpenhorn file sync` on both backends (alpenhorn/cli/file/sync.py and
+// tests/cli/file/test_sync.py at 632dd41).
 
 import { describe, expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";
@@ -56,7 +57,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(r).toMatchObject({ file_id: w.file.id, node_from_id: w.src.id, group_to_id: w.dest.id, transfer_started: null, transfer_completed: null });
       expect([Number(r!.completed), Number(r!.cancelled)]).toEqual([0, 0]);
       expect(r!.timestamp).toBeTruthy();
-      // No duplicate check (spec §5 item 31).
+      // No duplicate check, as in alpenhorn/cli/file/sync.py: sync.
       expect((await w.run(["file", "sync", "--from", "Src", "--to", "Dest", "Acq/File", "--force"])).out).toBe("Request submitted.\n");
       expect(await countRows(w.db, "archivefilecopyrequest")).toBe(2);
     });

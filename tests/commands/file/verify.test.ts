@@ -1,4 +1,5 @@
-// `alpenhorn file verify` on both backends (spec §3.4, §4.5 test_verify.py).
+// `alpenhorn file verify` on both backends (alpenhorn/cli/file/verify.py and
+// tests/cli/file/test_verify.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, type Backend } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn group autosync` on both backends (spec §3.5, §4.6 test_autosync.py).
+// `alpenhorn group autosync` on both backends (alpenhorn/cli/group/autosync.py and
+// tests/cli/group/test_autosync.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn group create` on both backends (spec §3.5, §4.6 test_create.py).
+// `alpenhorn group create` on both backends (alpenhorn/cli/group/create.py and
+// tests/cli/group/test_create.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

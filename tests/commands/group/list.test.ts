@@ -1,4 +1,5 @@
-// `alpenhorn group list` on both backends (spec §3.5, §4.6 test_list.py).
+// `alpenhorn group list` on both backends (alpenhorn/cli/group/list.py and
+// tests/cli/group/test_list.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

@@ -1,5 +1,7 @@
-// `alpenhorn group modify` on both backends (spec §3.5, §4.6 test_modify.py). Options not given
-// leave their column alone and an emptied config is NULL (§5 item 16, fixed).
+// `alpenhorn group modify` on both backends (alpenhorn/cli/group/modify.py and
+// tests/cli/group/test_modify.py at 632dd41).
+// Options not given leave their column alone and an emptied config is NULL (fixed; README
+// "Differences from alpenhorn").
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

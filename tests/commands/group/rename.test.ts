@@ -1,4 +1,6 @@
-// `alpenhorn group rename` on both backends (spec §3.5, §4.6 test_rename.py; §5 item 21 fixed).
+// `alpenhorn group rename` on both backends (alpenhorn/cli/group/rename.py and
+// tests/cli/group/test_rename.py at 632dd41; the new name printed as
+// README "Differences from alpenhorn" says).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

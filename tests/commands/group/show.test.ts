@@ -1,4 +1,5 @@
-// `alpenhorn group show` on both backends (spec §3.5, §4.6 test_show.py).
+// `alpenhorn group show` on both backends (alpenhorn/cli/group/show.py and
+// tests/cli/group/test_show.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,5 +1,6 @@
-// `alpenhorn group sync` on both backends (spec §3.5 group sync, §4.6 test_sync.py and
-// test_sync_cancel.py), plus the demo's `group sync demo_storage2 demo_storage1 --show-files`.
+// `alpenhorn group sync` on both backends (alpenhorn/cli/group/sync.py and tests/cli/group/
+// test_sync.py and test_sync_cancel.py at 632dd41), plus the demo's
+// `group sync demo_storage2 demo_storage1 --show-files` (doc/demo.rst).
 
 import { describe, expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
@@ -213,7 +214,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await requests(idx)).map((q) => q.file_id)).toEqual([files[2]!.id]);
     });
 
-    test("a released (wants N) source copy is still a candidate (spec §5 item 28)", async () => {
+    test("a released (wants N) source copy is still a candidate (group/sync.py: run_query checks has_file only)", async () => {
       await using idx = await initialisedIndex(backend);
       const { files } = await fixture(idx);
       await idx.db.run("UPDATE archivefilecopy SET wants_file = 'N' WHERE file_id = ?", [files[0]!.id]);
@@ -307,7 +308,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await requests(idx)).map((q) => q.file_id)).toEqual([files[0]!.id, files[2]!.id]);
     });
 
-    test("an empty file list (only comments) means no restriction (spec §5 item 24)", async () => {
+    test("an empty file list (only comments) means no restriction (options.py: files_from_file returns no files)", async () => {
       await using idx = await initialisedIndex(backend);
       await fixture(idx);
       idx.dir.write({ "empty.txt": "# nothing\n\n" });

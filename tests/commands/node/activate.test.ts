@@ -1,4 +1,5 @@
-// `alpenhorn node activate` on both backends (spec §3.6, §4.7 test_activate.py, demo transcript).
+// `alpenhorn node activate` on both backends (alpenhorn/cli/node/activate.py and
+// tests/cli/node/test_activate.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn node autoclean` on both backends (spec §3.6, §4.7 test_autoclean.py, demo transcript).
+// `alpenhorn node autoclean` on both backends (alpenhorn/cli/node/autoclean.py and
+// tests/cli/node/test_autoclean.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,5 +1,7 @@
-// `alpenhorn node clean` on both backends (spec §3.6 node clean, §4.7 node test_clean.py,
-// §5 items 18, 19, 27) and the demo's `node clean demo_storage1 --now --target demo_storage3`.
+// `alpenhorn node clean` on both backends (alpenhorn/cli/node/clean.py and
+// tests/cli/node/test_clean.py at 632dd41; the --days fix as README "Differences from
+// alpenhorn" says) and the demo's `node clean demo_storage1 --now --target demo_storage3`
+// (doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { formatUtcMicros } from "../../../src/common/time.ts";
@@ -125,7 +127,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await cli(["node", "clean", "Node1", "--force"])).out).toBe("No files to clean.\n");
     });
 
-    test("test_archive: an archive node is refused, also with --cancel (spec §5 item 19)", async () => {
+    test("test_archive: an archive node is refused, also with --cancel (as in clean.py: _run_query)", async () => {
       await using idx = await initialisedIndex(backend);
       await fixture(idx, [["Y", "Y"], ["Y", "M"]], { storage_type: "A" });
       const cli = cliFor(idx);
@@ -183,7 +185,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await wants(idx)).toBe("MYM");
     });
 
-    test("--days D selects files registered more than D days ago (upstream's sign bug fixed, spec §5 item 18)", async () => {
+    test("test_days: --days D selects files registered more than D days ago (upstream's sign bug fixed)", async () => {
       await using idx = await initialisedIndex(backend);
       const { copies } = await fixture(idx, [["Y", "Y"], ["Y", "Y"], ["Y", "Y"], ["Y", "Y"], ["Y", "Y"]]);
       const day = 86_400_000_000n;
@@ -222,7 +224,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await wants(idx)).toBe("NNY");
     });
 
-    test("a --size below one byte behaves as no --size (spec §5 item 27)", async () => {
+    test("a --size below one byte behaves as no --size (clean.py: clean rounds it to 0 bytes)", async () => {
       await using idx = await initialisedIndex(backend);
       await fixture(idx, [["Y", "Y"], ["Y", "Y"]]);
       const r = await cliFor(idx)(["node", "clean", "Node1", "--size=1e-10", "--force"]);

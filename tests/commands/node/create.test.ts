@@ -1,4 +1,5 @@
-// `alpenhorn node create` on both backends (spec §3.6, §4.7 test_create.py, demo transcript).
+// `alpenhorn node create` on both backends (alpenhorn/cli/node/create.py and
+// tests/cli/node/test_create.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

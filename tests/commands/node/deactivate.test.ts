@@ -1,4 +1,5 @@
-// `alpenhorn node deactivate` on both backends (spec §3.6, §4.7 test_deactivate.py).
+// `alpenhorn node deactivate` on both backends (alpenhorn/cli/node/deactivate.py and
+// tests/cli/node/test_deactivate.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

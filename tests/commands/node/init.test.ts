@@ -1,4 +1,5 @@
-// `alpenhorn node init` on both backends (spec §3.6, §4.7 test_init.py, demo transcript).
+// `alpenhorn node init` on both backends (alpenhorn/cli/node/init.py and
+// tests/cli/node/test_init.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn node list` on both backends (spec §3.6, §4.7 test_list.py).
+// `alpenhorn node list` on both backends (alpenhorn/cli/node/list.py and
+// tests/cli/node/test_list.py at 632dd41).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn node modify` on both backends (spec §3.6, §4.7 test_modify.py, demo transcript).
+// `alpenhorn node modify` on both backends (alpenhorn/cli/node/modify.py and
+// tests/cli/node/test_modify.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

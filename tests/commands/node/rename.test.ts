@@ -1,4 +1,6 @@
-// `alpenhorn node rename` on both backends (spec §3.6, §4.7 test_rename.py; §5 item 21 fixed).
+// `alpenhorn node rename` on both backends (alpenhorn/cli/node/rename.py and
+// tests/cli/node/test_rename.py at 632dd41; the new name printed as
+// README "Differences from alpenhorn" says).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

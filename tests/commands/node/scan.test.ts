@@ -1,4 +1,5 @@
-// `alpenhorn node scan` on both backends (spec §3.6, §4.7 test_scan.py, demo transcript).
+// `alpenhorn node scan` on both backends (alpenhorn/cli/node/scan.py and
+// tests/cli/node/test_scan.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

@@ -1,4 +1,5 @@
-// `alpenhorn node show` on both backends (spec §3.6, §4.7 test_show.py, demo transcripts).
+// `alpenhorn node show` on both backends (alpenhorn/cli/node/show.py and
+// tests/cli/node/test_show.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

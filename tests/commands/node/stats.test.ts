@@ -1,4 +1,5 @@
-// `alpenhorn node stats` on both backends (spec §3.6, §4.7 test_stats.py, demo transcripts).
+// `alpenhorn node stats` on both backends (alpenhorn/cli/node/stats.py and
+// tests/cli/node/test_stats.py at 632dd41, and the demo in doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex } from "../../helpers/index.ts";

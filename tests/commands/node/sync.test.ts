@@ -1,5 +1,7 @@
-// `alpenhorn node sync` on both backends (spec §3.5 sync engine, §4.7 node test_sync.py) and the
-// demo's three node sync transcripts; the engine itself is covered in group/sync.test.ts.
+// `alpenhorn node sync` on both backends (alpenhorn/cli/node/sync.py, which runs
+// alpenhorn/cli/group/sync.py: run_query, and tests/cli/node/test_sync.py at 632dd41) and the
+// three `node sync` commands of the demo in doc/demo.rst; the engine itself is covered in
+// group/sync.test.ts.
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

@@ -1,5 +1,6 @@
-// `alpenhorn node verify` on both backends (spec §3.6 node verify, §4.7 node test_verify.py)
-// and the demo's `node verify --all --acq=2025/02/21 demo_storage1`.
+// `alpenhorn node verify` on both backends (alpenhorn/cli/node/verify.py and
+// tests/cli/node/test_verify.py at 632dd41) and the demo's `node verify --all --acq=2025/02/21
+// demo_storage1` (doc/demo.rst).
 
 import { expect, test } from "bun:test";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";

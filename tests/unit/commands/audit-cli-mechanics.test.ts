@@ -1,6 +1,7 @@
-// Audit of the §3.1 mechanics: click's help layout (option spellings sorted short-first,
-// whitespace kept, \b blocks), eager options before -c's path check, "Did you mean" as
-// difflib/click compute it, and value conversion in command-line order.
+// Audit of the CLI mechanics shared by every command (alpenhorn/cli/entry.py and
+// alpenhorn/cli/options.py: cli_option at 632dd41, on click): click's help layout (option
+// spellings sorted short-first, whitespace kept, \b blocks), eager options before -c's path
+// check, "Did you mean" as difflib/click compute it, and value conversion in command-line order.
 
 import { describe, expect, test } from "bun:test";
 import { runCli } from "../../../src/cli.ts";

@@ -1,5 +1,7 @@
-// The confirmation flow (spec §3.1) and the pure parts of --file-list, without a database:
-// prompt answers, re-prompting, EOF, check/force modes, the stdin warning, root stripping.
+// The confirmation flow (alpenhorn/cli/cli.py: check_then_update at 632dd41) and the pure parts
+// of --file-list (alpenhorn/cli/options.py: files_from_file, check_if_from_stdin), without a
+// database: prompt answers, re-prompting, EOF, check/force modes, the stdin warning, root
+// stripping.
 
 import { describe, expect, test } from "bun:test";
 import { AbortedError, ExitRequest, UsageError } from "../../../src/common/errors.ts";

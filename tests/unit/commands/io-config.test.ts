@@ -1,4 +1,5 @@
-// The --io-config/--io-var composer (spec §3.1 "I/O config options", §4.2 test_options.py).
+// The --io-config/--io-var composer (alpenhorn/cli/options.py: set_io_config and
+// tests/cli/test_options.py at 632dd41).
 
 import { describe, expect, test } from "bun:test";
 import { composeIoConfig, serialiseIoConfig, type IoConfig } from "../../../src/commands/_shared/io-config.ts";
