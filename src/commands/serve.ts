@@ -13,6 +13,12 @@ export default defineCommand({
   startup: "none",
   options: {
     conf: { names: ["--conf", "-c"], kind: "value", type: "path", metavar: "FILE", help: "Configuration file to read." },
+    // Later than 632dd41 (upstream 89943e0).
+    disableArchiveIntegrity: {
+      names: ["--disable-archive-integrity"],
+      kind: "flag",
+      help: 'Allow use of an alpenhorn config which violates alpenhorn\'s normal data protection rules.  Specifically, if the "daemon.archive_copy_count" is set to a value less than two, this flag is required to let the daemon run in a mode where it cannot guarantee file preservation.',
+    },
     once: {
       names: ["--exit-after-update", "-o", "--once"],
       kind: "flag",
@@ -30,6 +36,7 @@ export default defineCommand({
       confFile: args.conf ?? ctx.topLevel.confFile,
       testIsolation: args.testIsolation || ctx.topLevel.testIsolation,
       once: args.once,
+      disableArchiveIntegrity: args.disableArchiveIntegrity,
       env: ctx.env,
       cwd: ctx.cwd,
       stderr: { write: (line) => ctx.io.stderr(line + "\n") },

@@ -7,6 +7,7 @@ import type { Logger } from "../common/logger.ts";
 import type { Driver } from "../index/driver/types.ts";
 import type { FsService, TreeLock } from "./extension-api.ts";
 import type { LoadedExtensions } from "./extensions/types.ts";
+import type { Recorder } from "./integrity/recorder.ts";
 import type { Metrics } from "./metrics.ts";
 import type { FairMultiFIFOQueue } from "./scheduler/queue.ts";
 import type { Task } from "./scheduler/task.ts";
@@ -52,4 +53,6 @@ export interface DaemonContext {
   fsFor(nodeKey: string): FsService;
   /** The daemon's one directory-tree lock (pull mkdirs vs. delete rmdirs). */
   readonly treeLock: TreeLock;
+  /** Batched index writes of check verdicts and finished deletions. */
+  readonly recorder: Recorder;
 }

@@ -12,6 +12,7 @@ import { CORE_SCHEMA_VERSION } from "../index/schema.ts";
 import { checkSchemaVersion } from "../index/version.ts";
 import { StopState, type DaemonContext } from "./context.ts";
 import { initExtensions } from "./extensions/init.ts";
+import { Recorder } from "./integrity/recorder.ts";
 import { loadExtensions } from "./extensions/load.ts";
 import { fsService } from "./fs/service.ts";
 import { FsPool } from "./fs/threads/pool.ts";
@@ -28,6 +29,8 @@ export interface DaemonOptions {
   readonly confFile?: string;
   readonly testIsolation: boolean;
   readonly once: boolean;
+  /** Run even when daemon.archive_copy_count is below 2 (upstream's --disable-archive-integrity). */
+  readonly disableArchiveIntegrity?: boolean;
   readonly env: Record<string, string | undefined>;
   readonly cwd: string;
   /** Where the daemon log goes (stderr in the binary). */
@@ -104,8 +107,14 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
   let pool: Pool | undefined;
   let loop: UpdateLoop | undefined;
   let fsPool: FsPool | undefined;
+  let recorder: Recorder | undefined;
   try {
     await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+    // Later than 632dd41 (89943e0): fewer than two archive copies cannot protect a file.
+    if (config.int("daemon.archive_copy_count", { default: 2, min: 0 }) < 2) {
+      log.error('Config parameter "daemon.archive_copy_count" too small to guarantee archive integrity');
+      if (!opts.disableArchiveIntegrity) throw new CliError("FATAL.  Data protection rules not satisfied and --disable-archive-integrity not used.");
+    }
     await initExtensions(extensions, db, log, { dbGroup: false });
 
     const host = config.hostname();
@@ -137,7 +146,8 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     const pooled = fsPool;
     const fs = fsService(pooled, log, fsTimeout);
     const fsFor = (key: string) => fsService(pooled, log, fsTimeout, key);
-    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, fsFor, treeLock: new UpDownLock() };
+    recorder = new Recorder(db, log);
+    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, fsFor, treeLock: new UpDownLock(), recorder };
 
     // A WorkerPool even with 0 workers, so SIGUSR1 can add some (as alpenhornd does).
     if (reentrant) pool = new WorkerPool(ctx, workers);
@@ -171,6 +181,8 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     stopMetrics?.();
     await loop?.stopAll();
     await pool?.shutdown(SHUTDOWN_GRACE_S);
+    // What finished work recorded must reach the index before the connection closes.
+    await recorder?.flush();
     // Threads still blocked on a hung mount end with the process.
     fsPool?.close();
     await db.close().catch(() => undefined);
@@ -187,6 +199,7 @@ async function mainLoop(ctx: DaemonContext, loop: UpdateLoop, pool: Pool, once: 
       let waited = false;
       for (;;) {
         if (queue.qsize + queue.inprogressSize + queue.deferredSize === 0) {
+          await ctx.recorder.flush();
           log.info("Update complete.  Exiting.");
           return 0;
         }

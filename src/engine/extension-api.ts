@@ -161,6 +161,39 @@ export interface DirListing {
 /** MD5 of a file, or `changed` when it was written to while it was read. */
 export type Md5Result = { readonly md5: string; readonly size: number } | { readonly changed: true };
 
+/** What a copy's file looks like on disk (FsService.checkFile). */
+export type CopyFacts =
+  | { readonly state: "missing" }
+  /** Something other than a regular file (a symlink, a directory, a pipe) at the copy's path. */
+  | { readonly state: "not-file" }
+  | { readonly state: "outside" }
+  /** The size differs from the expected one: no MD5 was computed. */
+  | { readonly state: "size"; readonly size: number }
+  | { readonly state: "hashed"; readonly md5: string; readonly size: number; readonly used: number }
+  /** Written to while it was read: it describes no state of the file. */
+  | { readonly state: "changed" }
+  /** Present but unreadable (EACCES, EIO…). */
+  | { readonly state: "unreadable"; readonly code: string };
+
+/** What removing one copy's file did: "outside" when its path leaves the node root. */
+export type RemoveFact = "removed" | "missing" | "outside" | { readonly error: string };
+
+/** One directory an empty-directory pruning visited. */
+export type PruneFact = { readonly dir: string; readonly removed: true } | { readonly dir: string; readonly error: string };
+
+/**
+ * The verdict of a copy check (NodeIO.check). `retry` leaves the copy suspect, to be checked
+ * again later: it changed while it was read, or the storage did not answer.
+ */
+export type CheckOutcome =
+  | { readonly result: "ok"; readonly used: number }
+  | { readonly result: "missing" }
+  | { readonly result: "size"; readonly size: number }
+  /** MD5 differs; null when the file could not be read. */
+  | { readonly result: "md5"; readonly md5: string | null }
+  | { readonly result: "not-file" }
+  | { readonly result: "retry"; readonly why: string };
+
 /**
  * Filesystem calls, each run on an fs thread (never on the daemon's event loop) and guarded by
  * a timeout (`daemon.fs_timeout`, 600 s by default; for `md5`, per 32 MiB read). A call that
@@ -195,6 +228,13 @@ export interface FsService {
   confine(root: string, path: string): Promise<string | null>;
   /** Every component must exist; symlinks resolved (Python's `Path.resolve(strict=True)`). */
   realpath(path: string): Promise<string>;
+  /** Size (when `expectedSize` is truthy) then MD5 of root/rel, in one call; never follows a
+   * symlink at the path, nor leaves the root. */
+  checkFile(root: string, rel: string, expectedSize: number | null): Promise<CopyFacts>;
+  /** Unlink root/rel for each rel (a symlink there is removed itself, never followed). */
+  removeFiles(root: string, rels: string[]): Promise<RemoveFact[]>;
+  /** rmdir each directory and its parents while empty, never the root itself. */
+  pruneDirs(root: string, dirs: string[]): Promise<PruneFact[]>;
 }
 
 /** A task body: an async function, or an async generator whose yields mean "run me again in N s". */
@@ -274,6 +314,17 @@ export interface NodeIO {
   md5(path: string, signal?: AbortSignal): Promise<string | null>;
   /** Make a not-yet-managed path ready for I/O; false = try again later. */
   readyPath(path: string): boolean | Promise<boolean>;
+  /**
+   * Check the copy at root/rel against the index's size (when truthy) and MD5. The daemon
+   * records the verdict; the class only looks (LustreHSM-like classes restore first).
+   */
+  check(rel: string, expected: { readonly size: number | null; readonly md5: string | null }): Promise<CheckOutcome>;
+  /**
+   * Remove the files of copies (root-relative paths), then the directories they leave empty,
+   * up to the root, under the tree lock held "down". The daemon has already claimed the copies
+   * and logs what was removed.
+   */
+  remove(rels: readonly string[]): Promise<{ readonly files: RemoveFact[]; readonly dirs: PruneFact[] }>;
   /** Stop background work of this instance (its FIFO is cleared by the daemon). */
   stop?(): void;
 }

@@ -39,5 +39,8 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     rmTree: (p) => call("rmTree", [p], `rmtree(${q(p)})`),
     confine: (root, p) => call("confine", [root, p], `realpath(${q(p)})`),
     realpath: (p) => call("realpath", [p], `realpath(${q(p)})`),
+    checkFile: (root, rel, size) => call("checkFile", [root, rel, size], `check(${q(`${root}/${rel}`)})`),
+    removeFiles: (root, rels) => call("removeFiles", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
+    pruneDirs: (root, dirs) => call("pruneDirs", [root, dirs], `rmdir of ${dirs.length} directories under ${q(root)}`),
   };
 }

@@ -14,7 +14,7 @@ import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, Ar
 import type { ImportCallback, StatInfo } from "../extension-api.ts";
 import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
-import type { ImportTarget } from "./target.ts";
+import type { NodeTarget } from "../updateable/target.ts";
 import { triggerAutoactions } from "./autoactions.ts";
 import { completeRequest, type ImportResult } from "./complete.ts";
 import type { Settle } from "./tracker.ts";
@@ -29,7 +29,7 @@ export interface ImportOptions {
 }
 
 /** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
-export async function importFile(unode: ImportTarget, path: string, opts: ImportOptions): Promise<boolean> {
+export async function importFile(unode: NodeTarget, path: string, opts: ImportOptions): Promise<boolean> {
   const { ctx } = unode;
   const root = unode.row.root ?? "";
   const done = async (result: ImportResult) => {
@@ -76,7 +76,7 @@ export async function importFile(unode: ImportTarget, path: string, opts: Import
 }
 
 /** The body of `Import {path} on {node}`; yields a delay while the path is not ready. */
-async function* importTask(unode: ImportTarget, path: string, opts: ImportOptions): AsyncGenerator<number, void, void> {
+async function* importTask(unode: NodeTarget, path: string, opts: ImportOptions): AsyncGenerator<number, void, void> {
   unode.pendingImports.delete(path);
   let resolved = false;
   try {
@@ -87,7 +87,7 @@ async function* importTask(unode: ImportTarget, path: string, opts: ImportOption
 }
 
 /** Returns true when the file was decided (registered or refused), false when left for later. */
-async function* importSteps(unode: ImportTarget, path: string, opts: ImportOptions): AsyncGenerator<number, boolean, void> {
+async function* importSteps(unode: NodeTarget, path: string, opts: ImportOptions): AsyncGenerator<number, boolean, void> {
   const { ctx } = unode;
   const io = unode.io!;
   const node = unode.row;

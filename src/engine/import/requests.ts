@@ -6,12 +6,12 @@ import { pendingImportRequests } from "../../index/queries/requests.ts";
 import { pyOSError } from "../fs/oserror.ts";
 import { invalidImportPath, pathlibJoin, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
-import type { ImportTarget } from "./target.ts";
+import type { NodeTarget } from "../updateable/target.ts";
 import { completeRequest } from "./complete.ts";
 import { importFile } from "./import-file.ts";
 import { scan } from "./scan.ts";
 
-export async function processImportRequests(unode: ImportTarget): Promise<void> {
+export async function processImportRequests(unode: NodeTarget): Promise<void> {
   const { ctx } = unode;
   const root = unode.row.root ?? "";
   for (const req of await pendingImportRequests(ctx.db, unode.row.id)) {

@@ -5,7 +5,7 @@ import { dirname, isAbsolute } from "node:path";
 import { copyPathsOnNode } from "../../index/queries/copies-bulk.ts";
 import type { ArchiveFileImportRequestRow } from "../../index/rows.ts";
 import { relativeToRoot } from "../fs/paths.ts";
-import type { ImportTarget } from "./target.ts";
+import type { NodeTarget } from "../updateable/target.ts";
 import { completeRequest } from "./complete.ts";
 import { importFile } from "./import-file.ts";
 import { ScanTracker } from "./tracker.ts";
@@ -13,7 +13,7 @@ import { ScanTracker } from "./tracker.ts";
 /** Files walked between two yields to the event loop. */
 const YIELD_EVERY = 500;
 
-export async function scan(unode: ImportTarget, path: string, register: boolean, req: ArchiveFileImportRequestRow | null): Promise<void> {
+export async function scan(unode: NodeTarget, path: string, register: boolean, req: ArchiveFileImportRequestRow | null): Promise<void> {
   const { ctx } = unode;
   const io = unode.io!;
   const root = unode.row.root ?? "";

@@ -11,8 +11,11 @@ import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import type { FsService, GroupMember, NodeInfo, NodeIO } from "../extension-api.ts";
 import { completeRequest } from "../import/complete.ts";
+import { AutoVerifyWalk } from "../integrity/auto-verify.ts";
+import { queueChecks } from "../integrity/check.ts";
+import { queueDeletions } from "../integrity/delete.ts";
 import { processImportRequests } from "../import/requests.ts";
-import type { ImportTarget } from "../import/target.ts";
+import type { NodeTarget } from "./target.ts";
 import { nodeInfo } from "../io/node-info.ts";
 import type { IORegistry } from "../io/registry.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
@@ -34,7 +37,7 @@ const SKEW_TOLERANCE_MS = 2000;
 /** How long one loop waits for a node's availability probe before skipping the node. */
 const PROBE_WAIT_S = 2;
 
-export class UpdateableNode implements ImportTarget {
+export class UpdateableNode implements NodeTarget {
   row: StorageNodeRow;
   info: NodeInfo;
   io: NodeIO | null = null;
@@ -47,6 +50,7 @@ export class UpdateableNode implements ImportTarget {
   readonly pendingImports = new Set<string>();
   private lastWrittenCheck: string | null = null;
   private skewCount = 0;
+  private readonly autoVerify = new AutoVerifyWalk();
   groupName = "";
 
   constructor(
@@ -171,8 +175,10 @@ export class UpdateableNode implements ImportTarget {
     if (idle && doUpdate) {
       ctx.log.info(`Updating node "${this.name}".`);
       ctx.metrics.inc("node_update", { name: this.name });
-      // Checks, deletions and readying outbound pulls (the integrity and transfer work)
-      // slot in around the import requests here.
+      // a) checks, b) deletions, c) import requests; d) readying outbound pulls arrives
+      // with the transfers.
+      await queueChecks(this);
+      await queueDeletions(this);
       await processImportRequests(this);
       this.updated = true;
     } else {
@@ -211,13 +217,15 @@ export class UpdateableNode implements ImportTarget {
     if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
   }
 
-  /** Idle-time work after an update (alpenhorn/daemon/update.py: UpdateableNode.update_idle). */
+  /** Idle-time work after an update, then an auto-verify step (alpenhorn/daemon/update.py: UpdateableNode.update_idle). */
   async updateIdle(): Promise<void> {
     const idle = this.idle;
     this.ctx.metrics.set("node_idle", idle ? 1 : 0, { name: this.name });
     if (this.updated && idle && this.io) {
       await this.io.idleUpdate(this.ioHappened);
       this.ioHappened = false;
+      const n = Number(this.row.auto_verify ?? 0);
+      if (n > 0) await this.autoVerify.step(this, n);
     }
   }
 

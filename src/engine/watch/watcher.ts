@@ -8,14 +8,14 @@ import type { DaemonContext } from "../context.ts";
 import { walkFiles } from "../fs/walk.ts";
 import { importFile } from "../import/import-file.ts";
 import { scan } from "../import/scan.ts";
-import type { ImportTarget } from "../import/target.ts";
+import type { NodeTarget } from "../updateable/target.ts";
 import { Task } from "../scheduler/task.ts";
 import type { AsyncSubscription, Event } from "./binding.ts";
 
 interface Watch {
   sub: AsyncSubscription | null;
   root: string;
-  node: ImportTarget;
+  node: NodeTarget;
   /** Extra subscriptions on sub-directories parcel's inotify backend does not watch. */
   extra: Map<string, AsyncSubscription>;
   /** Recently handled events (`type:path` → ms), to drop the duplicates of overlapping watches. */
@@ -38,7 +38,7 @@ export class AutoImport {
   ) {}
 
   /** Start, keep or stop watching `unode` according to its auto_import flag. */
-  async update(unode: ImportTarget, forceStop = false): Promise<void> {
+  async update(unode: NodeTarget, forceStop = false): Promise<void> {
     const name = unode.name;
     const current = this.watches.get(name);
     const root = unode.row.root ?? "";

@@ -52,6 +52,9 @@ export const mysqlDialect: Dialect = {
   upsert: (table, columns, _conflict, update) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
     `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
+  randomOrder: "RAND()",
+  // Locks the rows read until the transaction ends; a locking read sees the latest commits.
+  lockRows: " FOR UPDATE",
   beginTransaction: "START TRANSACTION",
   maxParams: 65535,
   listTablesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",

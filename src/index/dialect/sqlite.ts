@@ -46,6 +46,9 @@ export const sqliteDialect: Dialect = {
   upsert: (table, columns, conflict, update) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
+  randomOrder: "RANDOM()",
+  // A write transaction (BEGIN IMMEDIATE) already excludes every other writer.
+  lockRows: "",
   beginTransaction: "BEGIN IMMEDIATE",
   maxParams: 32766,
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,

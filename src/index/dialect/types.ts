@@ -23,6 +23,13 @@ export interface Dialect {
    * updates `update` columns to the new values instead. Placeholders follow `columns`' order.
    */
   upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[]): string;
+  /** ORDER BY expression for a random row order. */
+  readonly randomOrder: string;
+  /**
+   * Suffix of a SELECT inside a write transaction that keeps the rows it read from changing
+   * until the transaction ends (so a check and the write that depends on it cannot race).
+   */
+  readonly lockRows: string;
   /** Statement that opens a write transaction. */
   readonly beginTransaction: string;
   /** Largest number of bound parameters one statement may carry (for chunked bulk work). */

@@ -6,6 +6,7 @@ import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdir
 import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
+import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
 
 function info(st: import("node:fs").Stats): StatInfo {
   const kind = st.isFile() ? "file" : st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : "other";
@@ -176,9 +177,14 @@ export const OPS = {
   confine,
   /** Python's Path.resolve(strict=True); the error names the first component that fails. */
   realpath: strictRealpath,
+  checkFile,
+  removeFiles,
+  pruneDirs,
   sleepForTest,
 } as const;
 
 export type OpName = keyof typeof OPS;
+/** Operations that take a Progress callback last (their timeout restarts on each report). */
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

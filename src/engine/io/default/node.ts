@@ -4,7 +4,7 @@
 // Every filesystem call goes through services.fs: off the event loop, with a timeout.
 
 import { basename, dirname, isAbsolute, join } from "node:path";
-import type { IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, StatInfo } from "../../extension-api.ts";
+import type { CheckOutcome, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, RemoveFact, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { tidyUp } from "./tidy.ts";
 import { walkFiles } from "../../fs/walk.ts";
@@ -145,6 +145,44 @@ export class DefaultNodeIO implements NodeIO {
 
   readyPath(): boolean {
     return true;
+  }
+
+  async check(rel: string, expected: { size: number | null; md5: string | null }): Promise<CheckOutcome> {
+    const { fs, metrics } = this.services;
+    metrics.add("hash_running_count", 1);
+    let facts;
+    try {
+      facts = await fs.checkFile(this.root, rel, expected.size);
+    } catch (err) {
+      // A stat or read the storage did not answer (logged by the fs service): check again later.
+      if (isTimeout(err)) return { result: "retry", why: "storage not responding" };
+      throw err;
+    } finally {
+      metrics.add("hash_running_count", -1);
+    }
+    switch (facts.state) {
+      case "missing":
+        return { result: "missing" };
+      case "not-file":
+      case "outside":
+        return { result: "not-file" };
+      case "size":
+        return { result: "size", size: facts.size };
+      case "changed":
+        return { result: "retry", why: "file changed while it was read" };
+      case "unreadable":
+        return { result: "md5", md5: null };
+      case "hashed":
+        return facts.md5 === expected.md5 ? { result: "ok", used: facts.used } : { result: "md5", md5: facts.md5 };
+    }
+  }
+
+  async remove(rels: readonly string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }> {
+    const { fs, treeLock } = this.services;
+    const files = await fs.removeFiles(this.root, [...rels]);
+    const emptied = rels.filter((_, i) => files[i] === "removed" || files[i] === "missing").map((r) => dirname(join(this.root, r)));
+    const dirs = emptied.length > 0 ? await treeLock.hold("down", () => fs.pruneDirs(this.root, emptied)) : [];
+    return { files, dirs };
   }
 }
 

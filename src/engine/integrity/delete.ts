@@ -1,0 +1,131 @@
+// Deletion (alpenhorn/io/default/delete.py at 632dd41, with upstream's later in-task re-check
+// and daemon.archive_copy_count, 89943e0): the node update selects released copies (and, under
+// min_avail_gb on a non-archive node, removable ones until enough space is freed) and queues
+// them in batches of ten. The task claims each copy in a transaction that re-checks the
+// archive-copy rule on locked rows, removes the claimed files, then records them removed.
+
+import { prettyBytes } from "../../common/format.ts";
+import { IndexError } from "../../common/errors.ts";
+import { claimForDelete, deleteCandidates, pendingSourceFileIds, releaseClaim, type ClaimRules, type DeleteCandidate } from "../../index/queries/integrity.ts";
+import type { HasFile } from "../../index/rows.ts";
+import { Task } from "../scheduler/task.ts";
+import type { NodeTarget } from "../updateable/target.ts";
+
+/** Copies per `Delete copies […]` task, as alpenhorn batches them. */
+export const DELETE_BATCH = 10;
+const GIB = 2 ** 30;
+
+/**
+ * alpenhorn's selection, pure: removable (wants_file M) copies only while `needed` bytes remain
+ * to be freed, never a copy a pending transfer reads from; batches of DELETE_BATCH in order.
+ */
+export function selectDeletions(
+  candidates: readonly DeleteCandidate[],
+  transferSources: ReadonlySet<number>,
+  needed: number,
+): { batches: DeleteCandidate[][]; transferPending: DeleteCandidate[] } {
+  const batches: DeleteCandidate[][] = [];
+  const transferPending: DeleteCandidate[] = [];
+  let batch: DeleteCandidate[] = [];
+  let left = needed;
+  for (const c of candidates) {
+    if (c.wants_file === "M" && left <= 0) continue;
+    if (transferSources.has(Number(c.file_id))) {
+      transferPending.push(c);
+      continue;
+    }
+    if (left > 0) left -= Number(c.copy_size_b || c.size_b || 0);
+    if (batch.length === DELETE_BATCH) {
+      batches.push(batch);
+      batch = [];
+    }
+    batch.push(c);
+  }
+  if (batch.length > 0) batches.push(batch);
+  return { batches, transferPending };
+}
+
+/** Node update step b): queue the deletions the node's copies call for. */
+export async function queueDeletions(node: NodeTarget): Promise<void> {
+  const { ctx, fifo, row } = node;
+  if (!fifo || !node.io) return;
+  const avail = row.avail_gb === null ? null : Number(row.avail_gb);
+  const min = Number(row.min_avail_gb ?? 0);
+  const underMin = avail !== null && avail < min && row.storage_type !== "A";
+  const needed = underMin ? Math.floor((min - avail) * GIB) : 0;
+  if (underMin) ctx.log.info(`Hit minimum available space on ${node.name} -- will attempt to free ${prettyBytes(needed)}.`);
+  const candidates = await deleteCandidates(ctx.db, row.id, underMin);
+  if (candidates.length === 0) return;
+  const sources = await pendingSourceFileIds(ctx.db, row.id);
+  const { batches, transferPending } = selectDeletions(candidates, sources, needed);
+  for (const c of transferPending) ctx.log.info(`Skipping delete of ${c.acq_name}/${c.file_name} on node ${node.name}: transfer pending`);
+  const rules: ClaimRules = { archiveCopies: archiveCopiesRequired(node), discretionary: underMin };
+  for (const batch of batches) {
+    node.markIOHappened();
+    new Task({
+      queue: ctx.queue,
+      key: fifo,
+      name: `Delete copies [${batch.map((c) => c.id).join(", ")}] from ${node.name}`,
+      log: ctx.log,
+      body: () => deleteBatch(node, batch, rules),
+    });
+  }
+}
+
+/** `daemon.archive_copy_count`: healthy archive copies that must remain besides the deleted one. */
+export function archiveCopiesRequired(node: NodeTarget): number {
+  return node.ctx.config.int("daemon.archive_copy_count", { default: 2, min: 0 });
+}
+
+/** Retry a transaction that lost a lock race (MySQL deadlock or lock timeout). */
+async function retryBusy<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof IndexError && err.kind === "busy") || i >= tries) throw err;
+      await Bun.sleep(20 * i);
+    }
+  }
+}
+
+async function deleteBatch(node: NodeTarget, batch: readonly DeleteCandidate[], rules: ClaimRules): Promise<void> {
+  const { ctx, io } = node;
+  if (!io) return;
+  const claimed: Array<{ copy: DeleteCandidate; previous: HasFile }> = [];
+  await retryBusy(() =>
+    ctx.db.transaction(async (tx) => {
+      claimed.length = 0;
+      for (const copy of batch) {
+        const claim = await claimForDelete(tx, Number(copy.id), rules);
+        const path = `${copy.acq_name}/${copy.file_name}`;
+        if (claim.claimed) claimed.push({ copy, previous: claim.previous });
+        else if (claim.reason === "too-few") ctx.log.warning(`Too few archive copies (${claim.archiveCopies}) to delete ${path} on ${node.name}.`);
+        else if (claim.reason === "transfer-pending") ctx.log.info(`Skipping delete of ${path} on node ${node.name}: transfer pending`);
+      }
+    }),
+  );
+  if (claimed.length === 0) return;
+  const { files, dirs } = await io.remove(claimed.map((c) => `${c.copy.acq_name}/${c.copy.file_name}`));
+  for (const [i, { copy, previous }] of claimed.entries()) {
+    const path = `${copy.acq_name}/${copy.file_name}`;
+    const fact = files[i]!;
+    if (fact === "removed" || fact === "missing") {
+      if (fact === "removed") {
+        ctx.metrics.inc("deleted_files", { node: node.name });
+        if (copy.size_b) ctx.metrics.inc("deleted_bytes", { node: node.name }, Number(copy.size_b));
+        ctx.log.info(`Removed file copy ${path} on ${node.name}`);
+      } else ctx.log.info(`File copy ${path} missing on ${node.name} during delete`);
+      ctx.recorder.deleted(Number(copy.id));
+      continue;
+    }
+    // Not removed: give the copy its state back, so it is neither lost nor left claimed.
+    if (fact === "outside") ctx.log.warning(`Error deleting ${path}: not inside node root ${node.row.root}`);
+    else ctx.log.warning(`Error deleting ${path}: ${fact.error}`);
+    await releaseClaim(ctx.db, Number(copy.id), previous);
+  }
+  for (const d of dirs) {
+    if ("removed" in d) ctx.log.info(`Removed directory ${d.dir} on ${node.name}`);
+    else ctx.log.warning(`Error deleting directory ${d.dir} on ${node.name}: ${d.error}`);
+  }
+}
