@@ -68,6 +68,32 @@ export function indexContract(backend: Backend, describeOn: DescribeOn = describ
       expect(await idx.db.all("SELECT name FROM storagegroup")).toEqual([{ name: "a" }]);
     });
 
+    // Started in the same tick: on SQLite's one connection a statement must not slip into a
+    // transaction that another flow opens, nor two transactions open at once.
+    test("transactions and statements started together never share a transaction", async () => {
+      await using idx = await initialisedIndex(backend);
+      const failing = idx.db
+        .transaction(async (t) => {
+          await t.run("INSERT INTO storagegroup (name) VALUES ('a')");
+          await Bun.sleep(20);
+          throw new Error("roll back");
+        })
+        .then(
+          () => "committed",
+          (e: Error) => e.message,
+        );
+      const other = idx.db.transaction((t) => t.run("INSERT INTO storagegroup (name) VALUES ('b')")).then(
+        () => "committed",
+        (e: Error) => e.message,
+      );
+      const plain = idx.db.run("INSERT INTO storagegroup (name) VALUES ('c')").then(
+        () => "done",
+        (e: Error) => e.message,
+      );
+      expect(await Promise.all([failing, other, plain])).toEqual(["roll back", "committed", "done"]);
+      expect(await idx.db.all("SELECT name FROM storagegroup ORDER BY name")).toEqual([{ name: "b" }, { name: "c" }]);
+    });
+
     test("UPDATE reports matched rows, also when nothing changes", async () => {
       await using idx = await initialisedIndex(backend);
       await seed.group(idx.db, { name: "g", notes: "x" });

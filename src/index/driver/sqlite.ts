@@ -66,26 +66,24 @@ class SqliteDriver implements Driver {
     transaction: <T>(fn: (tx: Db) => Promise<T>) => fn(this.inTx),
   };
 
+  // Each public method waits in its own loop and then acts in the same synchronous step as its
+  // last check: with a helper to await, another flow could open a transaction in between, and
+  // the statement would run inside it (or a second BEGIN would fail).
   async all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.allNow<T>(sql, params);
   }
   async get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.allNow<T>(sql, params)[0];
   }
   async run(sql: string, params?: readonly Param[]): Promise<RunResult> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.runNow(sql, params);
   }
 
-  /** Wait until no transaction is open (loop: another may start while we wake). */
-  private async idle(): Promise<void> {
-    while (this.txDepth > 0) await this.txDone;
-  }
-
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     let release!: () => void;
     this.txDone = new Promise<void>((r) => (release = r));
     this.txDepth = 1;
@@ -106,7 +104,7 @@ class SqliteDriver implements Driver {
   }
 
   async close(): Promise<void> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     this.db.close();
   }
 }
