@@ -1,5 +1,6 @@
 // `npm run demo`: alpenhorn's demo walkthrough on one machine, with the compiled binary and an
-// embedded SQLite index: set up the Data Index and nodes, run the daemon, import files. It
+// embedded SQLite index: set up the Data Index and nodes, run the daemon, import files, find a
+// corrupt file and recover it, and see a deletion refused under the archive-copy rule. It
 // prints a transcript and stops with an error at the first command that fails.
 
 import { mkdirSync, rmSync, unlinkSync, writeFileSync, renameSync, existsSync } from "node:fs";
@@ -11,14 +12,22 @@ const WORK = resolve(process.env.DEMO_DIR ?? join(ROOT, ".tmp/demo"));
 const DATA1 = join(WORK, "data1");
 const DATA2 = join(WORK, "data2");
 const CONF = join(WORK, "alpenhorn.conf");
+/** The Data Index: an embedded SQLite file unless DEMO_DATABASE_URL names another (the e2e test runs MariaDB too). */
+const DATABASE_URL = process.env.DEMO_DATABASE_URL ?? `sqlite:///${join(WORK, "alpenhorn.db")}`;
 
 function say(text: string): void {
   console.log(`\n# ${text}`);
 }
 
 function alpenhorn(...args: string[]): string {
-  console.log(`$ alpenhorn ${args.join(" ")}`);
-  const r = Bun.spawnSync([DEFAULT_OUTFILE, "--test-isolation", "-c", CONF, ...args], { cwd: WORK, stdin: "ignore" });
+  return alpenhornWith(undefined, ...args);
+}
+
+/** Run a command answering its prompt with `input` (e.g. "y\n"), shown after the prompt. */
+function alpenhornWith(input: string | undefined, ...args: string[]): string {
+  console.log(`$ alpenhorn ${args.join(" ")}${input === undefined ? "" : `   (answering ${JSON.stringify(input.trim())})`}`);
+  const stdin = input === undefined ? "ignore" : new TextEncoder().encode(input);
+  const r = Bun.spawnSync([DEFAULT_OUTFILE, "--test-isolation", "-c", CONF, ...args], { cwd: WORK, stdin });
   const out = r.stdout.toString();
   const err = r.stderr.toString();
   if (out) process.stdout.write(out);
@@ -41,7 +50,7 @@ async function main(): Promise<void> {
   mkdirSync(DATA2, { recursive: true });
   writeFileSync(
     CONF,
-    `database:\n  url: sqlite:///${join(WORK, "alpenhorn.db")}\nextensions:\n  - pattern_importer\n` +
+    `database:\n  url: ${JSON.stringify(DATABASE_URL)}\nextensions:\n  - pattern_importer\n` +
       `daemon:\n  host: alpenhost1\n  update_interval: 1\n  auto_import_interval: 1\n  num_workers: 2\nlogging:\n  level: INFO\n`,
   );
   console.log(`Demo workspace: ${WORK}`);
@@ -92,6 +101,28 @@ async function main(): Promise<void> {
   alpenhorn("serve", "--once");
   alpenhorn("node", "show", "demo_storage2", "--all");
   alpenhorn("node", "stats");
+
+  say("Dealing with corruption: alpenhorn knows each file's MD5");
+  alpenhorn("file", "show", "2025/02/21/23/1324.dat");
+  write("2025/02/21/23/1324.dat", "bad data\n");
+  say("Nothing has noticed yet");
+  alpenhorn("node", "stats", "--extra-stats");
+  alpenhornWith("y\n", "node", "verify", "--all", "--acq=2025/02/21", "demo_storage1");
+  say("The daemon checks every file of the acquisition: size first, then MD5");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats", "--extra-stats");
+  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
+
+  say("Recovering the file (by hand here; syncing a good copy back arrives with pulls)");
+  write("2025/02/21/23/1324.dat", "0 1 2 3 4 5\n");
+  alpenhorn("file", "verify", "2025/02/21/23/1324.dat", "demo_storage1");
+  alpenhorn("serve", "--once");
+  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
+
+  say("Deleting files: refused while fewer than two archive copies exist elsewhere");
+  alpenhorn("file", "clean", "--now", "--node=demo_storage1", "2025/02/21/meta.txt");
+  alpenhorn("serve", "--once");
+  alpenhorn("file", "state", "2025/02/21/meta.txt", "demo_storage1");
   console.log("\nDemo complete.");
 }
 
