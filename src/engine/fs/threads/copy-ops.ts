@@ -3,17 +3,13 @@
 // they leave empty. Nothing outside the node root is read or removed, and a symlink where a
 // copy should be is never followed.
 
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, rmdirSync, unlinkSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, rmdirSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pyOSError } from "../oserror.ts";
 import { relativeToRoot } from "../paths.ts";
 import { confinedPath, OutsideRootError } from "./confine.ts";
 import type { CopyFacts, PruneFact, RemoveFact } from "../../extension-api.ts";
-import type { Progress } from "./ops.ts";
-
-const CHUNK = 1 << 20;
-const PROGRESS_BYTES = 32 << 20;
-let buffer: Buffer | undefined;
+import { hashFd, type Progress } from "./hash.ts";
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "EIO";
 const isMissing = (err: unknown) => ["ENOENT", "ENOTDIR"].includes(codeOf(err));
@@ -52,23 +48,8 @@ export function checkFile(root: string, rel: string, expectedSize: number | null
     const before = fstatSync(fd, { bigint: true });
     if (!before.isFile()) return { state: "not-file" };
     if (expectedSize && Number(before.size) !== expectedSize) return { state: "size", size: Number(before.size) };
-    buffer ??= Buffer.allocUnsafe(CHUNK);
-    const hasher = new Bun.CryptoHasher("md5");
-    let bytes = 0;
-    let reported = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
-      if (n <= 0) break;
-      hasher.update(buffer.subarray(0, n));
-      bytes += n;
-      if (bytes - reported >= PROGRESS_BYTES) {
-        reported = bytes;
-        progress(bytes);
-      }
-    }
-    const after = fstatSync(fd, { bigint: true });
-    if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { state: "changed" };
-    return { state: "hashed", md5: hasher.digest("hex"), size: bytes, used: Number(after.blocks) * 512 };
+    const r = hashFd(fd, before, progress);
+    return "changed" in r ? { state: "changed" } : { state: "hashed", ...r };
   } catch (err) {
     return { state: "unreadable", code: codeOf(err) };
   } finally {

@@ -7,6 +7,9 @@ import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
+import { hashFd, type Progress } from "./hash.ts";
+
+export type { Progress } from "./hash.ts";
 
 function info(st: import("node:fs").Stats): StatInfo {
   const kind = st.isFile() ? "file" : st.isDirectory() ? "dir" : st.isSymbolicLink() ? "symlink" : "other";
@@ -24,42 +27,17 @@ function statOrNull(path: string, follow: boolean): StatInfo | null {
   }
 }
 
-/** Reports progress of a long operation (bytes done), so the caller's timeout can restart. */
-export type Progress = (bytes: number) => void;
-
-const MD5_CHUNK = 1 << 20;
-/** Progress is reported every 32 MiB, the unit alpenhorn's MD5 timeout guards. */
-export const MD5_PROGRESS_BYTES = 32 << 20;
-let md5Buffer: Buffer | undefined;
-
 /**
- * MD5 of a regular file by streaming 1 MiB reads through Bun's native hasher. The file is opened
- * without following a final symlink and must be the same regular file before and after: a size
- * or mtime that moved means a writer was at work, and the result is `changed`.
+ * MD5 of a regular file. It is opened without following a final symlink and must stay the
+ * same file while it is read (hash.ts), else the result is `changed`.
  */
 function md5(path: string, progress: Progress): Md5Result {
-  md5Buffer ??= Buffer.allocUnsafe(MD5_CHUNK);
-  const buf = md5Buffer;
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const before = fstatSync(fd, { bigint: true });
     if (!before.isFile()) throw Object.assign(new Error(`not a regular file: '${path}'`), { code: "EINVAL", path });
-    const hasher = new Bun.CryptoHasher("md5");
-    let bytes = 0;
-    let reported = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, MD5_CHUNK, null);
-      if (n <= 0) break;
-      hasher.update(buf.subarray(0, n));
-      bytes += n;
-      if (bytes - reported >= MD5_PROGRESS_BYTES) {
-        reported = bytes;
-        progress(bytes);
-      }
-    }
-    const after = fstatSync(fd, { bigint: true });
-    if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { changed: true };
-    return { md5: hasher.digest("hex"), size: bytes };
+    const r = hashFd(fd, before, progress);
+    return "changed" in r ? r : { md5: r.md5, size: r.size };
   } finally {
     closeSync(fd);
   }
