@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
+import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 
 function info(st: import("node:fs").Stats): StatInfo {
@@ -177,6 +178,8 @@ export const OPS = {
   /** Python's Path.resolve(strict=True); the error names the first component that fails. */
   realpath: strictRealpath,
   sleepForTest,
+  /** The consistency audit's batched listing (audit-ops.ts). */
+  ...AUDIT_OPS,
 } as const;
 
 export type OpName = keyof typeof OPS;

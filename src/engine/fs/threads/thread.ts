@@ -1,6 +1,7 @@
 // The entry of one fs thread: runs the operation each message names and posts back its result,
 // an error (with the errno fields the daemon's messages use) or, for long operations, progress.
 
+import { PROGRESS_OPS } from "./audit-ops.ts";
 import { OPS, type OpName } from "./ops.ts";
 
 /** A request from the pool. */
@@ -37,7 +38,7 @@ self.onmessage = (event: MessageEvent<OpRequest>) => {
   const progress = (bytes: number) => self.postMessage({ id, progress: bytes } satisfies OpReply);
   try {
     const fn = OPS[op] as (...a: unknown[]) => unknown;
-    const value = op === "md5" ? fn(...args, progress) : fn(...args);
+    const value = PROGRESS_OPS.has(op) ? fn(...args, progress) : fn(...args);
     self.postMessage({ id, ok: true, value } satisfies OpReply);
   } catch (err) {
     self.postMessage({ id, ok: false, error: wire(err) } satisfies OpReply);
