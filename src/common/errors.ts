@@ -104,6 +104,14 @@ export class AuditStartError extends AlpenhornError {
   }
 }
 
+/** `check-site` stopped after it began (exit 3): e.g. the database failed after the listing. */
+export class AuditIncompleteError extends AlpenhornError {
+  override name = "AuditIncompleteError";
+  constructor(message: string) {
+    super(message, 3);
+  }
+}
+
 /** The one mapping from any thrown value to a process exit status. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof AlpenhornError) return err.exitCode;
