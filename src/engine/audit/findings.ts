@@ -44,6 +44,8 @@ export interface AuditOutcome {
   readonly verified: { files: number; bytes: number } | null;
   readonly t0: Date;
   readonly t1: Date;
+  /** When the "after" read of the index began (null when no candidate needed one). */
+  readonly indexAfterRead: Date | null;
   readonly walkSeconds: number;
   readonly warnings: string[];
   /** 0 consistent, 1 inconsistencies, 3 incomplete or stopped by a guard. */

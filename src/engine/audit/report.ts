@@ -91,6 +91,7 @@ export function summaryJson(o: AuditOutcome, info: RunInfo): Record<string, unkn
     options: info.options,
     start: o.t0.toISOString(),
     end: o.t1.toISOString(),
+    index_after_read: o.indexAfterRead?.toISOString() ?? null,
     walk: {
       directories: o.counts.dirs,
       files: o.counts.files,

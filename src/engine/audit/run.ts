@@ -96,8 +96,10 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   let findings: Finding[] = [];
   let changedDuring = 0;
   let verified: AuditOutcome["verified"] = null;
+  let indexAfterRead: Date | null = null;
   if (zeroListing) warnings.push(`zero-listing guard: the index holds ${snap.expectedPresent} present copies in scope and the walk found no files; nothing reported`);
   else {
+    indexAfterRead = new Date();
     const c = await confirm(p.db, p.nodeId, p.pool, p.root, snap.table, { missing: classifier.missingCandidates(), mismatches: classifier.mismatches, orphans: classifier.orphans }, p.opTimeout);
     findings = c.findings;
     changedDuring = c.changed;
@@ -136,6 +138,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
     verified,
     t0,
     t1,
+    indexAfterRead,
     walkSeconds,
     warnings,
     status,
