@@ -2,6 +2,7 @@
 // file is the CLI edge only: options to parameters, pre-flight and lock, the run, then the
 // outputs (stdout table or JSON, report directory, metrics file) and the exit status.
 
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { AuditIncompleteError, AuditStartError, ExitRequest, IndexError, UsageError } from "../common/errors.ts";
 import { IgnoreRules } from "../engine/audit/ignore.ts";
@@ -50,7 +51,7 @@ ${EXIT_STATUS}`,
     acq: { names: ["--acq"], kind: "value", multiple: true, metavar: "NAME", help: "Restrict the audit to acquisition NAME.  May be repeated." },
     ignore: { names: ["--ignore"], kind: "value", multiple: true, metavar: "GLOB", help: "Also ignore paths (relative to the root) matching GLOB.  May be repeated." },
     minAge: { names: ["--min-age"], kind: "value", metavar: "DUR", help: "Ignore files modified less than DUR before the listing began (default: 0)." },
-    threads: { names: ["--threads"], kind: "value", type: "int", metavar: "N", help: "Directories listed in parallel (default: 4)." },
+    threads: { names: ["--threads"], kind: "value", type: "int", metavar: "N", help: "Directories listed in parallel (default: the number of cores, 2 to 4)." },
     retries: { names: ["--retries"], kind: "value", type: "int", metavar: "N", help: "Retries of a directory after a transient error (default: 3)." },
     opTimeout: { names: ["--op-timeout"], kind: "value", metavar: "DUR", help: "Time one directory listing may take before it is unknown (default: 120s)." },
     verify: { names: ["--verify"], kind: "value", metavar: "size|md5", help: "md5: also check the MD5 of a sample of the files (default: size)." },
@@ -75,7 +76,8 @@ ${EXIT_STATUS}`,
     const budget = a.verifyBudget ? (usage(() => parseBudget(a.verifyBudget!), "--verify-budget") as Budget) : null;
     const minAge = a.minAge ? (usage(() => parseDuration(a.minAge!), "--min-age") as number) : 0;
     const opTimeout = a.opTimeout ? (usage(() => parseDuration(a.opTimeout!), "--op-timeout") as number) : 120;
-    const threads = a.threads ?? 4;
+    // Measured on 2 cores (bench/check-site.ts): threads beyond the cores only add contention.
+    const threads = a.threads ?? Math.min(4, Math.max(2, availableParallelism()));
     if (threads < 1 || threads > 64) throw new UsageError("Invalid value for '--threads': must be between 1 and 64.");
     const retries = a.retries ?? 3;
     if (retries < 0) throw new UsageError("Invalid value for '--retries': must not be negative.");
