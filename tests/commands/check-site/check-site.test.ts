@@ -235,6 +235,23 @@ for (const [backend, describeOn] of await backendSuites()) {
       }
     });
 
+    test("--path and --acq restrict the audit on disk and in the index; --metrics-file", async () => {
+      await using idx = await initialisedIndex(backend);
+      const s = await seedSite(idx);
+      await s.register("a/gone", 1);
+      await s.register("b/sub/gone", 2);
+      s.write("c/stray", 3);
+      const metrics = idx.dir.join("cs.prom");
+      const r = await s.cli(["check-site", "n1", "--path", "b/sub", "--acq", "c", "--metrics-file", metrics, "--report-dir", idx.dir.path]);
+      expect(r.code).toBe(1);
+      const dir = reportDirOf(r.out);
+      expect(read(dir, "missing.txt")).toBe("b/sub/gone\n");
+      expect(read(dir, "orphan.txt")).toBe("c/stray\n");
+      const prom = readFileSync(metrics, "utf8");
+      expect(prom).toContain('alpenhorn_check_site_findings{node="n1",class="missing"} 1\n');
+      expect(prom).toContain('alpenhorn_check_site_exit_status{node="n1"} 1\n');
+    });
+
     test("--verify md5 reports corrupt files of the sample", async () => {
       await using idx = await initialisedIndex(backend);
       const s = await seedSite(idx);
