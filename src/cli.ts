@@ -139,7 +139,7 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
     const startup: Startup = def.startup ?? "index";
     let config: Config | undefined;
     let extensions: LoadedExtensions = NO_EXTENSIONS;
-    if (startup !== "none") {
+    if (startup !== "none") try {
       config = loadConfig({ confFile: top.conf, testIsolation: top.testIsolation, env, cwd, log });
       extensions = await loadExtensions(config.list("extensions", []), log, cwd);
       const dbConfig = config.mapping("database", {});
@@ -148,6 +148,8 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
       if (startup === "db-group") await checkSchemaVersion(db, `<=${CORE_SCHEMA_VERSION}`);
       else await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
       await initExtensions(extensions, db, log, { dbGroup: startup === "db-group" });
+    } catch (err) {
+      throw startupFailure(err, def);
     }
 
     // Descend through groups: each parses only -h and the next command name.
@@ -196,6 +198,12 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
   } finally {
     await db?.close().catch(() => undefined);
   }
+}
+
+/** A start-up failure, with the command's own exit status for it when it declares one. */
+function startupFailure(err: unknown, def: CommandDef | GroupDef): unknown {
+  if (def.kind !== "command" || def.startupExit === undefined || err instanceof UsageError || err instanceof ExitRequest) return err;
+  return new AlpenhornError(err instanceof Error ? err.message : String(err), def.startupExit);
 }
 
 /** Print an error the way click does and return its exit status. */

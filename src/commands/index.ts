@@ -7,6 +7,7 @@ export const ROOT_HELP = "Alpenhorn data management system.\n\nThis is the comma
 
 export const ROOT_COMMANDS: Record<string, Loader> = {
   acq: () => import("./acq/index.ts").then((m) => m.default),
+  "check-site": () => import("./check-site.ts").then((m) => m.default),
   db: () => import("./db/index.ts").then((m) => m.default),
   file: () => import("./file/index.ts").then((m) => m.default),
   group: () => import("./group/index.ts").then((m) => m.default),
@@ -16,6 +17,7 @@ export const ROOT_COMMANDS: Record<string, Loader> = {
 
 export const ROOT_SUMMARIES: Record<string, string> = {
   acq: "Manage Acquisitions.",
+  "check-site": "Audit a node's files against the Data Index.",
   db: "Manage the Data Index.",
   file: "Manage Files.",
   group: "Manage Storage Groups.",

@@ -92,6 +92,26 @@ export class IntegrityError extends AlpenhornError {
   }
 }
 
+/**
+ * `check-site` could not start (exit 4): a pre-flight refusal, the lock, the configuration or
+ * the database. Distinct from 1 (inconsistencies found) and 3 (audit incomplete), so cron
+ * jobs can tell "the site is wrong" from "the audit is".
+ */
+export class AuditStartError extends AlpenhornError {
+  override name = "AuditStartError";
+  constructor(message: string) {
+    super(message, 4);
+  }
+}
+
+/** `check-site` stopped after it began (exit 3): e.g. the database failed after the listing. */
+export class AuditIncompleteError extends AlpenhornError {
+  override name = "AuditIncompleteError";
+  constructor(message: string) {
+    super(message, 3);
+  }
+}
+
 /** The one mapping from any thrown value to a process exit status. */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof AlpenhornError) return err.exitCode;

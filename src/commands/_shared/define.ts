@@ -29,6 +29,11 @@ export interface CommandDef<A = Parsed> {
   readonly options: OptionDefs;
   readonly args: readonly PositionalDef[];
   readonly startup?: Startup;
+  /**
+   * Exit status for a failure of the start-up (configuration, extensions, database, schema
+   * check) instead of 1: `check-site` reports "could not start" as 4.
+   */
+  readonly startupExit?: number;
   // A method, not a function-typed property: a CommandDef<ArgsOf<…>> then also serves where
   // the edge holds a plain CommandDef and passes the parser's output, which parseArgs built
   // from these same declarations.

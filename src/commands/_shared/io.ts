@@ -11,6 +11,8 @@ export interface CliIO {
   readLine(): Promise<string | null>;
   /** The rest of standard input. */
   readAll(): Promise<string>;
+  /** Whether stderr is a terminal (live progress lines are drawn only then). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** Line reader over an async byte source, shared by the real and the test stdin. */
@@ -85,6 +87,7 @@ export function processIO(): CliIO {
     stderr: (t) => writeOrQuit(2, t),
     readLine: () => stdin().readLine(),
     readAll: () => stdin().readAll(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
   };
 }
 

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
+import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
@@ -159,10 +160,12 @@ export const OPS = {
   removeFiles,
   pruneDirs,
   sleepForTest,
+  /** The consistency audit's batched listing (audit-ops.ts). */
+  ...AUDIT_OPS,
 } as const;
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

@@ -1,0 +1,182 @@
+// One audit of one node, in order: the "before" snapshot (S0), the parallel listing classified
+// as it arrives, the zero-listing guard, confirmation of the candidates (the "after" read S1
+// and a re-stat), optional MD5 verification, history, and — only when asked — guarded
+// actions. Pre-flight checks (node identity, host, lock) are the caller's (preflight.ts).
+
+import type { Db } from "../../index/driver/types.ts";
+import { markCopySuspectIfUnchanged } from "../../index/queries/audit.ts";
+import { insertImportRequest } from "../../index/queries/requests.ts";
+import type { AuditHistory } from "../../index/sidecar/audit-history.ts";
+import { sightingKey } from "../../index/sidecar/audit-history.ts";
+import { utcNow } from "../../common/time.ts";
+import type { FsPool } from "../fs/threads/pool.ts";
+import { Classifier, type Tally } from "./classify.ts";
+import { stateHash } from "./copy-table.ts";
+import { confirm } from "./confirm.ts";
+import { FINDING_CLASSES, type AuditOutcome, type Finding, type FindingClass } from "./findings.ts";
+import type { IgnoreRules } from "./ignore.ts";
+import { inSubset, type Budget, type Subset } from "./options.ts";
+import { readSnapshot, readStates } from "./snapshot.ts";
+import { verifySample } from "./verify.ts";
+import { walk, type WalkSpec } from "./walker.ts";
+
+export interface AuditParams {
+  readonly db: Db;
+  readonly pool: FsPool;
+  readonly nodeId: number;
+  readonly nodeName: string;
+  readonly root: string;
+  readonly rootDev: number;
+  /** Root-relative directories the audit is restricted to (none: the whole root). */
+  readonly scopes: readonly string[];
+  readonly ignore: IgnoreRules;
+  /** Other nodes' roots inside this root, absolute, with their names. */
+  readonly nested: ReadonlyMap<string, string>;
+  readonly minAgeSeconds: number;
+  readonly threads: number;
+  readonly opTimeout: number;
+  readonly retries: number;
+  readonly crossMounts: boolean;
+  readonly verify: { readonly subset: Subset | null; readonly budget: Budget | null } | null;
+  readonly history: AuditHistory | null;
+  readonly fix: boolean;
+  readonly registerNew: boolean;
+  readonly confirmRuns: number;
+  /** The options as given, for summary.json and the history. */
+  readonly optionsRecord: Record<string, unknown>;
+  readonly onProgress?: WalkSpec["onProgress"];
+  readonly hooks?: WalkSpec["hooks"] & { readonly afterSnapshot?: () => void | Promise<void> };
+}
+
+const tally = (): Tally => ({ count: 0, bytes: 0 });
+
+/** What history remembers of a finding: a change in any of these restarts its count. */
+function signature(f: Finding): string {
+  return [f.has_file, f.last_update, f.disk_size, f.disk_mtime, f.md5].map((v) => v ?? "").join("|");
+}
+
+export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
+  const warnings: string[] = [];
+  const excluded: Array<{ path: string; why: string }> = [];
+  const nestedRel = [...p.nested.keys()].map((abs) => abs.slice(p.root.length + 1));
+  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
+  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  await p.hooks?.afterSnapshot?.();
+
+  // T0: anything modified from here on (or within --min-age before) is in flight.
+  const t0 = new Date();
+  const cutoff = t0.getTime() - p.minAgeSeconds * 1000;
+  const subset = p.verify?.subset ?? null;
+  const classifier = new Classifier(snap.table, p.ignore, cutoff, p.verify ? (path) => (subset ? inSubset(subset, path) : true) : null);
+  for (const rel of nestedRel) classifier.block(rel);
+  const walked = await walk({
+    pool: p.pool,
+    root: p.root,
+    starts: p.scopes.length ? p.scopes : [""],
+    rootDev: p.rootDev,
+    crossMounts: p.crossMounts,
+    threads: p.threads,
+    opTimeout: p.opTimeout,
+    retries: p.retries,
+    exclude: new Set(p.nested.keys()),
+    onDir: (rel, d) => {
+      for (const m of d.mounts) excluded.push({ path: rel ? `${rel}/${m}` : m, why: "other filesystem" });
+      return classifier.onDir(rel, d);
+    },
+    onExcluded: (rel) => excluded.push({ path: rel, why: `node ${p.nested.get(`${p.root}/${rel}`)}` }),
+    onProgress: p.onProgress,
+    hooks: p.hooks,
+  });
+  const walkSeconds = (Date.now() - t0.getTime()) / 1000;
+  for (const u of walked.unknown) classifier.block(u.path);
+
+  const counts = classifier.counts;
+  // An unmounted disk, a wrong root or a wiped tree must never read as "everything missing".
+  const zeroListing = counts.files === 0 && snap.expectedPresent > 0;
+  let findings: Finding[] = [];
+  let changedDuring = 0;
+  let verified: AuditOutcome["verified"] = null;
+  let indexAfterRead: Date | null = null;
+  if (zeroListing) warnings.push(`zero-listing guard: the index holds ${snap.expectedPresent} present copies in scope and the walk found no files; nothing reported`);
+  else {
+    indexAfterRead = new Date();
+    const c = await confirm(p.db, p.nodeId, p.pool, p.root, snap.table, { missing: classifier.missingCandidates(), mismatches: classifier.mismatches, orphans: classifier.orphans }, p.opTimeout);
+    findings = c.findings;
+    changedDuring = c.changed;
+    if (p.verify) {
+      const v = await verifySample(p.db, p.pool, p.root, snap.table, classifier.verifiable, p.verify.budget, p.threads, p.opTimeout);
+      // A corrupt finding also needs the row unchanged since S0 (a pull may be rewriting it).
+      const states = await readStates(p.db, v.findings.map((f) => f.copy_id!));
+      for (const f of v.findings) {
+        const s = states.get(f.copy_id!);
+        const row = snap.table.rowOf(f.path)!;
+        if (s && s.has === "Y" && stateHash(s.has, s.lastUpdate) === snap.table.state[row]) findings.push({ ...f, last_update: s.lastUpdate });
+        else changedDuring++;
+      }
+      verified = { files: v.files, bytes: v.bytes };
+    }
+  }
+  if (walked.unknown.length) warnings.push(`${walked.unknown.length} director${walked.unknown.length === 1 ? "y" : "ies"} could not be listed: the audit is incomplete`);
+
+  const classes = Object.fromEntries(FINDING_CLASSES.map((k) => [k, tally()])) as Record<FindingClass, Tally>;
+  for (const f of findings) {
+    classes[f.class].count++;
+    classes[f.class].bytes += (f.class === "missing" ? f.index_size : f.disk_size) ?? 0;
+  }
+  const status: 0 | 1 | 3 = zeroListing || walked.unknown.length > 0 ? 3 : findings.length > 0 ? 1 : 0;
+  const t1 = new Date();
+  const outcome: AuditOutcome = {
+    findings,
+    unknown: walked.unknown,
+    excluded,
+    counts,
+    classes,
+    changedDuring,
+    expectedPresent: snap.expectedPresent,
+    zeroListing,
+    retries: walked.retries,
+    verified,
+    t0,
+    t1,
+    indexAfterRead,
+    walkSeconds,
+    warnings,
+    status,
+    history: null,
+    actions: { attempted: 0, applied: 0, skippedChanged: 0, awaitingConfirmation: 0 },
+  };
+
+  if (p.history) {
+    const diff = p.history.record(p.nodeName, t0.toISOString(), t1.toISOString(), status, JSON.stringify({ options: p.optionsRecord }), findings.map((f) => ({ cls: f.class, path: f.path, signature: signature(f) })));
+    for (const f of findings) f.sightings = diff.sightings.get(sightingKey(f.class, f.path)) ?? 1;
+    outcome.history = { new: diff.new, persisting: diff.persisting, resolved: diff.resolved, previousRun: diff.previousRun };
+  }
+  // Actions never follow an incomplete run, and never a finding seen fewer than confirmRuns times.
+  if ((p.fix || p.registerNew) && status !== 3) await act(p, findings, outcome);
+  return outcome;
+}
+
+async function act(p: AuditParams, findings: Finding[], outcome: AuditOutcome): Promise<void> {
+  const a = outcome.actions;
+  for (const f of findings) {
+    // A copy already suspect (M) is queued for the daemon's check: nothing to write.
+    const wanted = (p.fix && f.class !== "orphan" && f.has_file === "Y") || (p.registerNew && f.class === "orphan");
+    if (!wanted) continue;
+    if (f.sightings < p.confirmRuns) {
+      a.awaitingConfirmation++;
+      continue;
+    }
+    a.attempted++;
+    if (f.class === "orphan") {
+      await insertImportRequest(p.db, p.nodeId, f.path, { recurse: false, register: true });
+      f.action = "import-requested";
+      a.applied++;
+    } else if (await markCopySuspectIfUnchanged(p.db, f.copy_id!, f.has_file!, f.last_update!, utcNow())) {
+      f.action = "marked-suspect";
+      a.applied++;
+    } else {
+      f.action = "changed-since";
+      a.skippedChanged++;
+    }
+  }
+}

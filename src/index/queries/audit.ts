@@ -1,0 +1,75 @@
+// The consistency audit's reads and its only writes to the Data Index (`alpenhorn check-site`):
+// the node's copies streamed in id order (the before and after snapshots), the current state
+// of chosen copies, index MD5s of a sample, and the guarded `has_file = 'M'` update, which
+// succeeds only while the row still holds the state the audit saw.
+
+import type { Db } from "../driver/types.ts";
+import type { HasFile } from "../rows.ts";
+import { chunks, placeholders } from "./bulk-common.ts";
+
+/** One copy of the node with its file's path parts and indexed size. */
+export interface AuditCopyRow {
+  copy_id: number;
+  file_id: number;
+  acq: string;
+  name: string;
+  /** The file's size in the index (archivefile.size_b); MySQL may return BIGINT as text. */
+  size_b: number | string | null;
+  has_file: HasFile;
+  last_update: string;
+}
+
+/**
+ * One page of the node's copies with id > `afterId`, in id order (keyset paging: each page is
+ * an indexed range scan, and no page holds more than `limit` row objects in memory).
+ */
+export function auditCopyPage(db: Db, nodeId: number, afterId: number, limit: number): Promise<AuditCopyRow[]> {
+  return db.all<AuditCopyRow>(
+    `SELECT c.id AS copy_id, c.file_id AS file_id, a.name AS acq, f.name AS name, f.size_b AS size_b,
+            c.has_file AS has_file, c.last_update AS last_update
+       FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN archiveacq a ON f.acq_id = a.id
+      WHERE c.node_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
+    [nodeId, afterId, limit],
+  );
+}
+
+export interface CopyState {
+  id: number;
+  has_file: HasFile;
+  last_update: string;
+}
+
+/** The current has_file and last_update of the given copies (rows deleted since are absent). */
+export async function auditCopyStates(db: Db, copyIds: readonly number[]): Promise<Map<number, CopyState>> {
+  const out = new Map<number, CopyState>();
+  for (const part of chunks(db, copyIds)) {
+    const rows = await db.all<CopyState>(`SELECT id, has_file, last_update FROM archivefilecopy WHERE id IN (${placeholders(part.length)})`, part);
+    for (const r of rows) out.set(Number(r.id), { id: Number(r.id), has_file: r.has_file, last_update: String(r.last_update) });
+  }
+  return out;
+}
+
+/** Index MD5 of each file id (null when unknown). */
+export async function auditFileMd5s(db: Db, fileIds: readonly number[]): Promise<Map<number, string | null>> {
+  const out = new Map<number, string | null>();
+  for (const part of chunks(db, fileIds)) {
+    const rows = await db.all<{ id: number; md5sum: string | null }>(`SELECT id, md5sum FROM archivefile WHERE id IN (${placeholders(part.length)})`, part);
+    for (const r of rows) out.set(Number(r.id), r.md5sum);
+  }
+  return out;
+}
+
+/**
+ * Ask the daemon to re-check a copy: `has_file = 'M'`, only if the row still has the has_file
+ * and last_update the audit saw (compare-and-set: a concurrent write by the daemon wins).
+ * Never deletes a row, never touches wants_file. Returns whether the row was updated.
+ */
+export async function markCopySuspectIfUnchanged(db: Db, copyId: number, seenHas: HasFile, seenLastUpdate: string, now: string): Promise<boolean> {
+  const r = await db.run("UPDATE archivefilecopy SET has_file = 'M', last_update = ? WHERE id = ? AND has_file = ? AND last_update = ?", [
+    now,
+    copyId,
+    seenHas,
+    seenLastUpdate,
+  ]);
+  return r.changes > 0;
+}
