@@ -68,6 +68,31 @@ export function indexContract(backend: Backend, describeOn: DescribeOn = describ
       expect(await idx.db.all("SELECT name FROM storagegroup")).toEqual([{ name: "a" }]);
     });
 
+    // Two flows (the daemon's workers) opening transactions in the same tick: each runs whole,
+    // neither starts inside the other, and a plain statement issued meanwhile waits for both.
+    test("transactions started together run one at a time", async () => {
+      await using idx = await initialisedIndex(backend);
+      const events: string[] = [];
+      const one = (name: string) =>
+        idx.db.transaction(async (t) => {
+          events.push(`${name} begin`);
+          await t.run("INSERT INTO storagegroup (name) VALUES (?)", [name]);
+          await Bun.sleep(20);
+          await t.run("UPDATE storagegroup SET notes = ? WHERE name = ?", [name, name]);
+          events.push(`${name} end`);
+        });
+      const both = Promise.all([one("a"), one("b")]);
+      const plain = idx.db.run("INSERT INTO storagegroup (name) VALUES ('c')");
+      await both;
+      await plain;
+      if (backend === "sqlite") expect(events).toEqual(["a begin", "a end", "b begin", "b end"]);
+      expect(await idx.db.all("SELECT name, notes FROM storagegroup ORDER BY name")).toEqual([
+        { name: "a", notes: "a" },
+        { name: "b", notes: "b" },
+        { name: "c", notes: null },
+      ]);
+    });
+
     test("UPDATE reports matched rows, also when nothing changes", async () => {
       await using idx = await initialisedIndex(backend);
       await seed.group(idx.db, { name: "g", notes: "x" });

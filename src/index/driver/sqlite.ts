@@ -66,26 +66,26 @@ class SqliteDriver implements Driver {
     transaction: <T>(fn: (tx: Db) => Promise<T>) => fn(this.inTx),
   };
 
+  // Each method waits for an open transaction with the loop inline: the check and what follows
+  // it must run in one synchronous stretch. (Awaiting a helper that checks would let another
+  // flow open a transaction between the helper's check and the caller's resumption: two
+  // workers starting transactions together then failed with "cannot start a transaction
+  // within a transaction", and a statement could land inside another flow's transaction.)
   async all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.allNow<T>(sql, params);
   }
   async get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.allNow<T>(sql, params)[0];
   }
   async run(sql: string, params?: readonly Param[]): Promise<RunResult> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     return this.runNow(sql, params);
   }
 
-  /** Wait until no transaction is open (loop: another may start while we wake). */
-  private async idle(): Promise<void> {
-    while (this.txDepth > 0) await this.txDone;
-  }
-
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     let release!: () => void;
     this.txDone = new Promise<void>((r) => (release = r));
     this.txDepth = 1;
@@ -106,7 +106,7 @@ class SqliteDriver implements Driver {
   }
 
   async close(): Promise<void> {
-    await this.idle();
+    while (this.txDepth > 0) await this.txDone;
     this.db.close();
   }
 }
