@@ -271,8 +271,8 @@ function benchBig(): { serve: number[]; md5sum: number[] } {
     const md5 = tool("md5sum", [path]).split(" ")[0]!; // also warms the page cache
     const db = site.open();
     const acq = Number(db.query("INSERT INTO archiveacq (name) VALUES ('acq')").run().lastInsertRowid);
-    const file = Number(db.query("INSERT INTO archivefile (acq_id, name, size_b, md5sum, registered) VALUES (?, 'big.dat', ?, ?, ?)").run(acq, BIG_MB << 20, md5, NOW).lastInsertRowid);
-    db.query("INSERT INTO archivefilecopy (file_id, node_id, has_file, wants_file, ready, size_b, last_update) VALUES (?, ?, 'Y', 'Y', 1, ?, ?)").run(file, site.nodeId("bench"), BIG_MB << 20, NOW);
+    const file = Number(db.query("INSERT INTO archivefile (acq_id, name, size_b, md5sum, registered) VALUES (?, 'big.dat', ?, ?, ?)").run(acq, BIG_MB * 2 ** 20, md5, NOW).lastInsertRowid);
+    db.query("INSERT INTO archivefilecopy (file_id, node_id, has_file, wants_file, ready, size_b, last_update) VALUES (?, ?, 'Y', 'Y', 1, ?, ?)").run(file, site.nodeId("bench"), BIG_MB * 2 ** 20, NOW);
     db.close();
     const serve: number[] = [];
     const md5sum: number[] = [];
