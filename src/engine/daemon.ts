@@ -119,16 +119,26 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
 
     const host = config.hostname();
     const metrics = new Metrics(host);
+    // The queue reports its sizes on every put, get and task_done: the series are looked up once.
+    const sizeSeries = new Map<string, Array<{ value: number }>>();
+    const seriesOf = (fifo: string) => {
+      let s = sizeSeries.get(fifo);
+      if (!s) sizeSeries.set(fifo, (s = ["queued", "in-progress", "deferred", "any"].map((status) => metrics.gauge("queue_size", { fifo, status }))));
+      return s;
+    };
     const queue = new FairMultiFIFOQueue<Task>(undefined, {
       sizes: (fifo, queued, inProgress, deferred) => {
-        metrics.set("queue_size", queued, { fifo, status: "queued" });
-        metrics.set("queue_size", inProgress, { fifo, status: "in-progress" });
-        metrics.set("queue_size", deferred, { fifo, status: "deferred" });
-        metrics.set("queue_size", queued + inProgress + deferred, { fifo, status: "any" });
+        const [q, p, d, any] = seriesOf(fifo) as [{ value: number }, { value: number }, { value: number }, { value: number }];
+        q.value = queued;
+        p.value = inProgress;
+        d.value = deferred;
+        any.value = queued + inProgress + deferred;
         // The marginal series over all FIFOs.
-        const all = { queued: queue.qsize, "in-progress": queue.inprogressSize, deferred: queue.deferredSize };
-        for (const [status, n] of Object.entries(all)) metrics.set("queue_size", n, { fifo: "_ALL", status });
-        metrics.set("queue_size", all.queued + all["in-progress"] + all.deferred, { fifo: "_ALL", status: "any" });
+        const [aq, ap, ad, aany] = seriesOf("_ALL") as [{ value: number }, { value: number }, { value: number }, { value: number }];
+        aq.value = queue.qsize;
+        ap.value = queue.inprogressSize;
+        ad.value = queue.deferredSize;
+        aany.value = aq.value + ap.value + ad.value;
       },
       locked: (fifo, locked) => metrics.set("queue_locked", locked ? 1 : 0, { fifo }),
     });

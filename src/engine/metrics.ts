@@ -11,7 +11,17 @@ interface Family {
 }
 
 const escape = (v: string) => v.replaceAll("\\", "\\\\").replaceAll("\n", "\\n").replaceAll('"', '\\"');
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+/**
+ * A series' identity: its labels (besides the daemon label, common to all) in name order. The
+ * daemon sets gauges on every queue operation, so this is built without JSON or copies.
+ */
+function keyOf(labels: Labels): string {
+  const names = Object.keys(labels);
+  if (names.length > 1) names.sort();
+  let k = "";
+  for (const n of names) k += `${n}\u0000${labels[n]}\u0001`;
+  return k;
+}
 
 export class Metrics {
   private readonly families = new Map<string, Family>();
@@ -27,15 +37,19 @@ export class Metrics {
   }
 
   private entry(name: string, type: Family["type"], labels: Labels) {
-    const all = { daemon: this.daemon, ...labels };
     const f = this.family(name, type);
-    const k = keyOf(all);
+    const k = keyOf(labels);
     let s = f.series.get(k);
     if (!s) {
-      s = { labels: all, value: 0 };
+      s = { labels: { daemon: this.daemon, ...labels }, value: 0 };
       f.series.set(k, s);
     }
     return s;
+  }
+
+  /** A gauge series to set often without looking it up each time (it must never be removed). */
+  gauge(name: string, labels: Labels = {}): { value: number } {
+    return this.entry(name, "gauge", labels);
   }
 
   set(name: string, value: number, labels: Labels = {}): void {
@@ -48,10 +62,10 @@ export class Metrics {
     this.entry(name, "counter", labels).value += by;
   }
   remove(name: string, labels: Labels = {}): void {
-    this.families.get(name)?.series.delete(keyOf({ daemon: this.daemon, ...labels }));
+    this.families.get(name)?.series.delete(keyOf(labels));
   }
   value(name: string, labels: Labels = {}): number | undefined {
-    return this.families.get(name)?.series.get(keyOf({ daemon: this.daemon, ...labels }))?.value;
+    return this.families.get(name)?.series.get(keyOf(labels))?.value;
   }
 
   /** The text exposition format (version 0.0.4). */

@@ -35,6 +35,8 @@ export function judge(copy: CopyToCheck, node: string, outcome: CheckOutcome): {
 export async function queueChecks(node: NodeTarget): Promise<void> {
   const { ctx, fifo } = node;
   if (!fifo || !node.io) return;
+  // Verdicts of checks that finished are written first: their copies are no longer suspect.
+  await ctx.recorder.flush();
   for (const copy of await copiesToCheck(ctx.db, node.row.id)) {
     const path = `${copy.acq_name}/${copy.file_name}`;
     ctx.log.info(`Checking copy "${path}" on node ${node.name}.`);

@@ -1,12 +1,12 @@
 // Deletion (alpenhorn/io/default/delete.py at 632dd41, with upstream's later in-task re-check
 // and daemon.archive_copy_count, 89943e0): the node update selects released copies (and, under
 // min_avail_gb on a non-archive node, removable ones until enough space is freed) and queues
-// them in batches of ten. The task claims each copy in a transaction that re-checks the
+// them in batches of ten. The task claims its copies in one transaction that re-checks the
 // archive-copy rule on locked rows, removes the claimed files, then records them removed.
 
 import { prettyBytes } from "../../common/format.ts";
 import { IndexError } from "../../common/errors.ts";
-import { claimForDelete, deleteCandidates, pendingSourceFileIds, releaseClaim, type ClaimRules, type DeleteCandidate } from "../../index/queries/integrity.ts";
+import { claimBatchForDelete, deleteCandidates, pendingSourceFileIds, releaseClaim, type ClaimRules, type DeleteCandidate } from "../../index/queries/integrity.ts";
 import type { HasFile } from "../../index/rows.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
@@ -54,6 +54,8 @@ export async function queueDeletions(node: NodeTarget): Promise<void> {
   const underMin = avail !== null && avail < min && row.storage_type !== "A";
   const needed = underMin ? Math.floor((min - avail) * GIB) : 0;
   if (underMin) ctx.log.info(`Hit minimum available space on ${node.name} -- will attempt to free ${prettyBytes(needed)}.`);
+  // Deletions that finished are written first: their copies are no longer candidates.
+  await ctx.recorder.flush();
   const candidates = await deleteCandidates(ctx.db, row.id, underMin);
   if (candidates.length === 0) return;
   const sources = await pendingSourceFileIds(ctx.db, row.id);
@@ -96,8 +98,9 @@ async function deleteBatch(node: NodeTarget, batch: readonly DeleteCandidate[], 
   await retryBusy(() =>
     ctx.db.transaction(async (tx) => {
       claimed.length = 0;
-      for (const copy of batch) {
-        const claim = await claimForDelete(tx, Number(copy.id), rules);
+      const claims = await claimBatchForDelete(tx, batch.map((c) => Number(c.id)), rules);
+      for (const [i, copy] of batch.entries()) {
+        const claim = claims[i]!;
         const path = `${copy.acq_name}/${copy.file_name}`;
         if (claim.claimed) claimed.push({ copy, previous: claim.previous });
         else if (claim.reason === "too-few") ctx.log.warning(`Too few archive copies (${claim.archiveCopies}) to delete ${path} on ${node.name}.`);

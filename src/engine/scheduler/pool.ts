@@ -32,6 +32,8 @@ class Worker {
   private async main(): Promise<void> {
     const { ctx, n } = this;
     const id = { id: String(n) };
+    // One combined signal for the worker's life (not one per get: thousands of short tasks).
+    const wakeOrStop = AbortSignal.any([ctx.stop.any.signal, this.wake.signal]);
     ctx.log.info("Started.");
     ctx.metrics.set("worker_running", 1, id);
     try {
@@ -39,7 +41,7 @@ class Worker {
         ctx.metrics.set("worker_idle", 1, id);
         if (ctx.stop.globalAbort) return ctx.log.info("Stopped due to global abort.");
         if (this.stopRequested || ctx.stop.stopping) return ctx.log.info("Stopped.");
-        const got = await ctx.queue.get(5, AbortSignal.any([ctx.stop.any.signal, this.wake.signal]));
+        const got = await ctx.queue.get(5, wakeOrStop);
         if (!got) continue;
         ctx.metrics.set("worker_idle", 0, id);
         const task = got.item;

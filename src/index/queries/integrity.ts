@@ -37,18 +37,36 @@ export interface CheckVerdict {
  * Record check verdicts in one transaction, each touching only the columns a check owns
  * (has_file, size_b on success, last_update). A copy removed or released meanwhile keeps its
  * state: the deletion owns it now. Returns how many verdicts were recorded.
+ *
+ * Verdicts are written set-wise, one UPDATE per distinct (has_file, size_b) — a batch of
+ * healthy copies of one size is one statement. Of several verdicts on one copy in a batch,
+ * the last one given is the one recorded (as writing them in order would leave it).
  */
 export async function recordCheckVerdicts(db: Db, verdicts: readonly CheckVerdict[], now: string): Promise<number> {
   if (verdicts.length === 0) return 0;
+  const last = new Map<number, CheckVerdict>();
+  for (const v of verdicts) {
+    last.delete(v.copyId);
+    last.set(v.copyId, v);
+  }
+  const groups = new Map<string, { hasFile: HasFile; sizeB: number | undefined; ids: number[] }>();
+  for (const v of last.values()) {
+    const key = `${v.hasFile}:${v.sizeB ?? ""}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { hasFile: v.hasFile, sizeB: v.sizeB, ids: [] }));
+    g.ids.push(v.copyId);
+  }
   return db.transaction(async (tx) => {
     let n = 0;
-    for (const v of verdicts) {
-      const guard = "WHERE id = ? AND has_file <> 'N' AND wants_file <> 'N'";
-      const r =
-        v.sizeB === undefined
-          ? await tx.run(`UPDATE archivefilecopy SET has_file = ?, last_update = ? ${guard}`, [v.hasFile, now, v.copyId])
-          : await tx.run(`UPDATE archivefilecopy SET has_file = ?, size_b = ?, last_update = ? ${guard}`, [v.hasFile, v.sizeB, now, v.copyId]);
-      n += r.changes;
+    for (const g of groups.values()) {
+      for (const part of chunks(tx, g.ids)) {
+        const guard = `WHERE id IN (${placeholders(part.length)}) AND has_file <> 'N' AND wants_file <> 'N'`;
+        const r =
+          g.sizeB === undefined
+            ? await tx.run(`UPDATE archivefilecopy SET has_file = ?, last_update = ? ${guard}`, [g.hasFile, now, ...part])
+            : await tx.run(`UPDATE archivefilecopy SET has_file = ?, size_b = ?, last_update = ? ${guard}`, [g.hasFile, g.sizeB, now, ...part]);
+        n += r.changes;
+      }
     }
     return n;
   });
@@ -139,6 +157,93 @@ export interface ClaimRules {
  * goes. `afterCount` is a test seam between the count and the write.
  */
 export async function claimForDelete(tx: Db, copyId: number, rules: ClaimRules, afterCount?: () => Promise<void>): Promise<Claim> {
+  return (await claimBatchForDelete(tx, [copyId], rules, afterCount))[0]!;
+}
+
+/** `SELECT … WHERE <column> IN (ids) <tail>` over `ids`, split to fit the parameter limit. */
+async function allIn<T>(tx: Db, head: string, column: string, ids: readonly number[], tail = ""): Promise<T[]> {
+  const out: T[] = [];
+  for (const part of chunks(tx, ids)) out.push(...(await tx.all<T>(`${head} WHERE ${column} IN (${placeholders(part.length)})${tail}`, part)));
+  return out;
+}
+
+/**
+ * claimForDelete of each copy of a batch, with the same rules and outcomes (in the order
+ * given), in a handful of set-wise statements rather than five per copy: the copies, every
+ * copy of their files (locked), the archive nodes among those, the pending transfers out of
+ * them, and one UPDATE of the claimed ones. A batch holding two copies of one file (one's
+ * claim could change the other's count) is claimed copy by copy, as claimForDelete always did.
+ */
+export async function claimBatchForDelete(tx: Db, copyIds: readonly number[], rules: ClaimRules, afterCount?: () => Promise<void>): Promise<Claim[]> {
+  if (copyIds.length === 0) return [];
+  type Mine = { id: number; file_id: number; node_id: number };
+  const me = new Map<number, Mine>();
+  for (const r of await allIn<Mine>(tx, "SELECT id, file_id, node_id FROM archivefilecopy", "id", [...new Set(copyIds)])) me.set(Number(r.id), r);
+  const fileIds = [...new Set([...me.values()].map((r) => Number(r.file_id)))];
+  if (fileIds.length < me.size || new Set(copyIds).size < copyIds.length) {
+    // Two copies of one file, or one copy given twice: claim them in turn, each seeing the last.
+    const out: Claim[] = [];
+    for (const id of copyIds) out.push(await claimOne(tx, id, rules, afterCount));
+    return out;
+  }
+  type Row = { id: number; file_id: number; node_id: number; has_file: HasFile; wants_file: string };
+  const byFile = new Map<number, Row[]>();
+  const rows = fileIds.length === 0 ? [] : await allIn<Row>(tx, "SELECT id, file_id, node_id, has_file, wants_file FROM archivefilecopy", "file_id", fileIds, ` ORDER BY id${tx.dialect.lockRows}`);
+  for (const r of rows) {
+    const f = Number(r.file_id);
+    let list = byFile.get(f);
+    if (!list) byFile.set(f, (list = []));
+    list.push(r);
+  }
+  const healthyNodes = [...new Set(rows.filter((r) => r.has_file === "Y").map((r) => Number(r.node_id)))];
+  const archiveIds = new Set(
+    healthyNodes.length === 0 ? [] : (await allIn<{ id: number }>(tx, "SELECT id FROM storagenode", "id", healthyNodes, " AND storage_type = 'A'")).map((r) => Number(r.id)),
+  );
+  // Each copy's verdict up to the count, as claimForDelete reaches it.
+  const outcome = new Map<number, Claim | { archived: number; mine: Row }>();
+  for (const id of copyIds) {
+    const m = me.get(id);
+    const mine = m && byFile.get(Number(m.file_id))?.find((c) => Number(c.id) === id);
+    if (!mine || mine.has_file === "N") outcome.set(id, { claimed: false, reason: "absent" });
+    else if (!(mine.wants_file === "N" || (rules.discretionary && mine.wants_file === "M"))) outcome.set(id, { claimed: false, reason: "not-released" });
+    else {
+      const others = byFile.get(Number(mine.file_id))!.filter((c) => Number(c.id) !== id && c.has_file === "Y");
+      outcome.set(id, { archived: others.filter((c) => archiveIds.has(Number(c.node_id))).length, mine });
+    }
+  }
+  const counted = [...outcome.values()].filter((o): o is { archived: number; mine: Row } => "mine" in o);
+  if (counted.length > 0) await afterCount?.();
+  const enough = counted.filter((o) => o.archived >= rules.archiveCopies);
+  const pending = new Set<string>();
+  if (enough.length > 0) {
+    const files = [...new Set(enough.map((o) => Number(o.mine.file_id)))];
+    const reqs = await allIn<{ file_id: number; node_from_id: number }>(
+      tx,
+      "SELECT file_id, node_from_id FROM archivefilecopyrequest",
+      "file_id",
+      files,
+      " AND completed = 0 AND cancelled = 0",
+    );
+    for (const r of reqs) pending.add(`${Number(r.file_id)}:${Number(r.node_from_id)}`);
+  }
+  const claims: Claim[] = [];
+  const claimed: number[] = [];
+  for (const id of copyIds) {
+    const o = outcome.get(id)!;
+    if (!("mine" in o)) claims.push(o);
+    else if (o.archived < rules.archiveCopies) claims.push({ claimed: false, reason: "too-few", archiveCopies: o.archived });
+    else if (pending.has(`${Number(o.mine.file_id)}:${Number(o.mine.node_id)}`)) claims.push({ claimed: false, reason: "transfer-pending" });
+    else {
+      claims.push({ claimed: true, previous: o.mine.has_file });
+      claimed.push(id);
+    }
+  }
+  for (const part of chunks(tx, claimed)) await tx.run(`UPDATE archivefilecopy SET has_file = 'M' WHERE id IN (${placeholders(part.length)})`, part);
+  return claims;
+}
+
+/** One copy's claim, statement by statement (batches where copies' claims interact). */
+async function claimOne(tx: Db, copyId: number, rules: ClaimRules, afterCount?: () => Promise<void>): Promise<Claim> {
   const me = await tx.get<{ file_id: number; node_id: number }>("SELECT file_id, node_id FROM archivefilecopy WHERE id = ?", [copyId]);
   if (!me) return { claimed: false, reason: "absent" };
   const copies = await tx.all<{ id: number; node_id: number; has_file: HasFile; wants_file: string }>(

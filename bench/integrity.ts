@@ -1,0 +1,419 @@
+// `bun bench/integrity.ts`: the daemon's integrity work measured on the compiled binary, run as
+// a user runs it (`dist/alpenhorn --test-isolation -c CONF …` in a temp dir, SQLite index,
+// `daemon.num_workers: 2`, `daemon.update_interval: 1`), beside the machine's own tools:
+//
+//   1. verify N registered 1 KiB copies: `node verify --all --force NODE`, then the timed
+//      `serve --once` (spawn to exit); every copy must end has_file 'Y'. Against `md5sum` of
+//      the same files (one process, xargs). N = 1,000 and 10,000 (and 100,000 with
+//      BENCH_VERIFY_100K=1), to show the per-file cost stays flat.
+//   2. MD5 of one page-cached file of BENCH_BIG_MB MiB (default 2048) by the daemon:
+//      `file verify`, then the timed `serve --once`, against `md5sum` of it in the same run.
+//   3. delete N released copies (each also healthy on two archive nodes of another host):
+//      `node clean NODE --now --force`, then the timed `serve --once`; every row must end
+//      has_file 'N' and the files (and their directories) must be gone. Against `rm -rf` and
+//      `find -delete` of an identical tree.
+//
+// Each measurement runs BENCH_RUNS times (default 3) and the median is printed. Index set-up is
+// direct (bun:sqlite inserts in one transaction after `alpenhorn db init`). The figures with
+// the index in WAL mode (a bench-side `PRAGMA journal_mode=WAL` on the index file; the daemon's
+// own settings are untouched) are printed on separate lines, to show what the default
+// rollback journal's per-commit fsyncs cost.
+
+import { Database } from "bun:sqlite";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "..");
+const BIN = resolve(ROOT, "dist/alpenhorn");
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
+const SIZES = [1_000, 10_000, ...(process.env.BENCH_VERIFY_100K ? [100_000] : [])];
+const DELETE_N = 10_000;
+const WAL = process.env.BENCH_NO_WAL ? false : true;
+/** Files per acquisition directory. */
+const PER_ACQ = 100;
+const HOST = "benchhost";
+const OTHER_HOST = "archivehost";
+const NOW = "2025-01-01 00:00:00.000000";
+/** BENCH_ONLY=verify,big,delete: a subset of the sections. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? "verify,big,delete").split(","));
+
+if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
+  const { compile } = await import("../scripts/compile.ts");
+  await compile({ outfile: BIN });
+}
+
+/** CPU seconds of each `serve --once` run, in order (the machine is shared: wall time is noisy). */
+const cpuLog: number[] = [];
+/** Median CPU seconds of the `serve --once` runs made by `fn`. */
+function cpuOf<T>(fn: () => T): [T, number] {
+  const from = cpuLog.length;
+  const r = fn();
+  return [r, median(cpuLog.slice(from))];
+}
+
+const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-integrity-"));
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
+const us = (s: number) => `${(s * 1e6).toFixed(1)} µs`;
+const fmtRuns = (xs: number[]) => `[${xs.map((x) => x.toFixed(3)).join(", ")}]`;
+
+function timeSync(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+/** Run a shell tool; throws on failure. */
+function tool(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
+  const r = spawnSync(cmd, args, { cwd: opts.cwd, encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+class Site {
+  readonly dir: string;
+  readonly conf: string;
+  readonly db: string;
+  readonly root: string;
+
+  constructor(label: string) {
+    this.dir = mkdtempSync(join(top, `${label}-`));
+    this.conf = join(this.dir, "alpenhorn.conf");
+    this.db = join(this.dir, "index.db");
+    this.root = join(this.dir, "node");
+    mkdirSync(this.root);
+    writeFileSync(
+      this.conf,
+      `database:\n  url: sqlite:///${this.db}\ndaemon:\n  host: ${HOST}\n  num_workers: 2\n  update_interval: 1\nlogging:\n  level: info\n`,
+    );
+    this.cli(["db", "init"]);
+    this.cli(["node", "create", "bench", "--create-group", "--root", this.root, "--host", HOST, "--activate"]);
+    writeFileSync(join(this.root, "ALPENHORN_NODE"), "bench\n");
+  }
+
+  /** `alpenhorn --test-isolation -c CONF …`, as a user runs it; returns stdout. */
+  cli(args: string[]): string {
+    const r = spawnSync(BIN, ["--test-isolation", "-c", this.conf, ...args], { cwd: this.dir, encoding: "utf8", env: { PATH: process.env.PATH, HOME: this.dir } });
+    if (r.status !== 0) throw new Error(`alpenhorn ${args.join(" ")} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** `serve --once`, timed from spawn to exit; its log goes to a file. Also its CPU seconds (all threads). */
+  serveOnce(tag: string): number {
+    const log = join(this.dir, `serve-${tag}.log`);
+    const fd = openSync(log, "w");
+    const t0 = performance.now();
+    const r = Bun.spawnSync([BIN, "--test-isolation", "-c", this.conf, "serve", "--once"], {
+      cwd: this.dir,
+      stdio: ["ignore", fd, fd],
+      env: { PATH: process.env.PATH, HOME: this.dir },
+    });
+    const t = (performance.now() - t0) / 1000;
+    closeSync(fd);
+    if (r.exitCode !== 0) throw new Error(`serve --once exited ${r.exitCode}; log: ${log}`);
+    cpuLog.push(Number(r.resourceUsage.cpuTime.total) / 1e6);
+    return t;
+  }
+
+  open(): Database {
+    return new Database(this.db);
+  }
+
+  /** A bench-side switch of the index file to WAL (the daemon's own settings are untouched). */
+  wal(): void {
+    const db = this.open();
+    db.run("PRAGMA journal_mode=WAL");
+    db.close();
+  }
+
+  nodeId(name: string): number {
+    const db = this.open();
+    const row = db.query("SELECT id FROM storagenode WHERE name = ?").get(name) as { id: number };
+    db.close();
+    return row.id;
+  }
+
+  /** Write `n` 1 KiB files (distinct contents) and register them with one healthy copy each. */
+  registerSmall(n: number, archives: string[] = []): string[] {
+    const rels: string[] = [];
+    const files: Array<{ acq: number; name: string; md5: string }> = [];
+    const buf = Buffer.alloc(1024);
+    for (let i = 0; i < n; i++) {
+      const acq = Math.floor(i / PER_ACQ);
+      const name = `f${String(i % PER_ACQ).padStart(3, "0")}.dat`;
+      const dir = join(this.root, `acq${String(acq).padStart(5, "0")}`);
+      if (i % PER_ACQ === 0) mkdirSync(dir, { recursive: true });
+      buf.fill(i & 0xff);
+      buf.writeUInt32LE(i, 0);
+      writeFileSync(join(dir, name), buf);
+      files.push({ acq, name, md5: new Bun.CryptoHasher("md5").update(buf).digest("hex") });
+      rels.push(`acq${String(acq).padStart(5, "0")}/${name}`);
+    }
+    const nodeIds = [this.nodeId("bench"), ...archives.map((a) => this.nodeId(a))];
+    const db = this.open();
+    db.transaction(() => {
+      const acqIds: number[] = [];
+      const insAcq = db.query("INSERT INTO archiveacq (name) VALUES (?)");
+      const insFile = db.query("INSERT INTO archivefile (acq_id, name, size_b, md5sum, registered) VALUES (?, ?, 1024, ?, ?)");
+      const insCopy = db.query("INSERT INTO archivefilecopy (file_id, node_id, has_file, wants_file, ready, size_b, last_update) VALUES (?, ?, 'Y', 'Y', 1, 4096, ?)");
+      for (let a = 0; a * PER_ACQ < n; a++) acqIds.push(Number(insAcq.run(`acq${String(a).padStart(5, "0")}`).lastInsertRowid));
+      for (const f of files) {
+        const fileId = Number(insFile.run(acqIds[f.acq]!, f.name, f.md5, NOW).lastInsertRowid);
+        for (const node of nodeIds) insCopy.run(fileId, node, NOW);
+      }
+    })();
+    db.close();
+    return rels;
+  }
+
+  /** Count of the node's copies by has_file. */
+  states(node = "bench"): Record<string, number> {
+    const db = this.open();
+    const rows = db
+      .query("SELECT c.has_file AS h, COUNT(*) AS n FROM archivefilecopy c JOIN storagenode s ON s.id = c.node_id WHERE s.name = ? GROUP BY c.has_file")
+      .all(node) as Array<{ h: string; n: number }>;
+    db.close();
+    return Object.fromEntries(rows.map((r) => [r.h, r.n]));
+  }
+
+  close(): void {
+    if (!process.env.BENCH_KEEP) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function expectStates(site: Site, want: Record<string, number>, what: string): void {
+  const got = site.states();
+  const ok = Object.keys({ ...want, ...got }).every((k) => (got[k] ?? 0) === (want[k] ?? 0));
+  if (!ok) throw new Error(`${what}: copies ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (logs in ${site.dir})`);
+}
+
+/** The files left under `dir` (recursively), ALPENHORN_NODE excluded. */
+function leftUnder(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.name !== "ALPENHORN_NODE") n++;
+  return n;
+}
+
+/** Time of `serve --once` with nothing to do (start-up, one loop, exit), the floor of every figure below. */
+function idleServe(): number {
+  const site = new Site("idle");
+  try {
+    return median(Array.from({ length: RUNS }, (_, i) => site.serveOnce(`idle${i}`)));
+  } finally {
+    site.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. verification of many small copies
+
+interface VerifyRun {
+  cli: number;
+  serve: number;
+}
+
+function verifyOnce(site: Site, n: number, tag: string): VerifyRun {
+  const cli = timeSync(() => site.cli(["node", "verify", "--all", "--force", "bench"]));
+  expectStates(site, { M: n }, "after node verify");
+  const serve = site.serveOnce(tag);
+  expectStates(site, { Y: n }, "after serve --once");
+  return { cli, serve };
+}
+
+function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[]; md5sum: number[] } {
+  const site = new Site(`verify${n}`);
+  try {
+    site.registerSmall(n);
+    if (wal) site.wal();
+    const serve: number[] = [];
+    const cli: number[] = [];
+    const md5sum: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const v = verifyOnce(site, n, `${wal ? "wal" : "verify"}${r}`);
+      serve.push(v.serve);
+      cli.push(v.cli);
+      // The machine's tool over the same files, page cache as warm as the daemon had it.
+      md5sum.push(timeSync(() => tool("sh", ["-c", "find . -name '*.dat' -print0 | xargs -0 md5sum > /dev/null"], { cwd: site.root })));
+    }
+    return { serve, cli, md5sum };
+  } finally {
+    site.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. MD5 of one big cached file
+
+function makeBig(path: string, mb: number): void {
+  const fd = openSync(path, "w");
+  const chunk = Buffer.alloc(1 << 20);
+  for (let i = 0; i < mb; i++) {
+    chunk.fill(i & 0xff);
+    chunk.writeUInt32LE(i, 0);
+    writeSync(fd, chunk);
+  }
+  closeSync(fd);
+}
+
+function benchBig(): { serve: number[]; md5sum: number[] } {
+  const site = new Site("big");
+  try {
+    mkdirSync(join(site.root, "acq"));
+    const path = join(site.root, "acq/big.dat");
+    makeBig(path, BIG_MB);
+    const md5 = tool("md5sum", [path]).split(" ")[0]!; // also warms the page cache
+    const db = site.open();
+    const acq = Number(db.query("INSERT INTO archiveacq (name) VALUES ('acq')").run().lastInsertRowid);
+    const file = Number(db.query("INSERT INTO archivefile (acq_id, name, size_b, md5sum, registered) VALUES (?, 'big.dat', ?, ?, ?)").run(acq, BIG_MB * 2 ** 20, md5, NOW).lastInsertRowid);
+    db.query("INSERT INTO archivefilecopy (file_id, node_id, has_file, wants_file, ready, size_b, last_update) VALUES (?, ?, 'Y', 'Y', 1, ?, ?)").run(file, site.nodeId("bench"), BIG_MB * 2 ** 20, NOW);
+    db.close();
+    const serve: number[] = [];
+    const md5sum: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      md5sum.push(timeSync(() => tool("md5sum", [path])));
+      site.cli(["file", "verify", "acq/big.dat", "bench"]);
+      expectStates(site, { M: 1 }, "after file verify");
+      serve.push(site.serveOnce(`big${r}`));
+      expectStates(site, { Y: 1 }, "after serve --once");
+    }
+    return { serve, md5sum };
+  } finally {
+    site.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. deletion of many released copies
+
+function benchDelete(n: number, wal: boolean): { serve: number[]; cli: number[] } {
+  const serve: number[] = [];
+  const cli: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const site = prepareDelete(n);
+    try {
+      if (wal) site.wal();
+      cli.push(timeSync(() => site.cli(["node", "clean", "bench", "--now", "--force"])));
+      serve.push(site.serveOnce(`${wal ? "wal" : "delete"}${r}`));
+      expectStates(site, { N: n }, "after serve --once");
+      const left = leftUnder(site.root);
+      if (left > 0) throw new Error(`${left} entries left under the node root (logs in ${site.dir})`);
+      if (site.states("arc1").Y !== n || site.states("arc2").Y !== n) throw new Error("archive copies changed");
+    } finally {
+      site.close();
+    }
+  }
+  return { serve, cli };
+}
+
+/** The machine's tools on an identical tree (n 1 KiB files, PER_ACQ per directory). */
+function benchRm(n: number): { rm: number[]; find: number[] } {
+  const rm: number[] = [];
+  const find: number[] = [];
+  const buf = Buffer.alloc(1024);
+  const make = (dir: string) => {
+    for (let i = 0; i < n; i++) {
+      const sub = join(dir, `acq${String(Math.floor(i / PER_ACQ)).padStart(5, "0")}`);
+      if (i % PER_ACQ === 0) mkdirSync(sub, { recursive: true });
+      writeFileSync(join(sub, `f${String(i % PER_ACQ).padStart(3, "0")}.dat`), buf);
+    }
+  };
+  for (let r = 0; r < RUNS; r++) {
+    const a = join(top, `rm${r}`);
+    make(a);
+    rm.push(timeSync(() => tool("rm", ["-rf", a])));
+    const b = join(top, `find${r}`);
+    make(b);
+    find.push(timeSync(() => tool("find", [b, "-mindepth", "1", "-delete"])));
+    rmSync(b, { recursive: true, force: true });
+  }
+  return { rm, find };
+}
+
+/** A delete site ready for `serve --once` (released copies), for profiling by hand. */
+function prepareDelete(n: number): Site {
+  const site = new Site(`delete${n}`);
+  site.cli(["node", "create", "arc1", "--archive", "--create-group", "--root", "/nonexistent/arc1", "--host", OTHER_HOST, "--activate"]);
+  site.cli(["node", "create", "arc2", "--archive", "--create-group", "--root", "/nonexistent/arc2", "--host", OTHER_HOST, "--activate"]);
+  site.registerSmall(n, ["arc1", "arc2"]);
+  return site;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// BENCH_PREPARE=verify|delete: set up one site of 10,000 copies (released for delete), print its
+// directory and stop (for profiling `serve --once` by hand; remove the directory afterwards).
+if (process.env.BENCH_PREPARE) {
+  const site = process.env.BENCH_PREPARE === "delete" ? prepareDelete(DELETE_N) : new Site("verify");
+  if (process.env.BENCH_PREPARE === "delete") site.cli(["node", "clean", "bench", "--now", "--force"]);
+  else {
+    site.registerSmall(10_000);
+    site.cli(["node", "verify", "--all", "--force", "bench"]);
+  }
+  console.log(site.dir);
+  process.exit(0);
+}
+
+const cpu = (c: number) => `cpu ${ms(c)}`;
+const load = () => `load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`;
+
+try {
+  console.log(`dist/alpenhorn on SQLite (default rollback journal), daemon.num_workers 2, update_interval 1; median of ${RUNS} runs`);
+  console.log("(wall time of serve --once, spawn to exit; [the runs, s]; cpu = its user+sys time over all threads, median)");
+  const [idle, idleCpu] = cpuOf(idleServe);
+  console.log(`serve --once with nothing to do: ${ms(idle)}, ${cpu(idleCpu)} (start-up, one loop, exit); ${load()}\n`);
+
+  if (ONLY.has("verify")) {
+    console.log("1. Verify N registered 1 KiB copies: node verify --all --force, then serve --once; all copies end 'Y'");
+    for (const n of SIZES) {
+      const [v, c] = cpuOf(() => benchVerify(n, false));
+      const serve = median(v.serve);
+      const md5sum = median(v.md5sum);
+      console.log(
+        `  N=${String(n).padStart(6)}  serve ${ms(serve).padStart(8)} ${fmtRuns(v.serve)} ${cpu(c)}  ${us(serve / n)}/file, ${us((serve - idle) / n)}/file above idle` +
+          `  | md5sum (xargs) ${ms(md5sum)}: daemon ${(serve / md5sum).toFixed(1)}× its time  | node verify CLI ${ms(median(v.cli))}`,
+      );
+      if (n === 10_000) console.log(`  target: serve ≤ 1 s for 10,000: ${serve <= 1 ? "met" : "MISSED"}`);
+    }
+    if (WAL) {
+      const [v, c] = cpuOf(() => benchVerify(10_000, true));
+      console.log(`  N= 10000, index in WAL mode (bench-side pragma): serve ${ms(median(v.serve))} ${fmtRuns(v.serve)} ${cpu(c)}`);
+    }
+    console.log(`  ${load()}`);
+  }
+
+  if (ONLY.has("big")) {
+    console.log(`\n2. MD5 of one cached ${BIG_MB} MiB file: file verify, then serve --once; the copy ends 'Y'`);
+    const [b, c] = cpuOf(benchBig);
+    const serve = median(b.serve);
+    const md5sum = median(b.md5sum);
+    console.log(`  md5sum          ${ms(md5sum).padStart(8)} ${fmtRuns(b.md5sum)}  ${(BIG_MB / md5sum).toFixed(0)} MiB/s`);
+    console.log(`  serve --once    ${ms(serve).padStart(8)} ${fmtRuns(b.serve)} ${cpu(c)}  ${(BIG_MB / serve).toFixed(0)} MiB/s (${(BIG_MB / (serve - idle)).toFixed(0)} MiB/s above idle)`);
+    console.log(`  throughput vs md5sum: ${(md5sum / serve).toFixed(2)}× (target ≥ 1.0×: ${md5sum / serve >= 1 ? "met" : "MISSED"}; ${(md5sum / (serve - idle)).toFixed(2)}× above idle)`);
+    console.log(`  ${load()}`);
+  }
+
+  if (ONLY.has("delete")) {
+    console.log(`\n3. Delete ${DELETE_N.toLocaleString("en")} released copies (each healthy on 2 archive nodes): node clean --now --force, then serve --once; all end 'N', files and directories gone`);
+    const [d, c] = cpuOf(() => benchDelete(DELETE_N, false));
+    const t = benchRm(DELETE_N);
+    const ds = median(d.serve);
+    console.log(`  serve --once    ${ms(ds).padStart(8)} ${fmtRuns(d.serve)} ${cpu(c)}  ${us(ds / DELETE_N)}/file  | node clean CLI ${ms(median(d.cli))}`);
+    console.log(`  rm -rf          ${ms(median(t.rm)).padStart(8)} ${fmtRuns(t.rm)}  daemon ${(ds / median(t.rm)).toFixed(1)}× its time`);
+    console.log(`  find -delete    ${ms(median(t.find)).padStart(8)} ${fmtRuns(t.find)}  daemon ${(ds / median(t.find)).toFixed(1)}× its time`);
+    console.log(`  target: serve ≤ 1 s: ${ds <= 1 ? "met" : "MISSED"}`);
+    if (WAL) {
+      const [w, wc] = cpuOf(() => benchDelete(DELETE_N, true));
+      console.log(`  index in WAL mode (bench-side pragma): serve ${ms(median(w.serve))} ${fmtRuns(w.serve)} ${cpu(wc)}`);
+    }
+    console.log(`  ${load()}`);
+  }
+} finally {
+  if (!process.env.BENCH_KEEP) rmSync(top, { recursive: true, force: true });
+}
