@@ -15,6 +15,7 @@ import { AutoVerifyWalk } from "../integrity/auto-verify.ts";
 import { queueChecks } from "../integrity/check.ts";
 import { queueDeletions } from "../integrity/delete.ts";
 import { processImportRequests } from "../import/requests.ts";
+import { readyOutboundPulls } from "../pull/ready.ts";
 import type { NodeTarget } from "./target.ts";
 import { nodeInfo } from "../io/node-info.ts";
 import type { IORegistry } from "../io/registry.ts";
@@ -29,6 +30,8 @@ export interface LoopEnv {
   readonly registry: IORegistry;
   readonly autoImport: AutoImport;
   readonly probes: Probes;
+  /** This loop's local, initialised node with that id (a pull's destination). */
+  readonly localNode: (id: number) => NodeTarget | undefined;
 }
 
 const GIB = 2 ** 30;
@@ -175,11 +178,11 @@ export class UpdateableNode implements NodeTarget {
     if (idle && doUpdate) {
       ctx.log.info(`Updating node "${this.name}".`);
       ctx.metrics.inc("node_update", { name: this.name });
-      // a) checks, b) deletions, c) import requests; d) readying outbound pulls arrives
-      // with the transfers.
+      // a) checks, b) deletions, c) import requests, d) outbound pulls readied.
       await queueChecks(this);
       await queueDeletions(this);
       await processImportRequests(this);
+      await readyOutboundPulls(this);
       this.updated = true;
     } else {
       ctx.log.info(`Skipping update for node ${this.name}: ${idle ? "cancelled" : "busy"}`);
