@@ -216,6 +216,8 @@ export class UpdateableNode implements NodeTarget {
       if (avail !== null) ctx.log.warning(`Unable to determine available space for "${this.name}".`);
     } else avail = bytes / GIB;
     await updateAvailGb(ctx.db, this.row.id, bytes === null ? null : avail, checked);
+    // This loop's pull checks (min_avail_gb) see the space just measured, as alpenhorn's do.
+    if (bytes !== null) this.row = { ...this.row, avail_gb: avail };
     this.lastWrittenCheck = checked;
     if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
   }
