@@ -1,6 +1,7 @@
 // `npm run demo`: alpenhorn's demo walkthrough on one machine, with the compiled binary and an
 // embedded SQLite index: set up the Data Index and nodes, run the daemon, import files, find a
-// corrupt file and recover it, and see a deletion refused under the archive-copy rule. It
+// corrupt file and recover it, see a deletion refused under the archive-copy rule, and sync
+// files to a second node (one file, then in bulk: local pulls by the daemon). It
 // prints a transcript and stops with an error at the first command that fails.
 
 import { mkdirSync, rmSync, unlinkSync, writeFileSync, renameSync, existsSync } from "node:fs";
@@ -123,6 +124,18 @@ async function main(): Promise<void> {
   alpenhorn("file", "clean", "--now", "--node=demo_storage1", "2025/02/21/meta.txt");
   alpenhorn("serve", "--once");
   alpenhorn("file", "state", "2025/02/21/meta.txt", "demo_storage1");
+
+  say("Syncing files between nodes: transferring a file");
+  alpenhorn("file", "sync", "--from", "demo_storage1", "--to", "demo_storage2", "2025/02/21/meta.txt");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+
+  say("Bulk transfers: every file of demo_storage1 not yet in demo_storage2");
+  alpenhornWith("y\n", "node", "sync", "demo_storage1", "demo_storage2", "--show-files");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+  say("Nothing left to sync");
+  alpenhornWith("y\n", "group", "sync", "demo_storage2", "demo_storage1", "--show-files");
   console.log("\nDemo complete.");
 }
 

@@ -194,6 +194,33 @@ export type CheckOutcome =
   | { readonly result: "not-file" }
   | { readonly result: "retry"; readonly why: string };
 
+/** What is at a pull's target name (lstat: a symlink is reported as such, never followed). */
+export type TargetKind = "none" | "file" | "symlink" | "other";
+
+/** FsService.pullPrepare: the destination directory exists and the placeholder is in place. */
+export interface PreparedPull {
+  /** The destination directory was created by this call. */
+  readonly createdDir: boolean;
+  readonly target: TargetKind;
+}
+
+/** FsService.pullLink: a hard link renamed over the target, or no link made. */
+export type LinkResult =
+  | { readonly state: "linked"; readonly size: number; readonly used: number }
+  /** The linked inode's size is not the expected one: the link was dropped, the target untouched. */
+  | { readonly state: "mismatch"; readonly size: number }
+  /** No link made (another filesystem, no permission…): the caller may copy instead. */
+  | { readonly state: "unlinkable"; readonly code: string; readonly message: string };
+
+/** FsService.pullCopy: the outcome of a verified internal copy. */
+export type CopyResult =
+  /** Copied, its MD5 equal to the expected one, and renamed over the target. */
+  | { readonly state: "copied"; readonly size: number; readonly used: number; readonly md5: string }
+  /** The received bytes' MD5 differs from the expected one: nothing was renamed, the temporary is gone. */
+  | { readonly state: "mismatch"; readonly size: number; readonly md5: string | null }
+  /** The source changed while it was copied (size or mtime moved): nothing was kept. */
+  | { readonly state: "changed" };
+
 /**
  * Filesystem calls, each run on an fs thread (never on the daemon's event loop) and guarded by
  * a timeout (`daemon.fs_timeout`, 600 s by default; for `md5`, per 32 MiB read). A call that
@@ -235,6 +262,22 @@ export interface FsService {
   removeFiles(root: string, rels: string[]): Promise<RemoveFact[]>;
   /** rmdir each directory and its parents while empty, never the root itself. */
   pruneDirs(root: string, dirs: string[]): Promise<PruneFact[]>;
+  /**
+   * A pull's first step (hold the tree lock "up" around it): create the target's directory with
+   * parents and, when `placeholder`, `.{name}.placeholder` beside the target; report what is at
+   * the target name (never following a symlink).
+   */
+  pullPrepare(target: string, placeholder: boolean): Promise<PreparedPull>;
+  /** Remove the target's placeholder (hold the tree lock "up"); false when already gone. */
+  pullUnplace(target: string): Promise<boolean>;
+  /** Hard-link `source` to a temporary name beside `target`, then rename it over the target when its size is `expectedSize`. */
+  pullLink(source: string, target: string, expectedSize: number): Promise<LinkResult>;
+  /**
+   * Copy `source` to a temporary name beside `target`, fsync, MD5 the received bytes and rename
+   * over the target only when they equal `expectedMd5`. `timeout` (seconds; null: none) restarts
+   * at every 32 MiB moved.
+   */
+  pullCopy(source: string, target: string, expectedMd5: string | null, timeout: number | null): Promise<CopyResult>;
 }
 
 /** A task body: an async function, or an async generator whose yields mean "run me again in N s". */
@@ -279,6 +322,39 @@ export interface IOServices {
   /** Aborted when the daemon stops: long work should end. */
   readonly stopping: AbortSignal;
 }
+
+/**
+ * A pull the daemon asks a destination node's I/O to carry out, after checking the request
+ * against the index. The I/O class moves and verifies bytes; the daemon keeps the books.
+ */
+export interface PullJob {
+  /** `acq/file`, relative to the destination root (and to the source's). */
+  readonly rel: string;
+  /** The file's size and MD5 as the index registers them. */
+  readonly size: number;
+  readonly md5: string | null;
+  readonly source: NodeInfo;
+  /** The source file's absolute path on the source node (its NodeRemote's filePath). */
+  readonly sourcePath: string;
+  /** The source node's host is this daemon's host. */
+  readonly local: boolean;
+  /** A regular file already at the target may be replaced (the index knows it is corrupt). */
+  readonly overwrite: boolean;
+  /** Seconds a transfer may go without progress (`pull_timeout_base + size / pull_bytes_per_second`); null: no limit. */
+  readonly timeout: number | null;
+}
+
+/** What a pull did. The received file is at the target name only for `done`. */
+export type PullOutcome =
+  | { readonly result: "done"; readonly used: number }
+  /** A regular file is at the target and may not be replaced: the daemon has it checked instead. */
+  | { readonly result: "present"; readonly used: number | null }
+  /** The received bytes are not the file the index describes: the source is suspect. Nothing was kept. */
+  | { readonly result: "mismatch"; readonly md5: string | null }
+  /** The transfer failed; `checkSrc` when the source may be at fault. Nothing was kept. */
+  | { readonly result: "failed"; readonly checkSrc: boolean; readonly message: string }
+  /** This class cannot carry out this pull (e.g. a remote source here): the request stays pending. */
+  | { readonly result: "unsupported"; readonly why: string };
 
 export interface NodeIOInit {
   readonly node: NodeInfo;
@@ -325,6 +401,13 @@ export interface NodeIO {
    * and logs what was removed.
    */
   remove(rels: readonly string[]): Promise<{ readonly files: RemoveFact[]; readonly dirs: PruneFact[] }>;
+  /**
+   * Bring a file onto this node from another (the daemon's pull task, on this node's FIFO):
+   * never a partial or unverified file at the target name, a symlink there replaced (never
+   * written through), the placeholder created and removed under the tree lock "up". Classes
+   * without it cannot receive pulls.
+   */
+  pull?(job: PullJob): Promise<PullOutcome>;
   /** Stop background work of this instance (its FIFO is cleared by the daemon). */
   stop?(): void;
 }
@@ -356,6 +439,8 @@ export interface GroupIO {
   afterUpdate(): void | Promise<void>;
   /** A member holding `rel`, or null. */
   exists(rel: string): Promise<GroupMember | null>;
+  /** The member a pull of `rel` into the group should go to; null: none now. Default: the first member. */
+  pullDestination?(rel: string): GroupMember | null | Promise<GroupMember | null>;
 }
 
 /** A possibly non-local node, described but never touched (the source of a pull). */

@@ -25,7 +25,9 @@ export class UpdateLoop {
     readonly pool: Pool,
     subscribe?: Subscribe,
   ) {
-    this.env = { ctx, registry: new IORegistry(ctx.extensions), autoImport: new AutoImport(ctx, subscribe), probes: new Probes() };
+    this.env = { ctx, registry: new IORegistry(ctx.extensions), autoImport: new AutoImport(ctx, subscribe), probes: new Probes(),
+      localNode: (id) => [...this.nodes.values()].find((n) => Number(n.row.id) === id),
+    };
   }
 
   /** Run one iteration; returns its duration in seconds. */

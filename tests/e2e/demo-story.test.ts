@@ -47,6 +47,21 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(deleting).toContain('Released "2025/02/21/meta.txt" for immediate removal on Node "demo_storage1".');
       expect(deleting).toMatch(/WARNING >> \[Worker#\d\] Too few archive copies \(0\) to delete 2025\/02\/21\/meta\.txt on demo_storage1\.\n/);
       expect(deleting).toContain("$ alpenhorn file state 2025/02/21/meta.txt demo_storage1\nHealthy Released Ready\n");
+
+      const one = section(out, "Syncing files between nodes");
+      expect(one).toContain("$ alpenhorn file sync --from demo_storage1 --to demo_storage2 2025/02/21/meta.txt\nRequest submitted.\n");
+      expect(one).toMatch(/INFO >> \[Worker#\d\] Beginning task AFCR#1: demo_storage1 -> demo_storage2\n/);
+      expect(one).toMatch(/INFO >> \[Worker#\d\] Pull of 2025\/02\/21\/meta\.txt complete\. Transferred 52 B in \d+\.\ds \[[\d.]+ [kMG]?i?B\/s\]\n/);
+      expect(one).toMatch(/demo_storage2 +1 +52 B +-\n/);
+
+      const bulk = section(out, "Bulk transfers");
+      expect(bulk).toContain('Would sync 4 files (50 B) from Node "demo_storage1" to Group "demo_storage2":');
+      expect(bulk).toContain("Added 4 new copy requests.");
+      for (const f of ["1324", "1330", "1342", "1349"]) expect(bulk).toMatch(new RegExp(`Pull of 2025/02/21/23/${f}\\.dat complete\\. Transferred 1[24] B in`));
+      // meta.txt is released on demo_storage1 (the deletion section), so stats count 4 there.
+      expect(bulk).toMatch(/demo_storage1 +4 +50 B +-\n/);
+      expect(bulk).toMatch(/demo_storage2 +5 +102 B +-\n/);
+      expect(section(out, "Nothing left to sync")).toContain("No files to sync");
     }, 120_000);
   });
 }

@@ -4,8 +4,8 @@
 export class DaemonProc {
   readonly proc: ReturnType<typeof Bun.spawn>;
   text = "";
-  constructor(exe: string, args: string[], cwd: string) {
-    this.proc = Bun.spawn([exe, ...args], { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd }, stdout: "pipe", stderr: "pipe" });
+  constructor(exe: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+    this.proc = Bun.spawn([exe, ...args], { cwd, env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env }, stdout: "pipe", stderr: "pipe" });
     void this.pump();
   }
   private async pump() {

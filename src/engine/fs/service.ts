@@ -9,15 +9,23 @@ import type { OpArgs, OpName, OpResult } from "./threads/ops.ts";
 import { FsTimeoutError, type FsPool } from "./threads/pool.ts";
 
 /**
+ * Test seam, never set in production: milliseconds an internal copy sleeps after each MiB it
+ * writes, so an end-to-end test can kill the daemon in the middle of a copy.
+ */
+function pullDelayForTest(): number {
+  return Number(process.env.ALPENHORN_TEST_PULL_DELAY_MS ?? 0) || 0;
+}
+
+/**
  * `group` names the storage the calls are about (a node): once one of its calls is blocked
  * past the timeout, its other calls fail at once (FsBlockedError) until that one returns.
  */
 export function fsService(pool: FsPool, log: Logger, timeout: number, group?: string): FsService {
-  async function call<K extends OpName>(op: K, args: OpArgs<K>, what: string, signal?: AbortSignal): Promise<OpResult<K>> {
+  async function call<K extends OpName>(op: K, args: OpArgs<K>, what: string, signal?: AbortSignal, seconds = timeout): Promise<OpResult<K>> {
     try {
-      return await pool.call(op, args, { timeout, what, signal, group });
+      return await pool.call(op, args, { timeout: seconds, what, signal, group });
     } catch (err) {
-      if (err instanceof FsTimeoutError && op !== "md5") log.error(`Timeout after ${prettyDeltaT(timeout)} calling ${what}.`);
+      if (err instanceof FsTimeoutError && op !== "md5") log.error(`Timeout after ${prettyDeltaT(seconds)} calling ${what}.`);
       throw err;
     }
   }
@@ -42,5 +50,10 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     checkFile: (root, rel, size) => call("checkFile", [root, rel, size], `check(${q(`${root}/${rel}`)})`),
     removeFiles: (root, rels) => call("removeFiles", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
     pruneDirs: (root, dirs) => call("pruneDirs", [root, dirs], `rmdir of ${dirs.length} directories under ${q(root)}`),
+    pullPrepare: (target, placeholder) => call("pullPrepare", [target, placeholder], `mkdir(${q(target)})`),
+    pullUnplace: (target) => call("pullUnplace", [target], `unlink placeholder of ${q(target)}`),
+    pullLink: (source, target, size) => call("pullLink", [source, target, size], `link(${q(source)}, ${q(target)})`),
+    pullCopy: (source, target, md5, seconds) =>
+      call("pullCopy", [source, target, md5, pullDelayForTest()], `copy(${q(source)}, ${q(target)})`, undefined, seconds ?? Infinity),
   };
 }

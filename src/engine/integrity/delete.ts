@@ -5,9 +5,9 @@
 // archive-copy rule on locked rows, removes the claimed files, then records them removed.
 
 import { prettyBytes } from "../../common/format.ts";
-import { IndexError } from "../../common/errors.ts";
 import { claimBatchForDelete, deleteCandidates, pendingSourceFileIds, releaseClaim, type ClaimRules, type DeleteCandidate } from "../../index/queries/integrity.ts";
 import type { HasFile } from "../../index/rows.ts";
+import { retryBusy } from "../retry.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 
@@ -77,18 +77,6 @@ export async function queueDeletions(node: NodeTarget): Promise<void> {
 /** `daemon.archive_copy_count`: healthy archive copies that must remain besides the deleted one. */
 export function archiveCopiesRequired(node: NodeTarget): number {
   return node.ctx.config.int("daemon.archive_copy_count", { default: 2, min: 0 });
-}
-
-/** Retry a transaction that lost a lock race (MySQL deadlock or lock timeout). */
-async function retryBusy<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!(err instanceof IndexError && err.kind === "busy") || i >= tries) throw err;
-      await Bun.sleep(20 * i);
-    }
-  }
 }
 
 async function deleteBatch(node: NodeTarget, batch: readonly DeleteCandidate[], rules: ClaimRules): Promise<void> {

@@ -1,11 +1,12 @@
 // An UpdateableGroup (alpenhorn/daemon/update.py: UpdateableGroup at 632dd41): a group row
-// plus its I/O instance, offered this loop's local initialised member nodes. The pull work of
-// a group update arrives with the transfers.
+// plus its I/O instance, offered this loop's local initialised member nodes. Its update
+// queues the pulls of copy requests into the group (pull/queue.ts).
 
 import type { StorageGroupRow } from "../../index/rows.ts";
 import type { GroupIO, GroupMember } from "../extension-api.ts";
 import { groupInfo } from "../io/node-info.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
+import { queuePulls } from "../pull/queue.ts";
 import { buildIO } from "./build-io.ts";
 import type { LoopEnv } from "./node.ts";
 
@@ -76,7 +77,7 @@ export class UpdateableGroup {
     if (this.idleAtStart && doUpdate) {
       ctx.log.info(`Updating group "${this.name}".`);
       ctx.metrics.inc("group_update", { name: this.name });
-      // Copy requests into this group (pulls) are handled by the transfer issue.
+      await queuePulls(ctx, { id: Number(this.row.id), name: this.name }, io, this.env.localNode);
       this.doIdleUpdate = this.idle;
     } else ctx.log.info(`Skipping update for group ${this.name}: ${this.idleAtStart ? "cancelled" : "busy"}`);
   }

@@ -15,6 +15,7 @@ import { AutoVerifyWalk } from "../integrity/auto-verify.ts";
 import { queueChecks } from "../integrity/check.ts";
 import { queueDeletions } from "../integrity/delete.ts";
 import { processImportRequests } from "../import/requests.ts";
+import { readyOutboundPulls } from "../pull/ready.ts";
 import type { NodeTarget } from "./target.ts";
 import { nodeInfo } from "../io/node-info.ts";
 import type { IORegistry } from "../io/registry.ts";
@@ -29,6 +30,8 @@ export interface LoopEnv {
   readonly registry: IORegistry;
   readonly autoImport: AutoImport;
   readonly probes: Probes;
+  /** This loop's local, initialised node with that id (a pull's destination). */
+  readonly localNode: (id: number) => NodeTarget | undefined;
 }
 
 const GIB = 2 ** 30;
@@ -175,11 +178,11 @@ export class UpdateableNode implements NodeTarget {
     if (idle && doUpdate) {
       ctx.log.info(`Updating node "${this.name}".`);
       ctx.metrics.inc("node_update", { name: this.name });
-      // a) checks, b) deletions, c) import requests; d) readying outbound pulls arrives
-      // with the transfers.
+      // a) checks, b) deletions, c) import requests, d) outbound pulls readied.
       await queueChecks(this);
       await queueDeletions(this);
       await processImportRequests(this);
+      await readyOutboundPulls(this);
       this.updated = true;
     } else {
       ctx.log.info(`Skipping update for node ${this.name}: ${idle ? "cancelled" : "busy"}`);
@@ -213,6 +216,8 @@ export class UpdateableNode implements NodeTarget {
       if (avail !== null) ctx.log.warning(`Unable to determine available space for "${this.name}".`);
     } else avail = bytes / GIB;
     await updateAvailGb(ctx.db, this.row.id, bytes === null ? null : avail, checked);
+    // This loop's pull checks (min_avail_gb) see the space just measured, as alpenhorn's do.
+    if (bytes !== null) this.row = { ...this.row, avail_gb: avail };
     this.lastWrittenCheck = checked;
     if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
   }

@@ -14,14 +14,17 @@ let buffer: Buffer | undefined;
 
 export type FdHash = { readonly md5: string; readonly size: number; readonly used: number } | { readonly changed: true };
 
-/** Hash `fd` from its current offset; `before` is its fstat taken before anything was read. */
-export function hashFd(fd: number, before: BigIntStats, progress: Progress): FdHash {
+/**
+ * Hash `fd` from its current offset, or from byte `from` when given (a file just written, whose
+ * offset is at its end); `before` is its fstat taken before anything was read.
+ */
+export function hashFd(fd: number, before: BigIntStats, progress: Progress, from?: number): FdHash {
   buffer ??= Buffer.allocUnsafe(CHUNK);
   const hasher = new Bun.CryptoHasher("md5");
   let bytes = 0;
   let reported = 0;
   for (;;) {
-    const n = readSync(fd, buffer, 0, CHUNK, null);
+    const n = readSync(fd, buffer, 0, CHUNK, from === undefined ? null : from + bytes);
     if (n <= 0) break;
     hasher.update(buffer.subarray(0, n));
     bytes += n;

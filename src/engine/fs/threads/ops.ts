@@ -9,6 +9,7 @@ import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
+import { pullCopy, pullLink, pullPrepare, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
 
@@ -159,6 +160,11 @@ export const OPS = {
   checkFile,
   removeFiles,
   pruneDirs,
+  /** A local pull's steps (pull-ops.ts). */
+  pullPrepare,
+  pullUnplace,
+  pullLink,
+  pullCopy,
   sleepForTest,
   /** The consistency audit's batched listing (audit-ops.ts). */
   ...AUDIT_OPS,
@@ -166,6 +172,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList", "pullCopy"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

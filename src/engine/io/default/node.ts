@@ -4,8 +4,9 @@
 // Every filesystem call goes through services.fs: off the event loop, with a timeout.
 
 import { basename, dirname, isAbsolute, join } from "node:path";
-import type { CheckOutcome, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, RemoveFact, StatInfo } from "../../extension-api.ts";
+import type { CheckOutcome, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, PullJob, PullOutcome, RemoveFact, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
+import { pullInto } from "./pull.ts";
 import { tidyUp } from "./tidy.ts";
 import { walkFiles } from "../../fs/walk.ts";
 
@@ -175,6 +176,10 @@ export class DefaultNodeIO implements NodeIO {
       case "hashed":
         return facts.md5 === expected.md5 ? { result: "ok", used: facts.used } : { result: "md5", md5: facts.md5 };
     }
+  }
+
+  pull(job: PullJob): Promise<PullOutcome> {
+    return pullInto(this.services, this.node, job);
   }
 
   async remove(rels: readonly string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }> {

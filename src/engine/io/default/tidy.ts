@@ -1,6 +1,8 @@
 // The `Tidy up {node}` task: removes what interrupted work of ours left in a node's tree —
-// pull placeholders (`.name.placeholder`), `.alpentemp*` directories — and then directories
-// emptied by that, up to the node root. Nothing but our own temp names is ever removed.
+// pull placeholders (`.name.placeholder`), `.alpentemp*` temporaries (the files our pulls
+// write before renaming them over the target, and alpenhorn's directories of that name) — and
+// then directories emptied by that, up to the node root. Nothing but our own temp names is
+// ever removed. It runs exclusive on the node's FIFO, where pulls run: no pull is in flight.
 
 import { dirname, join, resolve } from "node:path";
 import type { IOServices, NodeInfo } from "../../extension-api.ts";
@@ -33,9 +35,10 @@ async function sweep(services: IOServices, dir: string, emptied: Set<string>): P
     } else await sweep(services, p, emptied);
   }
   for (const name of listing.files) {
-    if (!PLACEHOLDER_RE.test(name)) continue;
+    const temp = name.startsWith(TEMP_DIR_PREFIX);
+    if (!temp && !PLACEHOLDER_RE.test(name)) continue;
     const p = join(dir, name);
-    log.warning(`Removing stale placeholder ${p}`);
+    log.warning(temp ? `Removing stale temporary file ${p}` : `Removing stale placeholder ${p}`);
     try {
       await fs.unlink(p);
       emptied.add(dir);

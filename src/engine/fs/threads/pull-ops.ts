@@ -1,0 +1,157 @@
+// fs-thread operations of a local pull, each one round trip: preparing the destination
+// (directories and the `.{name}.placeholder`), a hard link and an internal copy that both work
+// under a temporary name of ours in the destination directory (`.alpentemp…`) and rename it
+// over the target, so the target name never holds a partial or unverified file, and a symlink
+// found there is replaced, never written through (alpenhorn/io/default/pull.py: hardlink,
+// local_copy at 632dd41 use a `.alpentemp` directory the same way; we use a file so that one
+// rename is the whole commit). Any temporary left by an error is removed before returning;
+// one left by a killed process is removed by the tidy-up (io/default/tidy.ts).
+
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import type { CopyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
+import { TEMP_DIR_PREFIX } from "../paths.ts";
+import { hashFd, type Progress, PROGRESS_BYTES } from "./hash.ts";
+
+const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "EIO";
+
+function targetKind(path: string): TargetKind {
+  try {
+    const st = lstatSync(path);
+    return st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : "other";
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR"].includes(codeOf(err))) return "none";
+    throw err;
+  }
+}
+
+export const placeholderOf = (target: string) => join(dirname(target), `.${basename(target)}.placeholder`);
+
+/**
+ * Create the target's directory (with parents) and, when `placeholder`, its placeholder
+ * (mode 0600, kept if present). The caller holds the tree lock "up", so no deletion prunes
+ * the directory between its creation and the placeholder that keeps it non-empty.
+ */
+export function pullPrepare(target: string, placeholder: boolean): PreparedPull {
+  const dir = dirname(target);
+  const createdDir = mkdirSync(dir, { recursive: true }) !== undefined;
+  const kind = targetKind(target);
+  if (placeholder) closeSync(openSync(placeholderOf(target), constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+  return { createdDir, target: kind };
+}
+
+/** Remove the placeholder; false when it was already gone. */
+export function pullUnplace(target: string): boolean {
+  try {
+    unlinkSync(placeholderOf(target));
+    return true;
+  } catch (err) {
+    if (["ENOENT", "ENOTDIR"].includes(codeOf(err))) return false;
+    throw err;
+  }
+}
+
+/** A fresh temporary name of ours in the target's directory (hidden, so never imported). */
+function tempName(target: string): string {
+  return join(dirname(target), `${TEMP_DIR_PREFIX}.${randomBytes(6).toString("hex")}.${process.pid}`);
+}
+
+function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already; a leftover would be removed by the tidy-up.
+  }
+}
+
+/** fsync a directory, so a rename into it survives a crash. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Hard-link `source` to a temporary name, then rename it over `target` (atomic replace). The
+ * link is the source's inode: its bytes need no hash, but a size other than `expectedSize`
+ * means the source is not the registered file, and the link is dropped before the rename.
+ */
+export function pullLink(source: string, target: string, expectedSize: number): LinkResult {
+  const tmp = tempName(target);
+  try {
+    linkSync(source, tmp);
+  } catch (err) {
+    return { state: "unlinkable", code: codeOf(err), message: (err as Error).message };
+  }
+  try {
+    const st = lstatSync(tmp);
+    if (st.size !== expectedSize) {
+      unlinkQuiet(tmp);
+      return { state: "mismatch", size: st.size };
+    }
+    renameSync(tmp, target);
+    syncDir(dirname(target));
+    return { state: "linked", size: st.size, used: st.blocks * 512 };
+  } catch (err) {
+    unlinkQuiet(tmp);
+    throw err;
+  }
+}
+
+const CHUNK = 1 << 20;
+let buffer: Buffer | undefined;
+
+/**
+ * Copy `source` into a temporary name beside `target` (data, mode and times), fsync it, read
+ * it back for its MD5 and, only if that equals `expectedMd5`, rename it over the target and
+ * fsync the directory. Progress is reported every 32 MiB written and read back, so the
+ * caller's timeout restarts while bytes move. `testDelayMs` (a test seam) sleeps after each
+ * chunk written, so a test can kill the daemon in the middle of a copy.
+ */
+export function pullCopy(source: string, target: string, expectedMd5: string | null, testDelayMs: number, progress: Progress): CopyResult {
+  buffer ??= Buffer.allocUnsafe(CHUNK);
+  const src = openSync(source, constants.O_RDONLY);
+  const tmp = tempName(target);
+  let out: number | undefined;
+  let keep = false;
+  try {
+    const before = fstatSync(src, { bigint: true });
+    if (!before.isFile()) throw Object.assign(new Error(`not a regular file: '${source}'`), { code: "EINVAL", path: source });
+    out = openSync(tmp, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    let bytes = 0;
+    let reported = 0;
+    for (;;) {
+      const n = readSync(src, buffer, 0, CHUNK, null);
+      if (n <= 0) break;
+      for (let off = 0; off < n; ) off += writeSync(out, buffer, off, n - off);
+      bytes += n;
+      if (bytes - reported >= PROGRESS_BYTES) {
+        reported = bytes;
+        progress(bytes);
+      }
+      if (testDelayMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, testDelayMs);
+    }
+    const after = fstatSync(src, { bigint: true });
+    if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { state: "changed" };
+    fchmodSync(out, Number(before.mode) & 0o7777);
+    futimesSync(out, Number(before.atimeMs) / 1000, Number(before.mtimeMs) / 1000);
+    fsyncSync(out);
+    // The received bytes, as the disk now gives them back (not the bytes we meant to write).
+    const written = fstatSync(out, { bigint: true });
+    const h = hashFd(out, written, (b) => progress(bytes + b), 0);
+    if ("changed" in h) return { state: "changed" };
+    if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };
+    renameSync(tmp, target);
+    keep = true;
+    syncDir(dirname(target));
+    return { state: "copied", size: h.size, used: h.used, md5: h.md5 };
+  } finally {
+    if (out !== undefined) closeSync(out);
+    closeSync(src);
+    if (!keep) unlinkQuiet(tmp);
+  }
+}

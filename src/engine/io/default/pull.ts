@@ -1,0 +1,101 @@
+// The Default I/O's pull (alpenhorn/io/default/pull.py: pull_async steps 4–7, hardlink and
+// local_copy at 632dd41): the destination directory and placeholder under the tree lock "up",
+// then the transfer the method chooser picks, then the placeholder removed, again under the
+// lock. Every step is an fs-thread call (fs/threads/pull-ops.ts). Unlike alpenhorn, the bytes
+// of a copy are verified (MD5 against the index) before they take the target name, and a
+// hard link is size-checked; a mismatch leaves nothing behind.
+
+import { basename, dirname, join } from "node:path";
+import type { IOServices, NodeInfo, PullJob, PullOutcome } from "../../extension-api.ts";
+import { pyOSError } from "../../fs/oserror.ts";
+
+/** How a pull moves bytes. Remote methods (rsync over ssh, bbcp) are a later increment. */
+export type PullMethod = "hardlink" | "copy" | "remote";
+
+/**
+ * The transfer-method chooser: a local source of the same archive kind (both archive or both
+ * not, as alpenhorn requires so that an archive copy never shares its inode with a scratch
+ * copy) is hard-linked when the filesystem allows (the link falls back to a copy otherwise);
+ * another local source is copied; a remote one needs a remote method.
+ */
+export function chooseMethod(job: PullJob, dest: NodeInfo): PullMethod {
+  if (!job.local) return "remote";
+  return job.source.archive === dest.archive ? "hardlink" : "copy";
+}
+
+const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].includes((err as Error)?.name);
+
+/** Carry out `job` into `dest`'s root. */
+export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJob): Promise<PullOutcome> {
+  const { fs, log, treeLock, metrics } = services;
+  const method = chooseMethod(job, dest);
+  if (method === "remote") return { result: "unsupported", why: `remote pull from node ${job.source.name} (host ${job.source.host ?? "unknown"}) not supported yet` };
+  const name = basename(job.rel);
+  const dir = name === "" || name === "." || name === ".." ? null : await fs.confine(dest.root, dirname(job.rel));
+  if (dir === null) return { result: "failed", checkSrc: false, message: `${job.rel} is not inside node root ${dest.root}` };
+  const target = join(dir, name);
+
+  const prepared = await treeLock.hold("up", () => fs.pullPrepare(target, true));
+  if (prepared.createdDir) log.info(`Creating directory "${dir}".`);
+  try {
+    if (prepared.target === "file" && !job.overwrite) {
+      const st = await fs.lstat(target).catch(() => null);
+      return { result: "present", used: st?.used ?? null };
+    }
+    if (prepared.target === "other") return { result: "failed", checkSrc: false, message: `${target} exists and is not a regular file` };
+    metrics.add("pull_running_count", 1, { method, remote: "false" });
+    try {
+      if (method === "hardlink") {
+        const linked = await hardlink(services, job, target);
+        if (linked) return linked;
+      }
+      return await copy(services, job, target);
+    } finally {
+      metrics.add("pull_running_count", -1, { method, remote: "false" });
+    }
+  } finally {
+    await treeLock.hold("up", () => fs.pullUnplace(target)).catch((err) => log.warning(`Error removing placeholder of ${target}: ${pyOSError(err)}`));
+  }
+}
+
+/** Hard link; null when no link could be made (the caller copies instead). */
+async function hardlink(services: IOServices, job: PullJob, target: string): Promise<PullOutcome | null> {
+  const { fs, log } = services;
+  let r;
+  try {
+    r = await fs.pullLink(job.sourcePath, target, job.size);
+  } catch (err) {
+    if (isTimeout(err)) {
+      log.warning(`Timeout trying to hardlink "${target}".`);
+      return { result: "failed", checkSrc: false, message: "timeout" };
+    }
+    log.debug(`hardlink failed: ${pyOSError(err)}`);
+    return null;
+  }
+  if (r.state === "unlinkable") {
+    log.debug(`hardlink failed: ${r.message}`);
+    return null;
+  }
+  // The same inode as the source: no hash, but a size other than the index's means the source
+  // is not the registered file (the link was dropped before taking the target name).
+  if (r.state === "mismatch") return { result: "mismatch", md5: null };
+  log.info(`Hardlinked local file ${job.rel}`);
+  return { result: "done", used: r.used };
+}
+
+async function copy(services: IOServices, job: PullJob, target: string): Promise<PullOutcome> {
+  const { fs, log } = services;
+  log.info(`Pulling local file ${job.rel} using internal copy`);
+  try {
+    const r = await fs.pullCopy(job.sourcePath, target, job.md5, job.timeout);
+    if (r.state === "copied") return { result: "done", used: r.used };
+    if (r.state === "mismatch") return { result: "mismatch", md5: r.md5 };
+    return { result: "failed", checkSrc: true, message: "source changed while it was copied" };
+  } catch (err) {
+    const why = isTimeout(err) ? `timeout after ${job.timeout}s` : pyOSError(err);
+    log.warning(`local copy failed: ${why}`);
+    // A source that cannot be read may be damaged; a destination that cannot be written is not its fault.
+    const destSide = ["ENOSPC", "EDQUOT", "EROFS"].includes((err as NodeJS.ErrnoException).code ?? "") || (err as NodeJS.ErrnoException).path === target;
+    return { result: "failed", checkSrc: !destSide, message: why };
+  }
+}

@@ -1,0 +1,86 @@
+// The checks a copy request (AFCR) passes before and again when it is pulled
+// (alpenhorn/db/archive.py: ArchiveFileCopyRequest.check and cancel, and
+// alpenhorn/db/storage.py: StorageNode.check_pull_dest, at 632dd41): the group must not hold
+// the file already, the source must be active and hold a healthy copy, and the destination
+// must have room. Failing requests are cancelled or skipped with alpenhorn's log lines.
+
+import { groupStateOfFile } from "../../index/queries/copies.ts";
+import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
+import type { DaemonContext } from "../context.ts";
+import { retryBusy } from "../retry.ts";
+import type { NodeTarget } from "../updateable/target.ts";
+
+const GIB = 2 ** 30;
+
+export const pathOf = (req: PullRequest) => `${req.acq_name}/${req.file_name}`;
+
+export interface PullGroup {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** Cancel a request with its reason's log line and metric (alpenhorn: ArchiveFileCopyRequest.cancel). */
+export async function cancelRequest(ctx: DaemonContext, req: PullRequest, group: PullGroup, source: string, reason: "duplicate" | "missing" | "non-local"): Promise<void> {
+  const path = pathOf(req);
+  if (reason === "duplicate") ctx.log.info(`Cancelling pull request for ${path}: already present in group ${group.name}`);
+  else if (reason === "missing") ctx.log.warning(`Cancelling pull request for ${path}:  not available on node ${source} [file_id=${req.file_id}]`);
+  else ctx.log.warning(`Cancelling pull request for ${path}:  remote pull from node ${source} not possible [file_id=${req.file_id}]`);
+  if (await retryBusy(() => cancelPull(ctx.db, req.id))) ctx.metrics.inc("requests_completed", { type: "copy", result: reason, node: source, group: group.name });
+}
+
+/**
+ * The request's checks, in alpenhorn's order; with `dest`, the destination's space too. Returns
+ * the source node's row when the pull may go ahead, else null (logged; cancelled when hopeless).
+ */
+export async function checkRequest(ctx: DaemonContext, req: PullRequest, group: PullGroup, dest?: NodeTarget): Promise<StorageNodeRow | null> {
+  const path = pathOf(req);
+  const inGroup = await groupStateOfFile(ctx.db, group.id, req.file_id);
+  const source = await nodeById(ctx.db, req.node_from_id);
+  const sourceName = source?.name ?? String(req.node_from_id);
+  if (inGroup.state === "Y") {
+    await cancelRequest(ctx, req, group, sourceName, "duplicate");
+    return null;
+  }
+  if (inGroup.state === "M") {
+    ctx.log.warning(`Skipping pull request for ${path}: existing copy in group ${group.name} needs check.`);
+    return null;
+  }
+  if (!source || !Number(source.active)) {
+    ctx.log.warning(`Skipping request for ${path}: source node ${sourceName} is not active.`);
+    return null;
+  }
+  const state = await copyStateOn(ctx.db, req.file_id, source.id);
+  if (state === "N" || state === "X") {
+    await cancelRequest(ctx, req, group, source.name, "missing");
+    return null;
+  }
+  if (state === "M") {
+    ctx.log.info(`Skipping request for ${path}: source needs check on node ${source.name}.`);
+    return null;
+  }
+  // A Default source is always ready (alpenhorn/io/default/remote.py: pull_ready); classes that
+  // must stage files first (LustreHSM) get their NodeRemote asked here in a later increment.
+  if (dest && !(await checkPullDest(ctx, dest))) return null;
+  return source;
+}
+
+/** Room on the destination (never cancels): above min_avail_gb and below max_total_gb. */
+export async function checkPullDest(ctx: DaemonContext, dest: NodeTarget): Promise<boolean> {
+  const row = dest.row;
+  const avail = row.avail_gb === null ? null : Number(row.avail_gb);
+  const min = Number(row.min_avail_gb ?? 0);
+  if (avail !== null && avail < min) {
+    ctx.log.info(`Skipping pull for StorageNode ${row.name}: hit minimum free space: (${avail.toFixed(2)} GiB < ${min.toFixed(2)} GiB)`);
+    return false;
+  }
+  const max = row.max_total_gb === null ? 0 : Number(row.max_total_gb);
+  if (max > 0) {
+    const total = (await nodeTotalBytes(ctx.db, row.id)) / GIB;
+    if (total >= max) {
+      ctx.log.info(`Skipping pull for StorageNode ${row.name}: node full.  (${total.toFixed(2)} GiB >= ${max.toFixed(2)} GiB)`);
+      return false;
+    }
+  }
+  return true;
+}
