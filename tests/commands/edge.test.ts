@@ -18,7 +18,8 @@ describe("top level", () => {
     const r = await bare([]);
     expect(r.code).toBe(0);
     expect(r.out).toStartWith("Usage: alpenhorn [OPTIONS] COMMAND [ARGS]...\n");
-    expect(r.out).toContain("  node   Manage Storage Nodes.");
+    expect(r.out).toContain("  node        Manage Storage Nodes.");
+    expect(r.out).toContain("  check-site  Audit a node's files against the Data Index.");
   });
 
   test("--help-config and --version need no configuration", async () => {
