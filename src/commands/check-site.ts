@@ -115,6 +115,7 @@ ${EXIT_STATUS}`,
       const options = { ...a, verify: verifyMode, threads, retries, minAgeSeconds: minAge, opTimeoutSeconds: opTimeout, stateDir };
       const progress = progressLine(ctx.io.stderrIsTTY === true && a.format === "text", (t) => ctx.io.stderr(t));
       let walking = false;
+      let lastPhase = performance.now();
       const outcome = await runAudit({
         db,
         pool,
@@ -137,6 +138,11 @@ ${EXIT_STATUS}`,
         confirmRuns: a.confirmRuns,
         optionsRecord: options,
         onProgress: progress.update,
+        onPhase: (what) => {
+          const now = performance.now();
+          ctx.log.debug(`check-site: ${what} (${((now - lastPhase) / 1000).toFixed(3)} s; RSS ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB)`);
+          lastPhase = now;
+        },
         hooks: {
           ...auditTestHooks.current,
           afterSnapshot: async () => {

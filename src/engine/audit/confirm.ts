@@ -6,7 +6,7 @@
 import type { Db } from "../../index/driver/types.ts";
 import type { FsPool } from "../fs/threads/pool.ts";
 import type { DiskCandidate } from "./classify.ts";
-import { stateHash, type CopyTable } from "./copy-table.ts";
+import type { CopyTable } from "./copy-table.ts";
 import type { Finding } from "./findings.ts";
 import { readStates, readStatesByPath, type AfterState } from "./snapshot.ts";
 
@@ -25,7 +25,7 @@ export interface Confirmed {
 }
 
 function unchanged(table: CopyTable, row: number, after: AfterState | undefined): after is AfterState {
-  return after !== undefined && stateHash(after.has, after.lastUpdate) === table.state[row];
+  return after !== undefined && after.state === table.state[row];
 }
 
 async function restat(pool: FsPool, root: string, paths: string[], timeout: number) {

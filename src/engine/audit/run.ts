@@ -11,7 +11,6 @@ import { sightingKey } from "../../index/sidecar/audit-history.ts";
 import { utcNow } from "../../common/time.ts";
 import type { FsPool } from "../fs/threads/pool.ts";
 import { Classifier, type Tally } from "./classify.ts";
-import { stateHash } from "./copy-table.ts";
 import { confirm } from "./confirm.ts";
 import { FINDING_CLASSES, type AuditOutcome, type Finding, type FindingClass } from "./findings.ts";
 import type { IgnoreRules } from "./ignore.ts";
@@ -45,6 +44,8 @@ export interface AuditParams {
   /** The options as given, for summary.json and the history. */
   readonly optionsRecord: Record<string, unknown>;
   readonly onProgress?: WalkSpec["onProgress"];
+  /** Called as each phase ends (the CLI logs phase times and memory at --debug). */
+  readonly onPhase?: (what: string) => void;
   readonly hooks?: WalkSpec["hooks"] & { readonly afterSnapshot?: () => void | Promise<void> };
 }
 
@@ -61,6 +62,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   const nestedRel = [...p.nested.keys()].map((abs) => abs.slice(p.root.length + 1));
   const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
   const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  p.onPhase?.(`index read (S0): ${snap.table.length} copies`);
   await p.hooks?.afterSnapshot?.();
 
   // T0: anything modified from here on (or within --min-age before) is in flight.
@@ -79,14 +81,18 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
     opTimeout: p.opTimeout,
     retries: p.retries,
     exclude: new Set(p.nested.keys()),
-    onDir: (rel, d) => {
-      for (const m of d.mounts) excluded.push({ path: rel ? `${rel}/${m}` : m, why: "other filesystem" });
-      return classifier.onDir(rel, d);
+    classify: { cutoffMs: cutoff, ignore: p.ignore.patterns, verify: p.verify ? { subset } : null },
+    expected: (rel) => snap.table.expected(rel),
+    expectedCount: (rel) => snap.table.expectedCount(rel),
+    onDir: (rel, v) => {
+      for (const m of v.mounts) excluded.push({ path: rel ? `${rel}/${m}` : m, why: "other filesystem" });
+      return classifier.merge(rel, v);
     },
     onExcluded: (rel) => excluded.push({ path: rel, why: `node ${p.nested.get(`${p.root}/${rel}`)}` }),
     onProgress: p.onProgress,
     hooks: p.hooks,
   });
+  p.onPhase?.(`walk: ${classifier.counts.dirs} directories, ${classifier.counts.files} files`);
   const walkSeconds = (Date.now() - t0.getTime()) / 1000;
   for (const u of walked.unknown) classifier.block(u.path);
 
@@ -101,6 +107,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   else {
     indexAfterRead = new Date();
     const c = await confirm(p.db, p.nodeId, p.pool, p.root, snap.table, { missing: classifier.missingCandidates(), mismatches: classifier.mismatches, orphans: classifier.orphans }, p.opTimeout);
+    p.onPhase?.(`confirmation: ${c.findings.length} findings, ${c.changed} changed during the audit`);
     findings = c.findings;
     changedDuring = c.changed;
     if (p.verify) {
@@ -110,7 +117,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
       for (const f of v.findings) {
         const s = states.get(f.copy_id!);
         const row = snap.table.rowOf(f.path)!;
-        if (s && s.has === "Y" && stateHash(s.has, s.lastUpdate) === snap.table.state[row]) findings.push({ ...f, last_update: s.lastUpdate });
+        if (s && s.has === "Y" && s.state === snap.table.state[row]) findings.push({ ...f, last_update: s.lastUpdate });
         else changedDuring++;
       }
       verified = { files: v.files, bytes: v.bytes };
