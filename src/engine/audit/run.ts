@@ -15,7 +15,7 @@ import { confirm } from "./confirm.ts";
 import { FINDING_CLASSES, type AuditOutcome, type Finding, type FindingClass } from "./findings.ts";
 import type { IgnoreRules } from "./ignore.ts";
 import { inSubset, type Budget, type Subset } from "./options.ts";
-import { readSnapshot, readStates } from "./snapshot.ts";
+import { readSnapshot, readStates, type Snapshot } from "./snapshot.ts";
 import { verifySample } from "./verify.ts";
 import { walk, type WalkSpec } from "./walker.ts";
 
@@ -45,7 +45,9 @@ export interface AuditParams {
   readonly optionsRecord: Record<string, unknown>;
   readonly onProgress?: WalkSpec["onProgress"];
   /** Called as each phase ends (the CLI logs phase times and memory at --debug). */
-  readonly onPhase?: (what: string) => void;
+  readonly onPhase?: (what: string, seconds?: number) => void;
+  /** S0, when the caller started it already (startSnapshot: it may overlap the pre-flight's filesystem checks, never the walk). */
+  readonly snapshot?: Promise<TimedSnapshot>;
   readonly hooks?: WalkSpec["hooks"] & { readonly afterSnapshot?: () => void | Promise<void> };
 }
 
@@ -56,13 +58,28 @@ function signature(f: Finding): string {
   return [f.has_file, f.last_update, f.disk_size, f.disk_mtime, f.md5].map((v) => v ?? "").join("|");
 }
 
+export interface TimedSnapshot {
+  readonly snap: Snapshot;
+  readonly seconds: number;
+}
+
+const relativeNested = (root: string, nested: ReadonlyMap<string, string>) => [...nested.keys()].map((abs) => abs.slice(root.length + 1));
+
+/** S0: the node's copies in scope, not ignored, not under a nested node's root. */
+export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root" | "scopes" | "ignore" | "nested">): Promise<TimedSnapshot> {
+  const start = performance.now();
+  const nestedRel = relativeNested(p.root, p.nested);
+  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
+  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  return { snap, seconds: (performance.now() - start) / 1000 };
+}
+
 export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   const warnings: string[] = [];
   const excluded: Array<{ path: string; why: string }> = [];
-  const nestedRel = [...p.nested.keys()].map((abs) => abs.slice(p.root.length + 1));
-  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
-  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
-  p.onPhase?.(`index read (S0): ${snap.table.length} copies`);
+  const nestedRel = relativeNested(p.root, p.nested);
+  const { snap, seconds } = await (p.snapshot ?? startSnapshot(p));
+  p.onPhase?.(`index read (S0): ${snap.table.length} copies`, seconds);
   await p.hooks?.afterSnapshot?.();
 
   // T0: anything modified from here on (or within --min-age before) is in flight.
