@@ -58,7 +58,7 @@ const FILES = 0, BYTES = 1, OK_N = 2, OK_B = 3, IGN_N = 4, IGN_B = 5, YOUNG_N = 
 
 /** One directory classified: totals, the few candidates, and what the walk does next. */
 export interface DirVerdict {
-  /** files, bytes, ok, ok bytes, ignored, ignored bytes, young, young bytes, recorded corrupt, its bytes. */
+  /** files, bytes, ok, ok bytes, ignored, ignored bytes, young, young bytes, recorded corrupt, its bytes, regular files listed (ignored ones included). */
   readonly counts: number[];
   /** Candidates (ORPHAN, MISMATCH, VERIFIABLE) as parallel arrays; `k` is the expected position or -1. */
   readonly kind: number[];
@@ -153,7 +153,7 @@ export function classifyDir(rel: string, d: DirListing, expected: ExpectedDir | 
     }
     v.enter.push(name);
   }
-  v.counts.push(files, bytes, okN, okB, ignN, ignB, youngN, youngB, rcN, rcB);
+  v.counts.push(files, bytes, okN, okB, ignN, ignB, youngN, youngB, rcN, rcB, d.names.length);
   return v;
 }
 

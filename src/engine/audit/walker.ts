@@ -97,7 +97,7 @@ export async function walk(spec: WalkSpec): Promise<WalkResult> {
       return;
     }
     dirs++;
-    files += r.verdict.counts[0]!;
+    files += r.verdict.counts[10]!;
     for (const name of spec.onDir(rel, r.verdict)) {
       const child = `${r.dir}/${name}`;
       if (spec.exclude.has(child)) spec.onExcluded(relOf(child));
