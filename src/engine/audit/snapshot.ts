@@ -5,7 +5,7 @@
 // each already one string.
 
 import type { Db } from "../../index/driver/types.ts";
-import { auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
+import { auditCopiesByName, auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
 import type { HasFile } from "../../index/rows.ts";
 import { CopyTable, HAS_CODES } from "./copy-table.ts";
 import type { IgnoreRules } from "./ignore.ts";
@@ -78,15 +78,38 @@ export async function readStates(db: Db, copyIds: readonly number[]): Promise<Ma
   return out;
 }
 
-/** S1 by path (orphan candidates): a second streamed pass keeping only the candidates' rows. */
-export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySet<string>): Promise<Map<string, AfterState>> {
+/**
+ * S1 by path (orphan candidates). A path `x/y/z` is the file `y/z` of acquisition `x` or the
+ * file `z` of `x/y`: with few candidates each possible split is looked up by name; with many
+ * (more than an eighth of `copies`, the node's copies in scope), one more streamed pass over
+ * the node's copies keeps only the candidates' rows.
+ */
+export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySet<string>, copies = Infinity): Promise<Map<string, AfterState>> {
   const out = new Map<string, AfterState>();
+  const keep = (id: unknown, path: string, state: string) =>
+    out.set(path, { copyId: Number(id), has: state[0] as HasFile, lastUpdate: state.slice(1), state: stateOf(state) });
+  const byAcq = new Map<string, string[]>();
+  let pairs = 0;
+  for (const path of paths)
+    for (let at = path.indexOf("/"); at >= 0; at = path.indexOf("/", at + 1)) {
+      const acq = path.slice(0, at);
+      let names = byAcq.get(acq);
+      if (!names) byAcq.set(acq, (names = []));
+      names.push(path.slice(at + 1));
+      pairs++;
+    }
+  if (pairs * 8 <= copies) {
+    for (const [acq, names] of byAcq)
+      for (const r of await auditCopiesByName(db, nodeId, acq, names)) {
+        const path = r[1] as string;
+        if (paths.has(path)) keep(r[0], path, String(r[2]));
+      }
+    return out;
+  }
   for await (const rows of pages(db, nodeId)) {
     for (const r of rows) {
       const path = r[2] as string;
-      if (!paths.has(path)) continue;
-      const state = String(r[4]);
-      out.set(path, { copyId: Number(r[0]), has: state[0] as HasFile, lastUpdate: state.slice(1), state: stateOf(state) });
+      if (paths.has(path)) keep(r[0], path, String(r[4]));
     }
   }
   return out;

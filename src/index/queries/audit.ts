@@ -28,6 +28,25 @@ export async function auditCopyCount(db: Db, nodeId: number): Promise<number> {
   return Number(rows[0]?.[0] ?? 0);
 }
 
+/**
+ * The node's copies of the files `acq` / each of `names` (one acquisition's candidates, looked up
+ * through the unique indexes on archiveacq.name and archivefile(acq_id, name)), as arrays:
+ * [copy id, path (`acq/name`), state (`has_file || last_update`)].
+ */
+export async function auditCopiesByName(db: Db, nodeId: number, acq: string, names: readonly string[]): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for (const part of chunks(db, names)) {
+    const rows = await db.values(
+      `SELECT c.id, a.name || '/' || f.name, c.has_file || c.last_update
+         FROM archiveacq a JOIN archivefile f ON f.acq_id = a.id JOIN archivefilecopy c ON c.file_id = f.id
+        WHERE a.name = ? AND f.name IN (${placeholders(part.length)}) AND c.node_id = ?`,
+      [acq, ...part, nodeId],
+    );
+    for (const r of rows) out.push(r);
+  }
+  return out;
+}
+
 export interface CopyState {
   id: number;
   has_file: HasFile;
