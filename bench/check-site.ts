@@ -1,8 +1,9 @@
 // `check-site` against `find ROOT -printf '%s %T@ %p\n'` over the same tree, in the same run:
 // for each size, a tree of acquisition directories of 1000 files and a SQLite Data Index with
 // one copy per file; the compiled binary audits it (whole process: start-up, both index reads,
-// the walk, the report directory), timed and with its peak RSS from /usr/bin/time. Sizes:
-// 10,000 and 100,000 files by default; CHECK_SITE_BENCH_FILES=1000000 adds larger sizes up to it.
+// the walk, the report directory), timed and with its peak RSS from /usr/bin/time, and its
+// phases (index read, walk) from its --debug lines. Sizes: 10,000 and 100,000 files by
+// default; CHECK_SITE_BENCH_FILES=1000000 adds larger sizes up to it.
 
 import { Database } from "bun:sqlite";
 import { spawnSync } from "node:child_process";
@@ -60,16 +61,22 @@ async function makeSite(n: number) {
   return { dir, root };
 }
 
-/** Wall seconds and peak RSS (MB) of a command, from GNU time. */
-function timed(argv: string[], cwd: string): { seconds: number; rssMB: number; code: number } {
+/** Wall seconds and peak RSS (MB) of a command, from GNU time; its stderr before that. */
+function timed(argv: string[], cwd: string): { seconds: number; rssMB: number; code: number; stderr: string } {
   const r = spawnSync("/usr/bin/time", ["-f", "%e %M", ...argv], { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const last = r.stderr.trim().split("\n").pop()!.split(" ");
-  return { seconds: Number(last[0]), rssMB: Number(last[1]) / 1024, code: r.status ?? -1 };
+  return { seconds: Number(last[0]), rssMB: Number(last[1]) / 1024, code: r.status ?? -1, stderr: r.stderr };
+}
+
+/** Seconds of a phase from check-site's --debug lines ("check-site: walk: … (0.123 s, …"). */
+function phaseSeconds(stderr: string, phase: string): number {
+  const m = new RegExp(`check-site: ${phase}.*?\\(([0-9.]+) s`).exec(stderr);
+  return m ? Number(m[1]) : NaN;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`check-site vs find -printf '%s %T@ %p\\n' (${RUNS} runs each, medians; page cache warm)`);
-console.log("files      find s   check-site s   ratio   find µs/file   check-site µs/file   peak RSS MB");
+console.log("files      find s   check-site s   ratio   find µs/file   check-site µs/file   index read µs/copy   walk µs/file   peak RSS MB");
 for (const n of sizes) {
   const site = await makeSite(n);
   try {
@@ -78,17 +85,21 @@ for (const n of sizes) {
     const f: number[] = [];
     const c: number[] = [];
     const rss: number[] = [];
+    const s0: number[] = [];
+    const w: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       f.push(timed(["sh", "-c", `find '${site.root}' -printf '%s %T@ %p\\n' > /dev/null`], site.dir).seconds);
-      const r = timed([exe, "--test-isolation", "-c", join(site.dir, "alpenhorn.conf"), "check-site", "bench", "--report-dir", site.dir, "--state-dir", site.dir], site.dir);
+      const r = timed([exe, "--test-isolation", "--debug", "-c", join(site.dir, "alpenhorn.conf"), "check-site", "bench", "--report-dir", site.dir, "--state-dir", site.dir], site.dir);
       if (r.code !== 0) throw new Error(`check-site exited ${r.code} on ${n} files`);
       c.push(r.seconds);
       rss.push(r.rssMB);
+      s0.push(phaseSeconds(r.stderr, "index read"));
+      w.push(phaseSeconds(r.stderr, "walk"));
     }
     const fm = median(f);
     const cm = median(c);
     console.log(
-      `${String(n).padEnd(9)}  ${fm.toFixed(2).padStart(6)}   ${cm.toFixed(2).padStart(12)}   ${(cm / fm).toFixed(2).padStart(5)}   ${((fm / n) * 1e6).toFixed(2).padStart(12)}   ${((cm / n) * 1e6).toFixed(2).padStart(18)}   ${Math.max(...rss).toFixed(0).padStart(11)}`,
+      `${String(n).padEnd(9)}  ${fm.toFixed(2).padStart(6)}   ${cm.toFixed(2).padStart(12)}   ${(cm / fm).toFixed(2).padStart(5)}   ${((fm / n) * 1e6).toFixed(2).padStart(12)}   ${((cm / n) * 1e6).toFixed(2).padStart(18)}   ${((median(s0) / n) * 1e6).toFixed(2).padStart(18)}   ${((median(w) / n) * 1e6).toFixed(2).padStart(12)}   ${Math.max(...rss).toFixed(0).padStart(11)}`,
     );
   } finally {
     rmSync(site.dir, { recursive: true, force: true });

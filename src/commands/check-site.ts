@@ -7,10 +7,10 @@ import { dirname, resolve } from "node:path";
 import { AuditIncompleteError, AuditStartError, ExitRequest, IndexError, UsageError } from "../common/errors.ts";
 import { IgnoreRules } from "../engine/audit/ignore.ts";
 import { parseBudget, parseDuration, parseSubset, type Budget, type Subset } from "../engine/audit/options.ts";
-import { preflight } from "../engine/audit/preflight.ts";
+import { checkNode, checkRoot } from "../engine/audit/preflight.ts";
 import { findingLines, summaryJson, summaryTable } from "../engine/audit/report.ts";
 import { writeMetrics, writeReport } from "../engine/audit/report-files.ts";
-import { runAudit } from "../engine/audit/run.ts";
+import { runAudit, startSnapshot } from "../engine/audit/run.ts";
 import { auditTestHooks } from "../engine/audit/test-hooks.ts";
 import { FsPool } from "../engine/fs/threads/pool.ts";
 import { AuditHistory, AuditLock } from "../index/sidecar/audit-history.ts";
@@ -103,10 +103,16 @@ ${EXIT_STATUS}`,
       }
     })();
     if (lock === null) throw new AuditStartError(`another check-site of node "${node.name}" is running`);
+    const started = performance.now();
     const pool = new FsPool({ minThreads: threads, maxThreads: threads + 32, timeout: opTimeout });
     let history: AuditHistory | null = null;
     try {
-      const pre = await preflight(db, pool, node, { allowInactive: a.allowInactive, anyHost: a.anyHost, host, timeout: opTimeout });
+      const pre = await checkNode(db, node, { allowInactive: a.allowInactive, anyHost: a.anyHost, host, timeout: opTimeout });
+      const ignore = new IgnoreRules(a.ignore);
+      // S0 (read-only) runs while the fs threads start and check the root; the walk waits for both.
+      const snapshot = startSnapshot({ db, nodeId: node.id, root: pre.root, scopes, ignore, nested: pre.nested });
+      snapshot.catch(() => undefined);
+      const rootDev = await checkRoot(pool, node.name, pre.root, opTimeout);
       try {
         history = AuditHistory.open(`${stateDir}/check-site.sqlite`);
       } catch (err) {
@@ -115,15 +121,22 @@ ${EXIT_STATUS}`,
       const options = { ...a, verify: verifyMode, threads, retries, minAgeSeconds: minAge, opTimeoutSeconds: opTimeout, stateDir };
       const progress = progressLine(ctx.io.stderrIsTTY === true && a.format === "text", (t) => ctx.io.stderr(t));
       let walking = false;
+      let lastPhase = started;
+      const phase = (what: string, seconds?: number) => {
+        const now = performance.now();
+        ctx.log.debug(`check-site: ${what} (${(seconds ?? (now - lastPhase) / 1000).toFixed(3)} s, at ${(now / 1000).toFixed(3)} s; RSS ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB)`);
+        lastPhase = now;
+      };
+      phase("pre-flight and history (S0 overlapping)");
       const outcome = await runAudit({
         db,
         pool,
         nodeId: node.id,
         nodeName: node.name,
         root: pre.root,
-        rootDev: pre.rootDev,
+        rootDev,
         scopes,
-        ignore: new IgnoreRules(a.ignore),
+        ignore,
         nested: pre.nested,
         minAgeSeconds: minAge,
         threads,
@@ -137,6 +150,8 @@ ${EXIT_STATUS}`,
         confirmRuns: a.confirmRuns,
         optionsRecord: options,
         onProgress: progress.update,
+        onPhase: phase,
+        snapshot,
         hooks: {
           ...auditTestHooks.current,
           afterSnapshot: async () => {
@@ -152,6 +167,7 @@ ${EXIT_STATUS}`,
       const info = { node: node.name, host, root: pre.root, options };
       const reportDir = writeReport(resolve(ctx.cwd, a.reportDir ?? "."), outcome, info);
       if (a.metricsFile) writeMetrics(resolve(ctx.cwd, a.metricsFile), outcome, node.name);
+      phase("history, report files");
       if (a.format === "json") ctx.out.print(JSON.stringify(summaryJson(outcome, { ...info, reportDir }), null, 2));
       else {
         ctx.out.echo(summaryTable(outcome));

@@ -94,6 +94,23 @@ export function indexContract(backend: Backend, describeOn: DescribeOn = describ
       expect(await idx.db.all("SELECT name FROM storagegroup ORDER BY name")).toEqual([{ name: "b" }, { name: "c" }]);
     });
 
+    test("values() returns rows as arrays in SELECT-list order, inside and outside a transaction", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "g" });
+      const a = await seed.acq(idx.db, { name: "x/y" });
+      const f = await seed.file(idx.db, { name: "f", acq_id: a.id, size_b: 2 ** 40 + 1, registered: "2001-01-01 01:01:01" });
+      await seed.file(idx.db, { name: "e", acq_id: a.id, size_b: null });
+      const sql = "SELECT f.id, a.name || '/' || f.name, f.size_b, f.registered, ? FROM archivefile f JOIN archiveacq a ON f.acq_id = a.id WHERE f.id >= ? ORDER BY f.name DESC";
+      const rows = await idx.db.values(sql, ["k", f.id]);
+      expect(rows.map((r) => [Number(r[0]), r[1], r[2] === null ? null : Number(r[2]), r[4]])).toEqual([
+        [f.id, "x/y/f", 2 ** 40 + 1, "k"],
+        [f.id + 1, "x/y/e", null, "k"],
+      ]);
+      expect(String(rows[0]![3])).toBe("2001-01-01 01:01:01");
+      expect(await idx.db.values("SELECT id FROM storagegroup WHERE id < 0")).toEqual([]);
+      expect(await idx.db.transaction((tx) => tx.values("SELECT name FROM storagegroup WHERE id = ?", [g.id]))).toEqual([["g"]]);
+    });
+
     test("UPDATE reports matched rows, also when nothing changes", async () => {
       await using idx = await initialisedIndex(backend);
       await seed.group(idx.db, { name: "g", notes: "x" });

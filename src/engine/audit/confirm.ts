@@ -6,7 +6,7 @@
 import type { Db } from "../../index/driver/types.ts";
 import type { FsPool } from "../fs/threads/pool.ts";
 import type { DiskCandidate } from "./classify.ts";
-import { stateHash, type CopyTable } from "./copy-table.ts";
+import type { CopyTable } from "./copy-table.ts";
 import type { Finding } from "./findings.ts";
 import { readStates, readStatesByPath, type AfterState } from "./snapshot.ts";
 
@@ -25,7 +25,7 @@ export interface Confirmed {
 }
 
 function unchanged(table: CopyTable, row: number, after: AfterState | undefined): after is AfterState {
-  return after !== undefined && stateHash(after.has, after.lastUpdate) === table.state[row];
+  return after !== undefined && after.state === table.state[row];
 }
 
 async function restat(pool: FsPool, root: string, paths: string[], timeout: number) {
@@ -39,7 +39,7 @@ async function restat(pool: FsPool, root: string, paths: string[], timeout: numb
 
 export async function confirm(db: Db, nodeId: number, pool: FsPool, root: string, table: CopyTable, c: Candidates, timeout: number): Promise<Confirmed> {
   const byId = await readStates(db, [...c.missing.map((m) => table.copyId[m.row]!), ...c.mismatches.map((m) => table.copyId[m.row]!)]);
-  const byPath = c.orphans.length ? await readStatesByPath(db, nodeId, new Set(c.orphans.map((o) => o.path))) : new Map<string, AfterState>();
+  const byPath = c.orphans.length ? await readStatesByPath(db, nodeId, new Set(c.orphans.map((o) => o.path)), table.length) : new Map<string, AfterState>();
   const findings: Finding[] = [];
   let changed = 0;
   const base = (row: number) => ({ index_size: Number.isNaN(table.size[row]!) ? null : table.size[row]!, file_id: table.fileId[row]!, sightings: 1, action: null });

@@ -5,8 +5,11 @@
 
 export class IgnoreRules {
   private readonly globs: InstanceType<typeof Bun.Glob>[];
+  /** Whether `--ignore` patterns were given (without them, `ignored` never looks at `rel`). */
+  readonly hasGlobs: boolean;
   constructor(readonly patterns: readonly string[] = []) {
     this.globs = patterns.map((p) => new Bun.Glob(p));
+    this.hasGlobs = this.globs.length > 0;
   }
 
   /** Whether the entry `name` at root-relative `rel` (its own path) is ignored. */

@@ -11,12 +11,11 @@ import { sightingKey } from "../../index/sidecar/audit-history.ts";
 import { utcNow } from "../../common/time.ts";
 import type { FsPool } from "../fs/threads/pool.ts";
 import { Classifier, type Tally } from "./classify.ts";
-import { stateHash } from "./copy-table.ts";
 import { confirm } from "./confirm.ts";
 import { FINDING_CLASSES, type AuditOutcome, type Finding, type FindingClass } from "./findings.ts";
 import type { IgnoreRules } from "./ignore.ts";
 import { inSubset, type Budget, type Subset } from "./options.ts";
-import { readSnapshot, readStates } from "./snapshot.ts";
+import { readSnapshot, readStates, type Snapshot } from "./snapshot.ts";
 import { verifySample } from "./verify.ts";
 import { walk, type WalkSpec } from "./walker.ts";
 
@@ -45,6 +44,10 @@ export interface AuditParams {
   /** The options as given, for summary.json and the history. */
   readonly optionsRecord: Record<string, unknown>;
   readonly onProgress?: WalkSpec["onProgress"];
+  /** Called as each phase ends (the CLI logs phase times and memory at --debug). */
+  readonly onPhase?: (what: string, seconds?: number) => void;
+  /** S0, when the caller started it already (startSnapshot: it may overlap the pre-flight's filesystem checks, never the walk). */
+  readonly snapshot?: Promise<TimedSnapshot>;
   readonly hooks?: WalkSpec["hooks"] & { readonly afterSnapshot?: () => void | Promise<void> };
 }
 
@@ -55,12 +58,28 @@ function signature(f: Finding): string {
   return [f.has_file, f.last_update, f.disk_size, f.disk_mtime, f.md5].map((v) => v ?? "").join("|");
 }
 
+export interface TimedSnapshot {
+  readonly snap: Snapshot;
+  readonly seconds: number;
+}
+
+const relativeNested = (root: string, nested: ReadonlyMap<string, string>) => [...nested.keys()].map((abs) => abs.slice(root.length + 1));
+
+/** S0: the node's copies in scope, not ignored, not under a nested node's root. */
+export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root" | "scopes" | "ignore" | "nested">): Promise<TimedSnapshot> {
+  const start = performance.now();
+  const nestedRel = relativeNested(p.root, p.nested);
+  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
+  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  return { snap, seconds: (performance.now() - start) / 1000 };
+}
+
 export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   const warnings: string[] = [];
   const excluded: Array<{ path: string; why: string }> = [];
-  const nestedRel = [...p.nested.keys()].map((abs) => abs.slice(p.root.length + 1));
-  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
-  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  const nestedRel = relativeNested(p.root, p.nested);
+  const { snap, seconds } = await (p.snapshot ?? startSnapshot(p));
+  p.onPhase?.(`index read (S0): ${snap.table.length} copies`, seconds);
   await p.hooks?.afterSnapshot?.();
 
   // T0: anything modified from here on (or within --min-age before) is in flight.
@@ -79,14 +98,18 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
     opTimeout: p.opTimeout,
     retries: p.retries,
     exclude: new Set(p.nested.keys()),
-    onDir: (rel, d) => {
-      for (const m of d.mounts) excluded.push({ path: rel ? `${rel}/${m}` : m, why: "other filesystem" });
-      return classifier.onDir(rel, d);
+    classify: { cutoffMs: cutoff, ignore: p.ignore.patterns, verify: p.verify ? { subset } : null },
+    expected: (rel) => snap.table.expected(rel),
+    expectedCount: (rel) => snap.table.expectedCount(rel),
+    onDir: (rel, v) => {
+      for (const m of v.mounts) excluded.push({ path: rel ? `${rel}/${m}` : m, why: "other filesystem" });
+      return classifier.merge(rel, v);
     },
     onExcluded: (rel) => excluded.push({ path: rel, why: `node ${p.nested.get(`${p.root}/${rel}`)}` }),
     onProgress: p.onProgress,
     hooks: p.hooks,
   });
+  p.onPhase?.(`walk: ${classifier.counts.dirs} directories, ${classifier.counts.files} files`);
   const walkSeconds = (Date.now() - t0.getTime()) / 1000;
   for (const u of walked.unknown) classifier.block(u.path);
 
@@ -101,6 +124,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   else {
     indexAfterRead = new Date();
     const c = await confirm(p.db, p.nodeId, p.pool, p.root, snap.table, { missing: classifier.missingCandidates(), mismatches: classifier.mismatches, orphans: classifier.orphans }, p.opTimeout);
+    p.onPhase?.(`confirmation: ${c.findings.length} findings, ${c.changed} changed during the audit`);
     findings = c.findings;
     changedDuring = c.changed;
     if (p.verify) {
@@ -110,7 +134,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
       for (const f of v.findings) {
         const s = states.get(f.copy_id!);
         const row = snap.table.rowOf(f.path)!;
-        if (s && s.has === "Y" && stateHash(s.has, s.lastUpdate) === snap.table.state[row]) findings.push({ ...f, last_update: s.lastUpdate });
+        if (s && s.has === "Y" && s.state === snap.table.state[row]) findings.push({ ...f, last_update: s.lastUpdate });
         else changedDuring++;
       }
       verified = { files: v.files, bytes: v.bytes };

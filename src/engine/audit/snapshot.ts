@@ -1,15 +1,18 @@
 // Reading a node's copies for the audit: the "before" snapshot into a compact CopyTable, and
 // the "after" re-read of the candidates only (by copy id, or a second streamed pass when disk
 // files without a row must be looked up), as Rucio's auditor brackets its listing with two
-// database dumps.
+// database dumps. Rows are read as arrays (no object per row) with the path and the state
+// each already one string.
 
 import type { Db } from "../../index/driver/types.ts";
-import { auditCopyPage, auditCopyStates, type AuditCopyRow } from "../../index/queries/audit.ts";
+import { auditCopiesByName, auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
 import type { HasFile } from "../../index/rows.ts";
-import { CopyTable } from "./copy-table.ts";
+import { CopyTable, HAS_CODES } from "./copy-table.ts";
 import type { IgnoreRules } from "./ignore.ts";
+import { fnv1a } from "./options.ts";
 
-const PAGE = 50_000;
+/** Rows per page: small pages keep the garbage of array rows low (peak RSS), at no cost in time. */
+const PAGE = 20_000;
 
 /** Whether `path` is inside one of the scopes (root-relative directories; none = everything). */
 export function inScope(path: string, scopes: readonly string[]): boolean {
@@ -18,16 +21,19 @@ export function inScope(path: string, scopes: readonly string[]): boolean {
   return false;
 }
 
-async function* pages(db: Db, nodeId: number): AsyncGenerator<AuditCopyRow[]> {
+async function* pages(db: Db, nodeId: number): AsyncGenerator<unknown[][]> {
   let after = 0;
   for (;;) {
-    const rows = await auditCopyPage(db, nodeId, after, PAGE);
+    const rows = await auditCopyValues(db, nodeId, after, PAGE);
     if (rows.length === 0) return;
     yield rows;
-    after = Number(rows[rows.length - 1]!.copy_id);
+    after = Number(rows[rows.length - 1]![0]);
     if (rows.length < PAGE) return;
   }
 }
+
+/** The state column (`has_file || last_update`) folded as stateHash folds its two parts. */
+export const stateOf = (state: string) => fnv1a(state);
 
 export interface Snapshot {
   readonly table: CopyTable;
@@ -37,16 +43,22 @@ export interface Snapshot {
 
 /** S0: every copy of the node in scope and not ignored. */
 export async function readSnapshot(db: Db, nodeId: number, scopes: readonly string[], ignore: IgnoreRules, excluded: (path: string) => boolean): Promise<Snapshot> {
-  const table = new CopyTable();
+  // Sized once (copies registered meanwhile still fit: the table grows), so no million-row
+  // arrays are copied while the pages' garbage is at its peak.
+  const table = new CopyTable((await auditCopyCount(db, nodeId)) + 64);
   let expectedPresent = 0;
   for await (const rows of pages(db, nodeId)) {
     for (const r of rows) {
-      const path = `${r.acq}/${r.name}`;
+      const path = r[2] as string;
       if (!inScope(path, scopes) || ignore.ignoredPath(path) || excluded(path)) continue;
-      table.add(path, Number(r.copy_id), Number(r.file_id), r.size_b === null ? null : Number(r.size_b), r.has_file, String(r.last_update));
-      if (r.has_file === "Y" || r.has_file === "M") expectedPresent++;
+      const state = String(r[4]);
+      const has = HAS_CODES[state[0] as HasFile] ?? 4;
+      table.addRow(path, Number(r[0]), Number(r[1]), r[3] === null ? NaN : Number(r[3]), has, stateOf(state));
+      if (has === 1 || has === 2) expectedPresent++;
     }
+    table.pack();
   }
+  table.finish();
   return { table, expectedPresent };
 }
 
@@ -55,22 +67,49 @@ export interface AfterState {
   readonly copyId: number;
   readonly has: HasFile;
   readonly lastUpdate: string;
+  /** stateOf its state: equal to the snapshot's when the row did not change. */
+  readonly state: number;
 }
 
 /** S1 by copy id (missing and mismatch candidates): rows deleted since are absent. */
 export async function readStates(db: Db, copyIds: readonly number[]): Promise<Map<number, AfterState>> {
   const out = new Map<number, AfterState>();
-  for (const [id, s] of await auditCopyStates(db, copyIds)) out.set(id, { copyId: id, has: s.has_file, lastUpdate: s.last_update });
+  for (const [id, s] of await auditCopyStates(db, copyIds)) out.set(id, { copyId: id, has: s.has_file, lastUpdate: s.last_update, state: stateOf(s.state) });
   return out;
 }
 
-/** S1 by path (orphan candidates): a second streamed pass keeping only the candidates' rows. */
-export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySet<string>): Promise<Map<string, AfterState>> {
+/**
+ * S1 by path (orphan candidates). A path `x/y/z` is the file `y/z` of acquisition `x` or the
+ * file `z` of `x/y`: with few candidates each possible split is looked up by name; with many
+ * (more than an eighth of `copies`, the node's copies in scope), one more streamed pass over
+ * the node's copies keeps only the candidates' rows.
+ */
+export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySet<string>, copies = Infinity): Promise<Map<string, AfterState>> {
   const out = new Map<string, AfterState>();
+  const keep = (id: unknown, path: string, state: string) =>
+    out.set(path, { copyId: Number(id), has: state[0] as HasFile, lastUpdate: state.slice(1), state: stateOf(state) });
+  const byAcq = new Map<string, string[]>();
+  let pairs = 0;
+  for (const path of paths)
+    for (let at = path.indexOf("/"); at >= 0; at = path.indexOf("/", at + 1)) {
+      const acq = path.slice(0, at);
+      let names = byAcq.get(acq);
+      if (!names) byAcq.set(acq, (names = []));
+      names.push(path.slice(at + 1));
+      pairs++;
+    }
+  if (pairs * 8 <= copies) {
+    for (const [acq, names] of byAcq)
+      for (const r of await auditCopiesByName(db, nodeId, acq, names)) {
+        const path = r[1] as string;
+        if (paths.has(path)) keep(r[0], path, String(r[2]));
+      }
+    return out;
+  }
   for await (const rows of pages(db, nodeId)) {
     for (const r of rows) {
-      const path = `${r.acq}/${r.name}`;
-      if (paths.has(path)) out.set(path, { copyId: Number(r.copy_id), has: r.has_file, lastUpdate: String(r.last_update) });
+      const path = r[2] as string;
+      if (paths.has(path)) keep(r[0], path, String(r[4]));
     }
   }
   return out;

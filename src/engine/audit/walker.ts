@@ -4,8 +4,10 @@
 // subtree is never reported missing). A timed-out batch is split and each directory retried
 // alone once, so one hung directory does not make its batch-mates unknown.
 
-import type { FailedDir, ListedDir } from "../fs/threads/audit-ops.ts";
+import type { ClassifiedDir, FailedDir, ListSpec } from "../fs/threads/audit-ops.ts";
 import { FsTimeoutError, type FsPool } from "../fs/threads/pool.ts";
+import type { DirVerdict } from "./classify.ts";
+import type { ExpectedDir } from "./copy-table.ts";
 
 export interface UnknownDir {
   /** Root-relative path ("" is the root). */
@@ -27,8 +29,13 @@ export interface WalkSpec {
   readonly retries: number;
   /** Absolute paths never entered (other nodes' roots inside this one). */
   readonly exclude: ReadonlySet<string>;
-  /** Classify a listing; returns the sub-directory names to enter. */
-  readonly onDir: (rel: string, listed: ListedDir) => string[];
+  /** How the threads classify each directory (classify.ts). */
+  readonly classify: Pick<ListSpec, "cutoffMs" | "ignore" | "verify">;
+  /** The copies expected in a directory (sent with its listing request), and how many. */
+  readonly expected: (rel: string) => ExpectedDir | null;
+  readonly expectedCount: (rel: string) => number;
+  /** Merge a directory's verdict; returns the sub-directory names to enter. */
+  readonly onDir: (rel: string, verdict: DirVerdict) => string[];
   readonly onExcluded: (rel: string) => void;
   readonly onProgress?: (dirs: number, files: number) => void;
   /** Test seams: called after each batch is classified; directories that block (abs → ms). */
@@ -70,7 +77,7 @@ export async function walk(spec: WalkSpec): Promise<WalkResult> {
     wake();
   };
 
-  const accept = (r: ListedDir | FailedDir) => {
+  const accept = (r: ClassifiedDir | FailedDir) => {
     const rel = relOf(r.dir);
     if (!r.ok) {
       const n = (attempts.get(r.dir) ?? 0) + 1;
@@ -90,18 +97,26 @@ export async function walk(spec: WalkSpec): Promise<WalkResult> {
       return;
     }
     dirs++;
-    files += r.names.length;
-    for (const name of spec.onDir(rel, r)) {
+    files += r.verdict.counts[10]!;
+    for (const name of spec.onDir(rel, r.verdict)) {
       const child = `${r.dir}/${name}`;
       if (spec.exclude.has(child)) spec.onExcluded(relOf(child));
       else queue.push(child);
     }
   };
 
+  const listSpec: ListSpec = {
+    root,
+    rootDev: spec.rootDev,
+    crossMounts: spec.crossMounts,
+    maxEntries: BATCH_ENTRIES,
+    ...spec.classify,
+    slow: spec.hooks?.slow ?? null,
+  };
   const submit = (batch: string[], alone: boolean) => {
     inFlight++;
     spec.pool
-      .call("auditList", [batch, spec.rootDev, spec.crossMounts, BATCH_ENTRIES, spec.hooks?.slow ?? null], {
+      .call("auditList", [batch, batch.map((d) => spec.expected(relOf(d))), listSpec], {
         timeout: spec.opTimeout,
         what: `readdir(${JSON.stringify(batch[0])})`,
       })
@@ -135,8 +150,11 @@ export async function walk(spec: WalkSpec): Promise<WalkResult> {
         submit([solo.pop()!], true);
         continue;
       }
-      // Share the queue among the free threads; deep trees keep it long, so batches grow.
-      const size = Math.max(1, Math.min(MAX_BATCH_DIRS, Math.ceil(queue.length / spec.threads)));
+      // Share the queue among the free threads; deep trees keep it long, so batches grow, up to
+      // about BATCH_ENTRIES expected entries (a batch the thread cuts short is sent again).
+      const most = Math.max(1, Math.min(MAX_BATCH_DIRS, Math.ceil(queue.length / spec.threads)));
+      let size = 0;
+      for (let cost = 0; size < most && (size === 0 || cost < BATCH_ENTRIES); size++) cost += spec.expectedCount(relOf(queue[queue.length - 1 - size]!)) + 1;
       submit(queue.splice(queue.length - size, size), false);
     }
     if (inFlight === 0 && queue.length === 0 && solo.length === 0) break;

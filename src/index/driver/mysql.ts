@@ -63,14 +63,14 @@ class MysqlDriver implements Driver {
   }
 
   /** Run one statement; outside a transaction a lost connection is retried once on a new one. */
-  private async exec(on: Queryable, sql: string, params: readonly Param[], retry: boolean): Promise<unknown> {
+  private async exec(on: Queryable, sql: string, params: readonly Param[], retry: boolean, rowsAsArray = false): Promise<unknown> {
     this.trace?.(sql, params);
     try {
-      const [result] = await on.query(sql, params as Param[]);
+      const [result] = rowsAsArray ? await on.query({ sql, rowsAsArray: true }, params as Param[]) : await on.query(sql, params as Param[]);
       return result;
     } catch (err) {
       const kind = mysqlDialect.classifyError(err);
-      if (retry && kind === "connection-lost") return this.exec(on, sql, params, false);
+      if (retry && kind === "connection-lost") return this.exec(on, sql, params, false, rowsAsArray);
       throw new IndexError((err as Error).message, kind, err);
     }
   }
@@ -84,6 +84,9 @@ class MysqlDriver implements Driver {
       },
       async get<T = Row>(sql: string, params: readonly Param[] = []) {
         return ((await self.exec(on, sql, params, retry)) as T[])[0];
+      },
+      async values(sql: string, params: readonly Param[] = []) {
+        return (await self.exec(on, sql, params, retry, true)) as unknown[][];
       },
       async run(sql: string, params: readonly Param[] = []): Promise<RunResult> {
         const r = (await self.exec(on, sql, params, retry)) as ResultSetHeader;
@@ -99,6 +102,9 @@ class MysqlDriver implements Driver {
   }
   get<T = Row>(sql: string, params?: readonly Param[]) {
     return this.direct.get<T>(sql, params);
+  }
+  values(sql: string, params?: readonly Param[]) {
+    return this.direct.values(sql, params);
   }
   run(sql: string, params?: readonly Param[]) {
     return this.direct.run(sql, params);

@@ -50,6 +50,9 @@ class SqliteDriver implements Driver {
   private allNow<T>(sql: string, params: readonly Param[] = []): T[] {
     return this.exec(sql, params, (q) => q.all(...(params as Param[])) as T[]);
   }
+  private valuesNow(sql: string, params: readonly Param[] = []): unknown[][] {
+    return this.exec(sql, params, (q) => q.values(...(params as Param[])) as unknown[][]);
+  }
   private runNow(sql: string, params: readonly Param[] = []): RunResult {
     return this.exec(sql, params, (q) => {
       const r = q.run(...(params as Param[]));
@@ -62,6 +65,7 @@ class SqliteDriver implements Driver {
     dialect: sqliteDialect,
     all: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params),
     get: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params)[0],
+    values: async (sql: string, params?: readonly Param[]) => this.valuesNow(sql, params),
     run: async (sql: string, params?: readonly Param[]) => this.runNow(sql, params),
     transaction: <T>(fn: (tx: Db) => Promise<T>) => fn(this.inTx),
   };
@@ -76,6 +80,10 @@ class SqliteDriver implements Driver {
   async get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined> {
     while (this.txDepth > 0) await this.txDone;
     return this.allNow<T>(sql, params)[0];
+  }
+  async values(sql: string, params?: readonly Param[]): Promise<unknown[][]> {
+    while (this.txDepth > 0) await this.txDone;
+    return this.valuesNow(sql, params);
   }
   async run(sql: string, params?: readonly Param[]): Promise<RunResult> {
     while (this.txDepth > 0) await this.txDone;

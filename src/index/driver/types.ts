@@ -17,6 +17,11 @@ export interface Db {
   readonly dialect: Dialect;
   all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined>;
+  /**
+   * Rows as arrays of values in the order of the SELECT list (no object per row, no column
+   * names): for reads of many rows, such as the audit's snapshot of a node's copies.
+   */
+  values(sql: string, params?: readonly Param[]): Promise<unknown[][]>;
   run(sql: string, params?: readonly Param[]): Promise<RunResult>;
   /**
    * Run `fn` inside one write transaction: committed when it resolves, rolled back when it

@@ -7,44 +7,60 @@ import type { Db } from "../driver/types.ts";
 import type { HasFile } from "../rows.ts";
 import { chunks, placeholders } from "./bulk-common.ts";
 
-/** One copy of the node with its file's path parts and indexed size. */
-export interface AuditCopyRow {
-  copy_id: number;
-  file_id: number;
-  acq: string;
-  name: string;
-  /** The file's size in the index (archivefile.size_b); MySQL may return BIGINT as text. */
-  size_b: number | string | null;
-  has_file: HasFile;
-  last_update: string;
-}
-
 /**
  * One page of the node's copies with id > `afterId`, in id order (keyset paging: each page is
- * an indexed range scan, and no page holds more than `limit` row objects in memory).
+ * an indexed range scan, and no page holds more than `limit` rows in memory), as arrays:
+ * [copy id, file id, path (`acq/name`), the file's indexed size (null when unknown; MySQL may
+ * return a BIGINT as text), state (`has_file || last_update`, so one string carries both)].
  */
-export function auditCopyPage(db: Db, nodeId: number, afterId: number, limit: number): Promise<AuditCopyRow[]> {
-  return db.all<AuditCopyRow>(
-    `SELECT c.id AS copy_id, c.file_id AS file_id, a.name AS acq, f.name AS name, f.size_b AS size_b,
-            c.has_file AS has_file, c.last_update AS last_update
+export function auditCopyValues(db: Db, nodeId: number, afterId: number, limit: number): Promise<unknown[][]> {
+  return db.values(
+    `SELECT c.id, c.file_id, a.name || '/' || f.name, f.size_b, c.has_file || c.last_update
        FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN archiveacq a ON f.acq_id = a.id
       WHERE c.node_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
     [nodeId, afterId, limit],
   );
 }
 
+/** How many copies the node has (a capacity hint for the snapshot: an index-only count). */
+export async function auditCopyCount(db: Db, nodeId: number): Promise<number> {
+  const rows = await db.values("SELECT COUNT(*) FROM archivefilecopy WHERE node_id = ?", [nodeId]);
+  return Number(rows[0]?.[0] ?? 0);
+}
+
+/**
+ * The node's copies of the files `acq` / each of `names` (one acquisition's candidates, looked up
+ * through the unique indexes on archiveacq.name and archivefile(acq_id, name)), as arrays:
+ * [copy id, path (`acq/name`), state (`has_file || last_update`)].
+ */
+export async function auditCopiesByName(db: Db, nodeId: number, acq: string, names: readonly string[]): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for (const part of chunks(db, names)) {
+    const rows = await db.values(
+      `SELECT c.id, a.name || '/' || f.name, c.has_file || c.last_update
+         FROM archiveacq a JOIN archivefile f ON f.acq_id = a.id JOIN archivefilecopy c ON c.file_id = f.id
+        WHERE a.name = ? AND f.name IN (${placeholders(part.length)}) AND c.node_id = ?`,
+      [acq, ...part, nodeId],
+    );
+    for (const r of rows) out.push(r);
+  }
+  return out;
+}
+
 export interface CopyState {
   id: number;
   has_file: HasFile;
   last_update: string;
+  /** `has_file || last_update`, as auditCopyValues reads it (so the two reads compare alike). */
+  state: string;
 }
 
 /** The current has_file and last_update of the given copies (rows deleted since are absent). */
 export async function auditCopyStates(db: Db, copyIds: readonly number[]): Promise<Map<number, CopyState>> {
   const out = new Map<number, CopyState>();
   for (const part of chunks(db, copyIds)) {
-    const rows = await db.all<CopyState>(`SELECT id, has_file, last_update FROM archivefilecopy WHERE id IN (${placeholders(part.length)})`, part);
-    for (const r of rows) out.set(Number(r.id), { id: Number(r.id), has_file: r.has_file, last_update: String(r.last_update) });
+    const rows = await db.all<CopyState>(`SELECT id, has_file, last_update, has_file || last_update AS state FROM archivefilecopy WHERE id IN (${placeholders(part.length)})`, part);
+    for (const r of rows) out.set(Number(r.id), { id: Number(r.id), has_file: r.has_file, last_update: String(r.last_update), state: String(r.state) });
   }
   return out;
 }
