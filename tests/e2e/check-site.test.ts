@@ -113,7 +113,9 @@ for (const [backend, describeOn] of await backendSuites()) {
         const end = Date.now() + 90_000;
         while ((await copies()) < 50 && Date.now() < end) await Bun.sleep(20);
         const audits: Array<{ code: number; dir: string; during: [number, number] }> = [];
-        for (let i = 0; i < 3; i++) {
+        // At least three audits, and more (up to eight) until one has overlapped the import.
+        const overlapped = () => audits.some((a) => a.during[1] > a.during[0]);
+        for (let i = 0; i < 8 && (i < 3 || !overlapped()); i++) {
           const before = await copies();
           const r = await runBinary(exe, ["--test-isolation", "-c", conf, "check-site", "demo_storage1", "--limit", "0"], { cwd: idx.dir.path, timeoutMs: 60_000 });
           expect(r.err).toBe("");
