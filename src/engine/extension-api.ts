@@ -289,6 +289,8 @@ export interface FsService {
    * removed either way. The timeout restarts at every 32 MiB hashed.
    */
   pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string): Promise<AdoptResult>;
+  /** SIGKILL rsync processes (Linux) still writing into the stale temporary directory `dir`; their pids. */
+  pullReapWriters(dir: string): Promise<number[]>;
 }
 
 /** FsService.pullAdopt: the outcome of verifying what a transfer tool received. */

@@ -56,6 +56,7 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     pullCopy: (source, target, md5, seconds) =>
       call("pullCopy", [source, target, md5, pullDelayForTest()], `copy(${q(source)}, ${q(target)})`, undefined, seconds ?? Infinity),
     pullTempDir: (target) => call("pullTempDir", [target], `mkdtemp(${q(target)})`),
+    pullReapWriters: (dir) => call("pullReapWriters", [dir], `reap writers of ${q(dir)}`),
     pullAdopt: (received, target, md5, dir) => call("pullAdopt", [received, target, md5, dir], `verify(${q(received)})`),
   };
 }

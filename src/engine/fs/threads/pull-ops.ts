@@ -7,7 +7,7 @@
 // rename is the whole commit). Any temporary left by an error is removed before returning;
 // one left by a killed process is removed by the tidy-up (io/default/tidy.ts).
 
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { AdoptResult, CopyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
@@ -199,4 +199,38 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
     if (fd !== undefined) closeSync(fd);
     rmSync(tempDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * SIGKILL the rsync processes still writing into `dir` (a stale temporary directory of ours),
+ * before the tidy-up removes it: a daemon killed mid-pull takes its rsync with it
+ * (parent-death signal), but not the receiver rsync forks, which would write on until its
+ * transfer ends. Found by their command line (a fork keeps its parent's), which names a file in
+ * `dir`; Linux /proc only. Returns the pids signalled.
+ */
+export function pullReapWriters(dir: string): number[] {
+  if (!basename(dir).startsWith(TEMP_DIR_PREFIX)) return [];
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const pid of pids) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (basename(argv[0] ?? "") !== "rsync" || !argv.some((a) => a.startsWith(`${dir}/`))) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+      killed.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to signal.
+    }
+  }
+  return killed;
 }
