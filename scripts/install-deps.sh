@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, when missing, the Debian packages for the test suite: MariaDB, which the index,
-# command and e2e tests run against, and rsync and ssh, which no test uses yet (they are for the
-# pulls between nodes that later issues add).
+# command and e2e tests run against, and rsync, openssh-server and openssh-client, which the
+# remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1).
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 

@@ -5,7 +5,7 @@
 import type { Config } from "../common/config.ts";
 import type { Logger } from "../common/logger.ts";
 import type { Driver } from "../index/driver/types.ts";
-import type { FsService, TreeLock } from "./extension-api.ts";
+import type { CommandService, FsService, RemotePullSettings, TreeLock } from "./extension-api.ts";
 import type { LoadedExtensions } from "./extensions/types.ts";
 import type { Recorder } from "./integrity/recorder.ts";
 import type { Metrics } from "./metrics.ts";
@@ -55,4 +55,7 @@ export interface DaemonContext {
   readonly treeLock: TreeLock;
   /** Batched index writes of check verdicts and finished deletions. */
   readonly recorder: Recorder;
+  /** External transfer tools (io/commands.ts) and the remote-pull settings read at start-up. */
+  readonly commands: CommandService;
+  readonly remotePull: RemotePullSettings;
 }

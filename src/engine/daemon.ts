@@ -10,6 +10,8 @@ import { connectIndex } from "../index/connect.ts";
 import type { Driver } from "../index/driver/types.ts";
 import { CORE_SCHEMA_VERSION } from "../index/schema.ts";
 import { checkSchemaVersion } from "../index/version.ts";
+import { commandService } from "./io/commands.ts";
+import { remotePullSettings } from "./io/remote-settings.ts";
 import { StopState, type DaemonContext } from "./context.ts";
 import { initExtensions } from "./extensions/init.ts";
 import { Recorder } from "./integrity/recorder.ts";
@@ -157,7 +159,9 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     const fs = fsService(pooled, log, fsTimeout);
     const fsFor = (key: string) => fsService(pooled, log, fsTimeout, key);
     recorder = new Recorder(db, log);
-    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, fsFor, treeLock: new UpDownLock(), recorder };
+    const commands = commandService(log, stop.any.signal);
+    const remotePull = remotePullSettings(config);
+    const ctx: DaemonContext = { config, db, log, queue, metrics, host, extensions, stop, fs, fsFor, treeLock: new UpDownLock(), recorder, commands, remotePull };
 
     // A WorkerPool even with 0 workers, so SIGUSR1 can add some (as alpenhornd does).
     if (reentrant) pool = new WorkerPool(ctx, workers);

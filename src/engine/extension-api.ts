@@ -278,6 +278,55 @@ export interface FsService {
    * at every 32 MiB moved.
    */
   pullCopy(source: string, target: string, expectedMd5: string | null, timeout: number | null): Promise<CopyResult>;
+  /**
+   * A fresh private directory `.alpentemp.<random>.<pid>` (mode 0700) beside `target`, for a
+   * transfer tool to write into: whatever it leaves there is ours and the tidy-up removes it.
+   */
+  pullTempDir(target: string): Promise<string>;
+  /**
+   * Verify a file a transfer tool wrote at `received` (inside `tempDir`, from pullTempDir): its
+   * MD5 against `expectedMd5`, and only when equal, rename it over `target`. `tempDir` is
+   * removed either way. The timeout restarts at every 32 MiB hashed.
+   */
+  pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string): Promise<AdoptResult>;
+  /** SIGKILL rsync processes (Linux) still writing into the stale temporary directory `dir`; their pids. */
+  pullReapWriters(dir: string): Promise<number[]>;
+}
+
+/** FsService.pullAdopt: the outcome of verifying what a transfer tool received. */
+export type AdoptResult =
+  /** Verified and renamed over the target. */
+  | { readonly state: "adopted"; readonly size: number; readonly used: number; readonly md5: string }
+  /** The received bytes' MD5 differs (or nothing usable arrived: md5 null); nothing was kept. */
+  | { readonly state: "mismatch"; readonly size: number | null; readonly md5: string | null };
+
+/** What an external command did (CommandService.run). */
+export interface CommandResult {
+  /** Exit status; null when the process was killed (timeout, daemon stopping) or died of a signal. */
+  readonly rc: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Killed because it ran past its timeout. */
+  readonly overrun: boolean;
+}
+
+/**
+ * External commands for transfer tools: an argv array, never a shell. Each run logs
+ * `Running command [timeout=…]: …` (DEBUG); one past its timeout is sent SIGKILL with
+ * `Process overrun [timeout=…]: …` (WARNING). The process dies with the daemon.
+ */
+export interface CommandService {
+  run(argv: readonly string[], timeout: number | null): Promise<CommandResult>;
+  /** The program's path on the daemon's PATH, or null. */
+  which(name: string): string | null;
+}
+
+/** The daemon's settings for remote pulls (config `daemon.rsync_rsh`, `daemon.rsync_bwlimit`). */
+export interface RemotePullSettings {
+  /** rsync's `--rsh` command (rsync splits it itself; no shell): the site's ssh. Default `ssh -q`. */
+  readonly rsh: string;
+  /** rsync's `--bwlimit` in KiB/s; null: none. */
+  readonly bwlimit: number | null;
 }
 
 /** A task body: an async function, or an async generator whose yields mean "run me again in N s". */
@@ -319,6 +368,9 @@ export interface IOServices {
   readonly tasks: TaskRunner;
   readonly index: IndexOps;
   readonly treeLock: TreeLock;
+  /** External transfer tools (rsync) and the settings of remote pulls. */
+  readonly commands: CommandService;
+  readonly remotePull: RemotePullSettings;
   /** Aborted when the daemon stops: long work should end. */
   readonly stopping: AbortSignal;
 }
@@ -338,6 +390,8 @@ export interface PullJob {
   readonly sourcePath: string;
   /** The source node's host is this daemon's host. */
   readonly local: boolean;
+  /** For a remote source, `user@address:path` (its NodeRemote's fileAddr); null when local. */
+  readonly sourceAddr: string | null;
   /** A regular file already at the target may be replaced (the index knows it is corrupt). */
   readonly overwrite: boolean;
   /** Seconds a transfer may go without progress (`pull_timeout_base + size / pull_bytes_per_second`); null: no limit. */

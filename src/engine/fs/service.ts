@@ -55,5 +55,8 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     pullLink: (source, target, size) => call("pullLink", [source, target, size], `link(${q(source)}, ${q(target)})`),
     pullCopy: (source, target, md5, seconds) =>
       call("pullCopy", [source, target, md5, pullDelayForTest()], `copy(${q(source)}, ${q(target)})`, undefined, seconds ?? Infinity),
+    pullTempDir: (target) => call("pullTempDir", [target], `mkdtemp(${q(target)})`),
+    pullReapWriters: (dir) => call("pullReapWriters", [dir], `reap writers of ${q(dir)}`),
+    pullAdopt: (received, target, md5, dir) => call("pullAdopt", [received, target, md5, dir], `verify(${q(received)})`),
   };
 }

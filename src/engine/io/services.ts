@@ -24,6 +24,8 @@ export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string):
     },
     index: { acqNames: () => allAcqNames(ctx.db) },
     treeLock: ctx.treeLock,
+    commands: ctx.commands,
+    remotePull: ctx.remotePull,
     stopping: ctx.stop.any.signal,
   };
 }

@@ -10,8 +10,9 @@ import type { DaemonContext } from "../context.ts";
 import type { GroupIO, GroupMember } from "../extension-api.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
-import { checkPullDest, checkRequest, pathOf, type PullGroup } from "./check.ts";
+import { cancelRequest, checkPullDest, checkRequest, pathOf, type PullGroup } from "./check.ts";
 import { releaseBytes, reserveBytes } from "./reserve.ts";
+import { remoteOf } from "./remote-of.ts";
 import { pullTask } from "./task.ts";
 
 /** The destination member for a file: the group I/O's choice, or its first member. */
@@ -29,6 +30,11 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
     seen.add(Number(req.file_id));
     const source = await checkRequest(ctx, req, group);
     if (!source) continue;
+    // A remote source must let this host pull from it (alpenhorn/daemon/update.py: update_pull).
+    if (source.host !== ctx.host && !remoteOf(source).remotePullOk(ctx.host)) {
+      await cancelRequest(ctx, req, group, source.name, "non-local");
+      continue;
+    }
     const member = await destination(io, pathOf(req));
     const node = member ? localNode(member.node.id) : undefined;
     if (!node || !node.io || !node.fifo) continue;

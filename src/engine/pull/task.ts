@@ -5,11 +5,10 @@
 
 import { copyStateOn, pullRequestState, type PullRequest } from "../../index/queries/pulls.ts";
 import type { PullJob } from "../extension-api.ts";
-import { DefaultNodeRemote } from "../io/default/remote.ts";
-import { nodeInfo } from "../io/node-info.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { checkRequest, pathOf, type PullGroup } from "./check.ts";
 import { finishPull } from "./finish.ts";
+import { remoteOf } from "./remote-of.ts";
 
 /** `daemon.pull_timeout_base + size / daemon.pull_bytes_per_second` seconds; null when the rate is 0 (no limit). */
 export function pullTimeout(node: NodeTarget, size: number): number | null {
@@ -33,17 +32,28 @@ export async function pullTask(node: NodeTarget, req: PullRequest, group: PullGr
     ctx.log.warning(`Skipping request for ${path}: the I/O class of node ${node.name} cannot receive pulls.`);
     return;
   }
-  const src = nodeInfo(source);
+  const remote = remoteOf(source);
   const size = Number(req.size_b ?? 0);
-  // Where the source keeps the file: the Default remote's answer (other remote classes plug in
-  // with the remote pulls).
+  const local = source.host === ctx.host;
+  // A remote source is reached as `user@address:path`; without both, the pull cannot start and
+  // the request waits, as in alpenhorn (pull_async: the ValueError of file_addr).
+  let sourceAddr: string | null = null;
+  if (!local) {
+    try {
+      sourceAddr = remote.fileAddr(req.acq_name, req.file_name);
+    } catch {
+      ctx.log.warning(`Skipping request for ${path} due to unconfigured route to host for node ${source.name}.`);
+      return;
+    }
+  }
   const job: PullJob = {
     rel: path,
     size,
     md5: req.md5sum,
-    source: src,
-    sourcePath: new DefaultNodeRemote(src, {}).filePath(req.acq_name, req.file_name),
-    local: source.host === ctx.host,
+    source: remote.node,
+    sourcePath: remote.filePath(req.acq_name, req.file_name),
+    local,
+    sourceAddr,
     // A copy the index knows corrupt is replaced; any other file found there is checked instead.
     overwrite: (await copyStateOn(ctx.db, req.file_id, node.row.id)) === "X",
     timeout: pullTimeout(node, size),

@@ -9,7 +9,7 @@ import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
-import { pullCopy, pullLink, pullPrepare, pullUnplace } from "./pull-ops.ts";
+import { pullAdopt, pullCopy, pullLink, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
 
@@ -165,6 +165,10 @@ export const OPS = {
   pullUnplace,
   pullLink,
   pullCopy,
+  /** A remote pull's private directory and the verification of what rsync left in it. */
+  pullTempDir,
+  pullAdopt,
+  pullReapWriters,
   sleepForTest,
   /** The consistency audit's batched listing (audit-ops.ts). */
   ...AUDIT_OPS,
@@ -172,6 +176,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList", "pullCopy"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList", "pullCopy", "pullAdopt"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

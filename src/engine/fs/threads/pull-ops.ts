@@ -7,10 +7,10 @@
 // rename is the whole commit). Any temporary left by an error is removed before returning;
 // one left by a killed process is removed by the tidy-up (io/default/tidy.ts).
 
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import type { CopyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
+import type { AdoptResult, CopyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
 import { TEMP_DIR_PREFIX } from "../paths.ts";
 import { hashFd, type Progress, PROGRESS_BYTES } from "./hash.ts";
 
@@ -154,4 +154,83 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     closeSync(src);
     if (!keep) unlinkQuiet(tmp);
   }
+}
+
+/**
+ * A private directory for a transfer tool (rsync) beside `target`: rsync writes its own
+ * `.name.XXXXXX` temporary in the directory of the file it writes, so pointing it at a name
+ * inside this directory keeps every byte it writes, finished or killed, under a name of ours.
+ */
+export function pullTempDir(target: string): string {
+  const dir = tempName(target);
+  mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
+
+/**
+ * Verify what a transfer tool left at `received` and adopt it: a regular file (never followed
+ * if a symlink), fsynced, whose MD5 as read back from disk equals `expectedMd5`, is renamed over
+ * `target` (the directory fsynced). `tempDir` is removed in every case, with whatever else the
+ * tool left in it.
+ */
+export function pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string, progress: Progress): AdoptResult {
+  if (dirname(received) !== tempDir || !basename(tempDir).startsWith(TEMP_DIR_PREFIX)) {
+    throw Object.assign(new Error(`not a file in a temporary directory of ours: '${received}'`), { code: "EINVAL", path: received });
+  }
+  let fd: number | undefined;
+  try {
+    try {
+      fd = openSync(received, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (err) {
+      if (["ENOENT", "ELOOP"].includes(codeOf(err))) return { state: "mismatch", size: null, md5: null };
+      throw err;
+    }
+    const before = fstatSync(fd, { bigint: true });
+    if (!before.isFile()) return { state: "mismatch", size: null, md5: null };
+    fsyncSync(fd);
+    const h = hashFd(fd, before, progress, 0);
+    // Nothing but us writes in our temporary directory once the tool has exited.
+    if ("changed" in h) return { state: "mismatch", size: null, md5: null };
+    if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };
+    renameSync(received, target);
+    syncDir(dirname(target));
+    return { state: "adopted", size: h.size, used: h.used, md5: h.md5 };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * SIGKILL the rsync processes still writing into `dir` (a stale temporary directory of ours),
+ * before the tidy-up removes it: a daemon killed mid-pull takes its rsync with it
+ * (parent-death signal), but not the receiver rsync forks, which would write on until its
+ * transfer ends. Found by their command line (a fork keeps its parent's), which names a file in
+ * `dir`; Linux /proc only. Returns the pids signalled.
+ */
+export function pullReapWriters(dir: string): number[] {
+  if (!basename(dir).startsWith(TEMP_DIR_PREFIX)) return [];
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+  } catch {
+    return [];
+  }
+  const killed: number[] = [];
+  for (const pid of pids) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (basename(argv[0] ?? "") !== "rsync" || !argv.some((a) => a.startsWith(`${dir}/`))) continue;
+    try {
+      process.kill(Number(pid), "SIGKILL");
+      killed.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to signal.
+    }
+  }
+  return killed;
 }

@@ -30,6 +30,8 @@ async function sweep(services: IOServices, dir: string, emptied: Set<string>): P
     const p = join(dir, name);
     if (name.startsWith(TEMP_DIR_PREFIX)) {
       log.warning(`Removing stale temporary directory ${p}`);
+      // A killed pull's rsync receiver may still write there (remote-pull.ts): stop it first.
+      for (const pid of await fs.pullReapWriters(p).catch(() => [] as number[])) log.warning(`Killed stale rsync (pid ${pid}) writing in ${p}`);
       await fs.rmTree(p).catch((err) => log.warning(`Error removing ${p}: ${pyOSError(err)}`));
       emptied.add(dir);
     } else await sweep(services, p, emptied);

@@ -1,0 +1,46 @@
+// rsync for remote pulls (alpenhorn/io/default/pull.py: rsync at 632dd41): alpenhorn's
+// arguments, built as an argv array, and its reading of rsync's stderr — a failure in
+// `mkstemp` or a `write failed on` is the destination's fault, anything else may be the
+// source's. The remote shell is the site's (`daemon.rsync_rsh`, default alpenhorn's `ssh -q`);
+// rsync splits that string itself, no shell is involved. `--protect-args` keeps the remote
+// side's shell from parsing the source name too.
+
+import type { CommandResult, RemotePullSettings } from "../../extension-api.ts";
+
+/** The argv of one remote pull of `source` (`user@address:/path`) into `target` (a local path). */
+export function rsyncArgv(source: string, target: string, settings: RemotePullSettings): string[] {
+  const bw = settings.bwlimit === null ? [] : [`--bwlimit=${settings.bwlimit}`];
+  return [
+    "rsync",
+    "--compress",
+    "--rsync-path=ionice -c2 -n4 rsync",
+    `--rsh=${settings.rsh}`,
+    ...bw,
+    "--quiet",
+    "--times",
+    "--protect-args",
+    "--perms",
+    "--group",
+    "--owner",
+    "--copy-links",
+    "--sparse",
+    source,
+    target,
+  ];
+}
+
+export type RsyncVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly checkSrc: boolean; readonly message: string; readonly warning: string | null };
+
+/** What a finished rsync run means (its exit status alone: the received bytes are verified apart). */
+export function rsyncVerdict(r: CommandResult): RsyncVerdict {
+  if (r.rc === 0) return { ok: true };
+  const stderr = r.stderr;
+  const message = r.overrun ? "rsync timed out" : stderr.trim() || (r.rc === null ? "rsync was killed" : `rsync exited with status ${r.rc}`);
+  if (stderr.includes("mkstemp")) return { ok: false, checkSrc: false, message, warning: "rsync file creation failed" };
+  if (stderr.includes("write failed on")) {
+    return { ok: false, checkSrc: false, message, warning: `rsync failed to write to destination: ${stderr.slice(stderr.lastIndexOf(":") + 2).trim()}` };
+  }
+  return { ok: false, checkSrc: true, message, warning: null };
+}
