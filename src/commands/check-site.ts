@@ -186,7 +186,8 @@ ${EXIT_STATUS}`,
 /** A live `\r` progress line on a terminal (at most 4 updates a second); nothing otherwise. */
 function progressLine(enabled: boolean, write: (text: string) => void) {
   const start = performance.now();
-  let last = 0;
+  // The first update draws at once; later ones at most every 250 ms.
+  let last = -Infinity;
   let shown = false;
   return {
     update: (dirs: number, files: number) => {

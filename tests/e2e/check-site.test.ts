@@ -61,6 +61,22 @@ test("exit statuses 0, 1, 2, 3 and 4 from the binary", async () => {
   expect(dbDown.err).toStartWith("Error: ");
 }, 60_000);
 
+test("on a terminal a live progress line goes to stderr, and is erased at the end; none without one", async () => {
+  await using idx = await initialisedIndex("sqlite");
+  const s = await seedSite(idx);
+  for (let i = 0; i < 20; i++) await s.both(`a/${i}`, i);
+  const argv = [exe, "--test-isolation", "-c", s.cli.confPath, "check-site", "n1", "--limit", "0"];
+  // util-linux `script` runs the command on a pseudo-terminal and copies what it wrote.
+  const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const pty = Bun.spawnSync(["script", "-qefc", quoted, "/dev/null"], { cwd: idx.dir.path, stdout: "pipe", stderr: "pipe", env: { PATH: "/usr/bin:/bin", HOME: idx.dir.path } });
+  expect(pty.exitCode).toBe(0);
+  const text = pty.stdout.toString();
+  expect(text).toMatch(/\r\x1b\[K\d+ directories, \d+ files, \d+ files\/s, \d+ s/);
+  expect(text).toContain("\r\x1b[K");
+  const plain = await runBinary(exe, argv.slice(1), { cwd: idx.dir.path });
+  expect(plain).toMatchObject({ code: 0, err: "" });
+}, 60_000);
+
 test("an unreadable directory is unknown, never missing (run as uid 65534)", async () => {
   await using idx = await initialisedIndex("sqlite");
   const s = await seedSite(idx);
