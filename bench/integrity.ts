@@ -21,9 +21,10 @@
 
 import { Database } from "bun:sqlite";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { makeFile } from "./_files.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = resolve(ROOT, "dist/alpenhorn");
@@ -251,23 +252,12 @@ function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[];
 // ---------------------------------------------------------------------------------------------
 // 2. MD5 of one big cached file
 
-function makeBig(path: string, mb: number): void {
-  const fd = openSync(path, "w");
-  const chunk = Buffer.alloc(1 << 20);
-  for (let i = 0; i < mb; i++) {
-    chunk.fill(i & 0xff);
-    chunk.writeUInt32LE(i, 0);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
-}
-
 function benchBig(): { serve: number[]; md5sum: number[] } {
   const site = new Site("big");
   try {
     mkdirSync(join(site.root, "acq"));
     const path = join(site.root, "acq/big.dat");
-    makeBig(path, BIG_MB);
+    makeFile(path, BIG_MB);
     const md5 = tool("md5sum", [path]).split(" ")[0]!; // also warms the page cache
     const db = site.open();
     const acq = Number(db.query("INSERT INTO archiveacq (name) VALUES ('acq')").run().lastInsertRowid);

@@ -5,11 +5,12 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { closeSync, openSync, readSync, writeSync, mkdtempSync, rmSync, existsSync } from "node:fs";
+import { closeSync, openSync, readSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SparkMD5 from "spark-md5";
 import { FsPool } from "../src/engine/fs/threads/pool.ts";
+import { makeFile } from "./_files.ts";
 
 const MB = Number(process.env.BENCH_MB ?? 2048);
 const CORES = cpus().length;
@@ -47,17 +48,6 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
   const r = await fn();
   return [r, (performance.now() - t0) / 1000];
-}
-
-function makeFile(path: string, mb: number): void {
-  const fd = openSync(path, "w");
-  const chunk = Buffer.alloc(1 << 20);
-  for (let i = 0; i < mb; i++) {
-    chunk.fill(i & 0xff);
-    chunk.writeUInt32LE(i, 0);
-    writeSync(fd, chunk);
-  }
-  closeSync(fd);
 }
 
 function sparkMd5(path: string): string {

@@ -231,8 +231,6 @@ export type CopyResult =
 export interface FsService {
   stat(path: string): Promise<StatInfo | null>;
   lstat(path: string): Promise<StatInfo | null>;
-  /** lstat of many paths in one round trip. */
-  lstatMany(paths: string[]): Promise<(StatInfo | null)[]>;
   /** The first line of a small text file; null when it does not exist. */
   readFirstLine(path: string): Promise<string | null>;
   writeText(path: string, text: string): Promise<void>;
@@ -242,12 +240,9 @@ export interface FsService {
   statfs(path: string): Promise<number | null>;
   /** Never follows a final symlink; refuses anything but a regular file. */
   md5(path: string, signal?: AbortSignal): Promise<Md5Result>;
-  link(from: string, to: string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
   /** Unlinks a file or a symlink itself (never its target); false when already gone. */
   unlink(path: string): Promise<boolean>;
   rmdir(path: string): Promise<"removed" | "not-empty" | "missing">;
-  mkdirp(path: string): Promise<void>;
   /** Remove a directory tree (symlinks in it are removed, never followed). */
   rmTree(path: string): Promise<void>;
   /** `path` (absolute, or relative to `root`) as an absolute path inside `root`, or null when it

@@ -80,22 +80,15 @@ export interface Edge {
   node_name: string;
 }
 
+const EDGES = `SELECT e.node_from_id, e.group_to_id, g.name AS group_name, n.name AS node_name FROM storagetransferaction e
+  JOIN storagegroup g ON e.group_to_id = g.id JOIN storagenode n ON e.node_from_id = n.id`;
+
 /** The daemon's autosync: edges leaving `nodeId` for groups other than its own. */
 export async function autosyncEdges(db: Db, nodeId: number, ownGroupId: number): Promise<Edge[]> {
-  return db.all<Edge>(
-    `SELECT e.node_from_id, e.group_to_id, g.name AS group_name, n.name AS node_name FROM storagetransferaction e
-     JOIN storagegroup g ON e.group_to_id = g.id JOIN storagenode n ON e.node_from_id = n.id
-     WHERE e.node_from_id = ? AND e.group_to_id <> ? AND e.autosync = ? ORDER BY e.id`,
-    [nodeId, ownGroupId, 1],
-  );
+  return db.all<Edge>(`${EDGES} WHERE e.node_from_id = ? AND e.group_to_id <> ? AND e.autosync = ? ORDER BY e.id`, [nodeId, ownGroupId, 1]);
 }
 
 /** The daemon's autoclean: edges into `groupId` from nodes other than `nodeId`. */
 export async function autocleanEdges(db: Db, groupId: number, nodeId: number): Promise<Edge[]> {
-  return db.all<Edge>(
-    `SELECT e.node_from_id, e.group_to_id, g.name AS group_name, n.name AS node_name FROM storagetransferaction e
-     JOIN storagegroup g ON e.group_to_id = g.id JOIN storagenode n ON e.node_from_id = n.id
-     WHERE e.group_to_id = ? AND e.node_from_id <> ? AND e.autoclean = ? ORDER BY e.id`,
-    [groupId, nodeId, 1],
-  );
+  return db.all<Edge>(`${EDGES} WHERE e.group_to_id = ? AND e.node_from_id <> ? AND e.autoclean = ? ORDER BY e.id`, [groupId, nodeId, 1]);
 }

@@ -80,13 +80,17 @@ function loadNative(): Native | null {
 let native: Native | null | undefined;
 const nativeStat = () => (native === undefined ? (native = loadNative()) : native);
 
+/** Copy what the audit compares from a Node Stats into `out`. */
+function fill(s: import("node:fs").Stats, out: LstatOut): void {
+  out.kind = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
+  out.size = s.size;
+  out.time = Math.max(s.mtimeMs, s.ctimeMs);
+  out.dev = s.dev;
+}
+
 function fromStats(path: string, out: LstatOut): boolean {
   try {
-    const s = lstatSync(path);
-    out.kind = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
-    out.size = s.size;
-    out.time = Math.max(s.mtimeMs, s.ctimeMs);
-    out.dev = s.dev;
+    fill(lstatSync(path), out);
     return true;
   } catch {
     return false;
@@ -140,11 +144,7 @@ export function lstatPath(path: string, out: LstatOut): boolean {
   }
   // Either the native call failed (its errno is not at hand) or there is none: lstatSync says why.
   try {
-    const s = lstatSync(path);
-    out.kind = s.isFile() ? 1 : s.isDirectory() ? 2 : 3;
-    out.size = s.size;
-    out.time = Math.max(s.mtimeMs, s.ctimeMs);
-    out.dev = s.dev;
+    fill(lstatSync(path), out);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -2,7 +2,7 @@
 // is a plain synchronous function of structured-clonable arguments, so a hung mount blocks one
 // thread and nothing else. Paths are absolute; confinement to a node root is the caller's job.
 
-import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync, constants } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, rmdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
 import { AUDIT_OPS } from "./audit-ops.ts";
@@ -130,28 +130,17 @@ function confine(root: string, path: string): string | null {
   }
 }
 
-/** Test seam: blocks the thread like a read on a dead mount, for `ms` milliseconds. */
-function sleepForTest(ms: number): number {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-  return ms;
-}
-
 /** Every operation, by name. Arguments and results cross a thread boundary (structured clone). */
 export const OPS = {
   stat: (path: string) => statOrNull(path, true),
   lstat: (path: string) => statOrNull(path, false),
-  /** lstat of many paths in one round trip (scans, bulk checks). */
-  lstatMany: (paths: string[]) => paths.map((p) => statOrNull(p, false)),
   readFirstLine,
   writeText: (path: string, text: string) => void writeFileSync(path, text),
   listDir,
   statfs,
   md5,
-  link: (from: string, to: string) => void linkSync(from, to),
-  rename: (from: string, to: string) => void renameSync(from, to),
   unlink: unlinkIfExists,
   rmdir: rmdirQuiet,
-  mkdirp: (path: string) => void mkdirSync(path, { recursive: true }),
   /** Remove a directory tree of ours; symlinks inside are removed, never followed. */
   rmTree: (path: string) => void rmSync(path, { recursive: true, force: true }),
   confine,
@@ -169,7 +158,6 @@ export const OPS = {
   pullTempDir,
   pullAdopt,
   pullReapWriters,
-  sleepForTest,
   /** The consistency audit's batched listing (audit-ops.ts). */
   ...AUDIT_OPS,
 } as const;
