@@ -19,25 +19,18 @@
 // own settings are untouched) are printed on separate lines, to show what the default
 // rollback journal's per-commit fsyncs cost.
 
-import { Database } from "bun:sqlite";
-import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { makeFile } from "./_files.ts";
+import { BIN, cpuOf, expectStates, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, Site, timeSync, tool, us } from "./_site.ts";
 
-const ROOT = resolve(import.meta.dir, "..");
-const BIN = resolve(ROOT, "dist/alpenhorn");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
 const SIZES = [1_000, 10_000, ...(process.env.BENCH_VERIFY_100K ? [100_000] : [])];
 const DELETE_N = 10_000;
 const WAL = process.env.BENCH_NO_WAL ? false : true;
-/** Files per acquisition directory. */
-const PER_ACQ = 100;
-const HOST = "benchhost";
 const OTHER_HOST = "archivehost";
-const NOW = "2025-01-01 00:00:00.000000";
 /** BENCH_ONLY=verify,big,delete: a subset of the sections. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? "verify,big,delete").split(","));
 
@@ -46,165 +39,14 @@ if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
   await compile({ outfile: BIN });
 }
 
-/** CPU seconds of each `serve --once` run, in order (the machine is shared: wall time is noisy). */
-const cpuLog: number[] = [];
-/** Median CPU seconds of the `serve --once` runs made by `fn`. */
-function cpuOf<T>(fn: () => T): [T, number] {
-  const from = cpuLog.length;
-  const r = fn();
-  return [r, median(cpuLog.slice(from))];
-}
-
 const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-integrity-"));
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
-const us = (s: number) => `${(s * 1e6).toFixed(1)} µs`;
-const fmtRuns = (xs: number[]) => `[${xs.map((x) => x.toFixed(3)).join(", ")}]`;
-
-function timeSync(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return (performance.now() - t0) / 1000;
-}
-
-/** Run a shell tool; throws on failure. */
-function tool(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, encoding: "utf8", maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-
-class Site {
-  readonly dir: string;
-  readonly conf: string;
-  readonly db: string;
-  readonly root: string;
-
-  constructor(label: string) {
-    this.dir = mkdtempSync(join(top, `${label}-`));
-    this.conf = join(this.dir, "alpenhorn.conf");
-    this.db = join(this.dir, "index.db");
-    this.root = join(this.dir, "node");
-    mkdirSync(this.root);
-    writeFileSync(
-      this.conf,
-      `database:\n  url: sqlite:///${this.db}\ndaemon:\n  host: ${HOST}\n  num_workers: 2\n  update_interval: 1\nlogging:\n  level: info\n`,
-    );
-    this.cli(["db", "init"]);
-    this.cli(["node", "create", "bench", "--create-group", "--root", this.root, "--host", HOST, "--activate"]);
-    writeFileSync(join(this.root, "ALPENHORN_NODE"), "bench\n");
-  }
-
-  /** `alpenhorn --test-isolation -c CONF …`, as a user runs it; returns stdout. */
-  cli(args: string[]): string {
-    const r = spawnSync(BIN, ["--test-isolation", "-c", this.conf, ...args], { cwd: this.dir, encoding: "utf8", env: { PATH: process.env.PATH, HOME: this.dir } });
-    if (r.status !== 0) throw new Error(`alpenhorn ${args.join(" ")} failed (${r.status}):\n${r.stdout}${r.stderr}`);
-    return r.stdout;
-  }
-
-  /** `serve --once`, timed from spawn to exit; its log goes to a file. Also its CPU seconds (all threads). */
-  serveOnce(tag: string): number {
-    const log = join(this.dir, `serve-${tag}.log`);
-    const fd = openSync(log, "w");
-    const t0 = performance.now();
-    const r = Bun.spawnSync([BIN, "--test-isolation", "-c", this.conf, "serve", "--once"], {
-      cwd: this.dir,
-      stdio: ["ignore", fd, fd],
-      env: { PATH: process.env.PATH, HOME: this.dir },
-    });
-    const t = (performance.now() - t0) / 1000;
-    closeSync(fd);
-    if (r.exitCode !== 0) throw new Error(`serve --once exited ${r.exitCode}; log: ${log}`);
-    cpuLog.push(Number(r.resourceUsage.cpuTime.total) / 1e6);
-    return t;
-  }
-
-  open(): Database {
-    return new Database(this.db);
-  }
-
-  /** A bench-side switch of the index file to WAL (the daemon's own settings are untouched). */
-  wal(): void {
-    const db = this.open();
-    db.run("PRAGMA journal_mode=WAL");
-    db.close();
-  }
-
-  nodeId(name: string): number {
-    const db = this.open();
-    const row = db.query("SELECT id FROM storagenode WHERE name = ?").get(name) as { id: number };
-    db.close();
-    return row.id;
-  }
-
-  /** Write `n` 1 KiB files (distinct contents) and register them with one healthy copy each. */
-  registerSmall(n: number, archives: string[] = []): string[] {
-    const rels: string[] = [];
-    const files: Array<{ acq: number; name: string; md5: string }> = [];
-    const buf = Buffer.alloc(1024);
-    for (let i = 0; i < n; i++) {
-      const acq = Math.floor(i / PER_ACQ);
-      const name = `f${String(i % PER_ACQ).padStart(3, "0")}.dat`;
-      const dir = join(this.root, `acq${String(acq).padStart(5, "0")}`);
-      if (i % PER_ACQ === 0) mkdirSync(dir, { recursive: true });
-      buf.fill(i & 0xff);
-      buf.writeUInt32LE(i, 0);
-      writeFileSync(join(dir, name), buf);
-      files.push({ acq, name, md5: new Bun.CryptoHasher("md5").update(buf).digest("hex") });
-      rels.push(`acq${String(acq).padStart(5, "0")}/${name}`);
-    }
-    const nodeIds = [this.nodeId("bench"), ...archives.map((a) => this.nodeId(a))];
-    const db = this.open();
-    db.transaction(() => {
-      const acqIds: number[] = [];
-      const insAcq = db.query("INSERT INTO archiveacq (name) VALUES (?)");
-      const insFile = db.query("INSERT INTO archivefile (acq_id, name, size_b, md5sum, registered) VALUES (?, ?, 1024, ?, ?)");
-      const insCopy = db.query("INSERT INTO archivefilecopy (file_id, node_id, has_file, wants_file, ready, size_b, last_update) VALUES (?, ?, 'Y', 'Y', 1, 4096, ?)");
-      for (let a = 0; a * PER_ACQ < n; a++) acqIds.push(Number(insAcq.run(`acq${String(a).padStart(5, "0")}`).lastInsertRowid));
-      for (const f of files) {
-        const fileId = Number(insFile.run(acqIds[f.acq]!, f.name, f.md5, NOW).lastInsertRowid);
-        for (const node of nodeIds) insCopy.run(fileId, node, NOW);
-      }
-    })();
-    db.close();
-    return rels;
-  }
-
-  /** Count of the node's copies by has_file. */
-  states(node = "bench"): Record<string, number> {
-    const db = this.open();
-    const rows = db
-      .query("SELECT c.has_file AS h, COUNT(*) AS n FROM archivefilecopy c JOIN storagenode s ON s.id = c.node_id WHERE s.name = ? GROUP BY c.has_file")
-      .all(node) as Array<{ h: string; n: number }>;
-    db.close();
-    return Object.fromEntries(rows.map((r) => [r.h, r.n]));
-  }
-
-  close(): void {
-    if (!process.env.BENCH_KEEP) rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function expectStates(site: Site, want: Record<string, number>, what: string): void {
-  const got = site.states();
-  const ok = Object.keys({ ...want, ...got }).every((k) => (got[k] ?? 0) === (want[k] ?? 0));
-  if (!ok) throw new Error(`${what}: copies ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (logs in ${site.dir})`);
-}
-
-/** The files left under `dir` (recursively), ALPENHORN_NODE excluded. */
-function leftUnder(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.name !== "ALPENHORN_NODE") n++;
-  return n;
-}
-
 /** Time of `serve --once` with nothing to do (start-up, one loop, exit), the floor of every figure below. */
 function idleServe(): number {
-  const site = new Site("idle");
+  const site = new Site(top, "idle");
   try {
     return median(Array.from({ length: RUNS }, (_, i) => site.serveOnce(`idle${i}`)));
   } finally {
@@ -229,7 +71,7 @@ function verifyOnce(site: Site, n: number, tag: string): VerifyRun {
 }
 
 function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[]; md5sum: number[] } {
-  const site = new Site(`verify${n}`);
+  const site = new Site(top, `verify${n}`);
   try {
     site.registerSmall(n);
     if (wal) site.wal();
@@ -253,7 +95,7 @@ function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[];
 // 2. MD5 of one big cached file
 
 function benchBig(): { serve: number[]; md5sum: number[] } {
-  const site = new Site("big");
+  const site = new Site(top, "big");
   try {
     mkdirSync(join(site.root, "acq"));
     const path = join(site.root, "acq/big.dat");
@@ -328,7 +170,7 @@ function benchRm(n: number): { rm: number[]; find: number[] } {
 
 /** A delete site ready for `serve --once` (released copies), for profiling by hand. */
 function prepareDelete(n: number): Site {
-  const site = new Site(`delete${n}`);
+  const site = new Site(top, `delete${n}`);
   site.cli(["node", "create", "arc1", "--archive", "--create-group", "--root", "/nonexistent/arc1", "--host", OTHER_HOST, "--activate"]);
   site.cli(["node", "create", "arc2", "--archive", "--create-group", "--root", "/nonexistent/arc2", "--host", OTHER_HOST, "--activate"]);
   site.registerSmall(n, ["arc1", "arc2"]);
@@ -340,7 +182,7 @@ function prepareDelete(n: number): Site {
 // BENCH_PREPARE=verify|delete: set up one site of 10,000 copies (released for delete), print its
 // directory and stop (for profiling `serve --once` by hand; remove the directory afterwards).
 if (process.env.BENCH_PREPARE) {
-  const site = process.env.BENCH_PREPARE === "delete" ? prepareDelete(DELETE_N) : new Site("verify");
+  const site = process.env.BENCH_PREPARE === "delete" ? prepareDelete(DELETE_N) : new Site(top, "verify");
   if (process.env.BENCH_PREPARE === "delete") site.cli(["node", "clean", "bench", "--now", "--force"]);
   else {
     site.registerSmall(10_000);

@@ -39,7 +39,7 @@ export default defineCommand({
       disableArchiveIntegrity: args.disableArchiveIntegrity,
       env: ctx.env,
       cwd: ctx.cwd,
-      stderr: { write: (line) => ctx.io.stderr(line + "\n") },
+      stderr: { write: (line) => ctx.io.stderr(line + "\n"), writeLines: (lines) => ctx.io.stderr(lines.join("\n") + "\n") },
       signals: true,
     });
     if (code !== 0) throw new ExitRequest(code);

@@ -25,15 +25,32 @@ export function daemonTimestamp(d: Date): string {
   return `${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
 }
 
+/** The daemon's stamp of now, made once per second: a busy daemon logs thousands of lines in one. */
+let stampSecond = -1;
+let stamp = "";
+function stampNow(): string {
+  const ms = Date.now();
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    stampSecond = second;
+    stamp = daemonTimestamp(new Date(ms));
+  }
+  return stamp;
+}
+
 export type LogFormat = "cli" | "daemon";
 /** Formats one record; pure, so tests pin the formats. */
-export function formatRecord(format: LogFormat, level: LevelName, message: string, flow: string, at: Date): string {
-  return format === "cli" ? `${level} >> ${message}` : `${daemonTimestamp(at)} ${level} >> [${flow}] ${message}`;
+export function formatRecord(format: LogFormat, level: LevelName, message: string, flow: string, at?: Date): string {
+  return format === "cli" ? `${level} >> ${message}` : `${at ? daemonTimestamp(at) : stampNow()} ${level} >> [${flow}] ${message}`;
 }
 
 /** A destination for formatted lines (stderr, a log file, syslog). */
 export interface LogSink {
   write(line: string, level: LevelName): void;
+  /** Several lines at once (one write where the sink can); else `write` is called for each. */
+  writeLines?(lines: readonly string[], levels: readonly LevelName[]): void;
+  /** Write out anything held back; writes go straight through afterwards. */
+  close?(): void;
 }
 
 export const stderrSink: LogSink = {
@@ -66,11 +83,15 @@ export class Logger {
   addSink(sink: LogSink): void {
     this.sinks.push(sink);
   }
+  /** Close the sinks that hold lines back (the daemon, as it returns). */
+  closeSinks(): void {
+    for (const sink of this.sinks) sink.close?.();
+  }
 
   log(level: LevelName, message: string): void {
     if (!this.isEnabled(level)) return;
     // Every record is written, identical ones too: alpenhorn repeats the same lines every loop.
-    const line = formatRecord(this.format, level, message, currentFlow(), new Date());
+    const line = formatRecord(this.format, level, message, currentFlow());
     for (const sink of this.sinks) sink.write(line, level);
   }
   debug(message: string): void {

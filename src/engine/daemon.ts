@@ -18,7 +18,7 @@ import { Recorder } from "./integrity/recorder.ts";
 import { loadExtensions } from "./extensions/load.ts";
 import { fsService } from "./fs/service.ts";
 import { FsPool } from "./fs/threads/pool.ts";
-import { configureSinks, StartupBuffer } from "./log-sinks.ts";
+import { BatchingSink, configureSinks, StartupBuffer } from "./log-sinks.ts";
 import { UpdateLoop } from "./loop.ts";
 import { Metrics, serveMetrics } from "./metrics.ts";
 import { FairMultiFIFOQueue } from "./scheduler/queue.ts";
@@ -72,7 +72,13 @@ function pause(seconds: number, signal: AbortSignal): Promise<void> {
 
 export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const buffer = new StartupBuffer();
-  const log = new Logger("daemon", "DEBUG", [opts.stderr, buffer]);
+  // stderr gets a turn's lines in one write (log-sinks.ts: BatchingSink).
+  const out = opts.stderr;
+  const stderr = new BatchingSink((lines, levels) => {
+    if (out.writeLines) out.writeLines(lines, levels);
+    else for (const [i, line] of lines.entries()) out.write(line, levels[i]!);
+  });
+  const log = new Logger("daemon", "DEBUG", [stderr, buffer]);
   const phase = { running: false };
   try {
     return await daemon(opts, log, buffer, phase);
@@ -83,6 +89,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     if (err instanceof ConfigError || err instanceof CliError || (!phase.running && err instanceof AlpenhornError)) throw err;
     log.error(`Fatal error!\n${err instanceof Error ? (err.stack ?? String(err)) : String(err)}`);
     return 1;
+  } finally {
+    log.closeSinks();
   }
 }
 

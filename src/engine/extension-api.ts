@@ -212,6 +212,34 @@ export type LinkResult =
   /** No link made (another filesystem, no permission…): the caller may copy instead. */
   | { readonly state: "unlinkable"; readonly code: string; readonly message: string };
 
+/** One local pull of FsService.pullLinkMany: `rel` under the destination root. */
+export interface LinkItem {
+  readonly rel: string;
+  /** Absolute path of the source copy. */
+  readonly source: string;
+  /** The registered size: a linked inode of another size is dropped. */
+  readonly size: number;
+  /** Replace a regular file found at the target (the index knows it corrupt). */
+  readonly overwrite: boolean;
+}
+
+/** FsService.pullLinkMany, per item. */
+export type LinkManyFact =
+  | (LinkResult & { readonly state: "linked"; readonly ms: number })
+  | Exclude<LinkResult, { readonly state: "linked" }>
+  /** A regular file is already at the target (and `overwrite` was not given). */
+  | { readonly state: "present"; readonly used: number }
+  /** Something other than a regular file or symlink is at the target. */
+  | { readonly state: "other"; readonly target: string }
+  | { readonly state: "outside" }
+  | { readonly state: "error"; readonly code: string; readonly message: string };
+
+export interface LinkManyResult {
+  readonly results: LinkManyFact[];
+  /** Directories this call created (for the `Creating directory` lines). */
+  readonly createdDirs: string[];
+}
+
 /** FsService.pullCopy: the outcome of a verified internal copy. */
 export type CopyResult =
   /** Copied, its MD5 equal to the expected one, and renamed over the target. */
@@ -267,6 +295,11 @@ export interface FsService {
   pullUnplace(target: string): Promise<boolean>;
   /** Hard-link `source` to a temporary name beside `target`, then rename it over the target when its size is `expectedSize`. */
   pullLink(source: string, target: string, expectedSize: number): Promise<LinkResult>;
+  /**
+   * pullLink for many items in one round trip (hold the tree lock "up"): targets confined under
+   * `root`, directories created, each directory fsynced once after its links.
+   */
+  pullLinkMany(root: string, items: readonly LinkItem[]): Promise<LinkManyResult>;
   /**
    * Copy `source` to a temporary name beside `target`, fsync, MD5 the received bytes and rename
    * over the target only when they equal `expectedMd5`. `timeout` (seconds; null: none) restarts
@@ -395,7 +428,7 @@ export interface PullJob {
 
 /** What a pull did. The received file is at the target name only for `done`. */
 export type PullOutcome =
-  | { readonly result: "done"; readonly used: number }
+  | { readonly result: "done"; readonly used: number; /** Seconds this file's transfer took, when measured apart from others'. */ readonly seconds?: number }
   /** A regular file is at the target and may not be replaced: the daemon has it checked instead. */
   | { readonly result: "present"; readonly used: number | null }
   /** The received bytes are not the file the index describes: the source is suspect. Nothing was kept. */
@@ -457,6 +490,12 @@ export interface NodeIO {
    * without it cannot receive pulls.
    */
   pull?(job: PullJob): Promise<PullOutcome>;
+  /**
+   * Several local pulls of one source node at once (outcomes in the order of `jobs`), with the
+   * guarantees of `pull`. The daemon gathers local pulls into batches for classes that offer it,
+   * so that syncing many small files costs one task and one transaction per batch.
+   */
+  pullBatch?(jobs: readonly PullJob[]): Promise<PullOutcome[]>;
   /** Stop background work of this instance (its FIFO is cleared by the daemon). */
   stop?(): void;
 }

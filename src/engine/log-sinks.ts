@@ -19,6 +19,52 @@ export class StartupBuffer implements LogSink {
   }
 }
 
+/**
+ * Lines written during one turn of the event loop, written out together at its end (or every
+ * MAX_HELD lines): a daemon busy with thousands of files per second logs a few lines for each,
+ * and one write per line would cost more than the work they describe. `flush()` writes what is
+ * held at once; the daemon calls it before it exits, and on process exit.
+ */
+export class BatchingSink implements LogSink {
+  private static readonly MAX_HELD = 1000;
+  private lines: string[] = [];
+  private levels: LevelName[] = [];
+  private scheduled = false;
+  constructor(private readonly out: (lines: string[], levels: LevelName[]) => void) {
+    unflushed.add(this);
+  }
+  write(line: string, level: LevelName): void {
+    this.lines.push(line);
+    this.levels.push(level);
+    if (this.lines.length >= BatchingSink.MAX_HELD) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+  flush(): void {
+    this.scheduled = false;
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    const levels = this.levels;
+    this.lines = [];
+    this.levels = [];
+    this.out(lines, levels);
+  }
+  /** Write what is held; later lines are written at once. */
+  close(): void {
+    this.flush();
+    unflushed.delete(this);
+    this.write = (line, level) => this.out([line], [level]);
+  }
+}
+
+/** Batching sinks not yet closed, flushed if the process exits under them. */
+const unflushed = new Set<BatchingSink>();
+process.on("exit", () => {
+  for (const sink of unflushed) sink.flush();
+});
+
 class FileSink implements LogSink {
   private fd: number;
   private ino = 0;
@@ -34,21 +80,34 @@ class FileSink implements LogSink {
     return fd;
   }
   write(line: string): void {
+    this.writeLines([line]);
+  }
+  /** The lines in order, in as few writes as the rotation allows. */
+  writeLines(lines: readonly string[]): void {
     if (this.mode.watch && (!existsSync(this.path) || statSync(this.path).ino !== this.ino)) {
       closeSync(this.fd);
       this.fd = this.open();
     }
     const rotate = this.mode.rotate;
-    const text = line + "\n";
-    // As Python's RotatingFileHandler: roll over when this record would reach max_bytes.
-    const size = rotate ? fstatSync(this.fd).size : 0;
-    if (rotate && size > 0 && size + Buffer.byteLength(text) >= rotate.maxBytes) {
-      closeSync(this.fd);
-      for (let i = rotate.backups - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
-      renameSync(this.path, `${this.path}.1`);
-      this.fd = this.open();
+    let size = rotate ? fstatSync(this.fd).size : 0;
+    let held: string[] = [];
+    for (const line of lines) {
+      const text = line + "\n";
+      const bytes = rotate ? Buffer.byteLength(text) : 0;
+      // As Python's RotatingFileHandler: roll over when this record would reach max_bytes.
+      if (rotate && size > 0 && size + bytes >= rotate.maxBytes) {
+        writeSync(this.fd, held.join(""));
+        held = [];
+        closeSync(this.fd);
+        for (let i = rotate.backups - 1; i >= 1; i--) if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+        renameSync(this.path, `${this.path}.1`);
+        this.fd = this.open();
+        size = 0;
+      }
+      held.push(text);
+      size += bytes;
     }
-    writeSync(this.fd, text);
+    if (held.length > 0) writeSync(this.fd, held.join(""));
   }
 }
 
@@ -121,7 +180,8 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
     const backups = rotate ? config.int("logging.file.backup_count", { default: 10, min: 1 }) : 0;
     log.info(`Logging to${rotate ? " [rotating]" : watch ? " [watching]" : ""} ${name}`);
     appendFileSync(name, "");
-    sinks.push(new FileSink(name, { watch, rotate: rotate ? { maxBytes, backups } : undefined }));
+    const fileSink = new FileSink(name, { watch, rotate: rotate ? { maxBytes, backups } : undefined });
+    sinks.push(new BatchingSink((lines) => fileSink.writeLines(lines)));
   }
   for (const s of sinks) {
     for (const [line, level] of buffer.records) s.write(line, level);

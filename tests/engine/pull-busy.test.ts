@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { IndexError } from "../../src/common/errors.ts";
 import { Metrics } from "../../src/engine/metrics.ts";
 import { finishPull } from "../../src/engine/pull/finish.ts";
-import { pendingPullsInto } from "../../src/index/queries/pulls.ts";
+import { pullFacts } from "../../src/index/queries/pull-facts.ts";
 import type { Driver } from "../../src/index/driver/types.ts";
 import { demoIndex } from "./_daemon.ts";
 import { copyOn, request, requestRow, twoNodes } from "./_pull.ts";
@@ -34,15 +34,15 @@ test("the completion transaction is retried through busy errors and the pull is 
   await using idx = await demoIndex("sqlite");
   const { src, dst } = await twoNodes(idx, { a: "a" }, { source: "A", dest: "A" });
   const id = await request(idx, src.reg.a!.fileId, src.node.id, dst.group.id);
-  const [req] = await pendingPullsInto(idx.db, dst.group.id);
+  const [req] = (await pullFacts(idx.db, dst.group.id)).pending;
   const { db, attempts } = flaky(idx.db, 3);
   const lines: string[] = [];
   const log = { debug: () => undefined, info: (m: string) => lines.push(m), warning: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
   const ctx = { db, log, metrics: new Metrics("test") };
   const node = { ctx, row: dst.node, name: dst.node.name } as never;
   await finishPull(node, req!, { id: dst.group.id, name: dst.group.name }, src.node, { result: "done", used: 4096 }, Date.now() - 100);
-  // Three busy failures, then the completion and the auto-actions' transaction.
-  expect(attempts()).toBe(5);
+  // Three busy failures, then the one transaction of the completion and its auto-actions.
+  expect(attempts()).toBe(4);
   expect(lines.some((l) => l.startsWith("Pull of 2025/02/21/a complete."))).toBe(true);
   expect(await copyOn(idx, src.reg.a!.fileId, dst.node.id)).toMatchObject({ has_file: "Y", size_b: 4096 });
   expect(await requestRow(idx, id)).toMatchObject({ completed: 1, cancelled: 0 });

@@ -6,7 +6,7 @@
 
 import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
-import type { StorageNodeRow } from "../../index/rows.ts";
+import type { HasFile, StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
@@ -29,40 +29,61 @@ export async function cancelRequest(ctx: DaemonContext, req: PullRequest, group:
   if (await retryBusy(() => cancelPull(ctx.db, req.id))) ctx.metrics.inc("requests_completed", { type: "copy", result: reason, node: source, group: group.name });
 }
 
+/** What the checks of a request conclude, before any destination check. */
+export type RequestVerdict =
+  | { readonly go: true; readonly source: StorageNodeRow }
+  | { readonly go: false; readonly why: "duplicate" | "group-needs-check" | "source-inactive" | "missing" | "source-needs-check" };
+
+/**
+ * alpenhorn's request checks, in its order, on facts already read: the file's state in the
+ * group, the source node's row and the state of the source copy. Pure.
+ */
+export function judgeRequest(inGroup: HasFile, source: StorageNodeRow | undefined, sourceState: HasFile): RequestVerdict {
+  if (inGroup === "Y") return { go: false, why: "duplicate" };
+  if (inGroup === "M") return { go: false, why: "group-needs-check" };
+  if (!source || !Number(source.active)) return { go: false, why: "source-inactive" };
+  if (sourceState === "N" || sourceState === "X") return { go: false, why: "missing" };
+  if (sourceState === "M") return { go: false, why: "source-needs-check" };
+  // A Default source is always ready (alpenhorn/io/default/remote.py: pull_ready); classes that
+  // must stage files first (LustreHSM) get their NodeRemote asked here in a later increment.
+  return { go: true, source };
+}
+
+/** Log (and cancel, when hopeless) a request the checks stopped; alpenhorn's lines. */
+export async function actOnVerdict(ctx: DaemonContext, req: PullRequest, group: PullGroup, verdict: RequestVerdict & { go: false }, sourceName: string): Promise<void> {
+  const path = pathOf(req);
+  switch (verdict.why) {
+    case "duplicate":
+      return cancelRequest(ctx, req, group, sourceName, "duplicate");
+    case "group-needs-check":
+      ctx.log.warning(`Skipping pull request for ${path}: existing copy in group ${group.name} needs check.`);
+      return;
+    case "source-inactive":
+      ctx.log.warning(`Skipping request for ${path}: source node ${sourceName} is not active.`);
+      return;
+    case "missing":
+      return cancelRequest(ctx, req, group, sourceName, "missing");
+    case "source-needs-check":
+      ctx.log.info(`Skipping request for ${path}: source needs check on node ${sourceName}.`);
+      return;
+  }
+}
+
 /**
  * The request's checks, in alpenhorn's order; with `dest`, the destination's space too. Returns
  * the source node's row when the pull may go ahead, else null (logged; cancelled when hopeless).
  */
 export async function checkRequest(ctx: DaemonContext, req: PullRequest, group: PullGroup, dest?: NodeTarget): Promise<StorageNodeRow | null> {
-  const path = pathOf(req);
   const inGroup = await groupStateOfFile(ctx.db, group.id, req.file_id);
   const source = await nodeById(ctx.db, req.node_from_id);
-  const sourceName = source?.name ?? String(req.node_from_id);
-  if (inGroup.state === "Y") {
-    await cancelRequest(ctx, req, group, sourceName, "duplicate");
+  const sourceState = source && inGroup.state !== "Y" && inGroup.state !== "M" ? await copyStateOn(ctx.db, req.file_id, source.id) : "N";
+  const verdict = judgeRequest(inGroup.state, source, sourceState);
+  if (!verdict.go) {
+    await actOnVerdict(ctx, req, group, verdict, source?.name ?? String(req.node_from_id));
     return null;
   }
-  if (inGroup.state === "M") {
-    ctx.log.warning(`Skipping pull request for ${path}: existing copy in group ${group.name} needs check.`);
-    return null;
-  }
-  if (!source || !Number(source.active)) {
-    ctx.log.warning(`Skipping request for ${path}: source node ${sourceName} is not active.`);
-    return null;
-  }
-  const state = await copyStateOn(ctx.db, req.file_id, source.id);
-  if (state === "N" || state === "X") {
-    await cancelRequest(ctx, req, group, source.name, "missing");
-    return null;
-  }
-  if (state === "M") {
-    ctx.log.info(`Skipping request for ${path}: source needs check on node ${source.name}.`);
-    return null;
-  }
-  // A Default source is always ready (alpenhorn/io/default/remote.py: pull_ready); classes that
-  // must stage files first (LustreHSM) get their NodeRemote asked here in a later increment.
   if (dest && !(await checkPullDest(ctx, dest))) return null;
-  return source;
+  return verdict.source;
 }
 
 /** Room on the destination (never cancels): above min_avail_gb and below max_total_gb. */

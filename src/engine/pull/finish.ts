@@ -7,10 +7,10 @@
 
 import { prettyBytes, prettyDeltaT } from "../../common/format.ts";
 import { formatUtcMicros, utcNow } from "../../common/time.ts";
-import { forceCheckCopy, markSourceSuspect, recordPull, type PullRequest } from "../../index/queries/pulls.ts";
+import { forceCheckCopy, markSourceSuspect, recordPulls, type FinishedPull, type PullRequest } from "../../index/queries/pulls.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { PullOutcome } from "../extension-api.ts";
-import { triggerAutoactions } from "../import/autoactions.ts";
+import { triggerAutoactionsMany, type NewCopy } from "../import/autoactions.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { pathOf, type PullGroup } from "./check.ts";
@@ -54,16 +54,62 @@ export async function finishPull(node: NodeTarget, req: PullRequest, group: Pull
     case "done":
       break;
   }
+  await bookDone(node, group, source, [{ req, used: outcome.used, startMs, endMs: Date.now() }]);
+}
+
+interface Done {
+  readonly req: PullRequest;
+  readonly used: number;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/**
+ * Book the outcomes of a batch of pulls from one source: each failure as finishPull does, the
+ * successes together (their log lines, one transaction for their copy rows, requests and
+ * auto-actions, the metrics). A file's time is its own when the I/O class measured it.
+ */
+export async function finishPulls(node: NodeTarget, group: PullGroup, source: StorageNodeRow, done: ReadonlyArray<{ req: PullRequest; outcome: PullOutcome }>, startMs: number): Promise<void> {
   const endMs = Date.now();
-  const seconds = (endMs - startMs) / 1000;
-  const size = Number(req.size_b ?? 0);
-  ctx.log.info(
-    `Pull of ${path} complete. Transferred ${prettyBytes(size)} in ${prettyDeltaT(seconds)} [${prettyBytes(seconds > 0 ? size / seconds : size)}/s]`,
+  const ok: Done[] = [];
+  for (const { req, outcome } of done) {
+    if (outcome.result !== "done") await finishPull(node, req, group, source, outcome, startMs);
+    else {
+      const seconds = outcome.seconds;
+      ok.push({ req, used: outcome.used, startMs: seconds === undefined ? startMs : endMs - seconds * 1000, endMs });
+    }
+  }
+  await bookDone(node, group, source, ok);
+}
+
+async function bookDone(node: NodeTarget, group: PullGroup, source: StorageNodeRow, done: readonly Done[]): Promise<void> {
+  if (done.length === 0) return;
+  const { ctx } = node;
+  let bytes = 0;
+  const records: FinishedPull[] = [];
+  const copies: NewCopy[] = [];
+  for (const { req, used, startMs, endMs } of done) {
+    const path = pathOf(req);
+    const seconds = (endMs - startMs) / 1000;
+    const size = Number(req.size_b ?? 0);
+    bytes += size;
+    ctx.log.info(
+      `Pull of ${path} complete. Transferred ${prettyBytes(size)} in ${prettyDeltaT(seconds)} [${prettyBytes(seconds > 0 ? size / seconds : size)}/s]`,
+    );
+    records.push({ requestId: req.id, fileId: req.file_id, nodeId: node.row.id, sizeB: used, started: utcOf(startMs), completed: utcOf(endMs) });
+    copies.push({ fileId: Number(req.file_id), path });
+  }
+  // The copies, the completions and the auto-actions they trigger: all or nothing.
+  await retryBusy(
+    () =>
+      ctx.db.transaction(async (tx) => {
+        await recordPulls(tx, records);
+        await triggerAutoactionsMany(tx, ctx.log, node.row, copies);
+      }),
+    BOOK,
   );
-  const record = { requestId: req.id, fileId: req.file_id, nodeId: node.row.id, sizeB: outcome.used, started: utcOf(startMs), completed: utcOf(endMs) };
-  await retryBusy(() => ctx.db.transaction((tx) => recordPull(tx, record)), BOOK);
-  ctx.metrics.inc("requests_completed", { type: "copy", result: "success", node: source.name, group: group.name });
-  ctx.metrics.inc("transfers", { ...labels, result: "success" });
-  ctx.metrics.inc("pulled_bytes", labels, size);
-  await retryBusy(() => ctx.db.transaction((tx) => triggerAutoactions(tx, ctx.log, node.row, req.file_id, path)), BOOK);
+  const labels = { node_from: source.name, group_to: group.name };
+  ctx.metrics.inc("requests_completed", { type: "copy", result: "success", node: source.name, group: group.name }, done.length);
+  ctx.metrics.inc("transfers", { ...labels, result: "success" }, done.length);
+  ctx.metrics.inc("pulled_bytes", labels, bytes);
 }

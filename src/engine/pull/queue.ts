@@ -1,17 +1,23 @@
 // The group update's pulls (alpenhorn/daemon/update.py: UpdateableGroup.update and
 // update_pull, and alpenhorn/io/default/node.py: DefaultNodeIO.pull at 632dd41): for each file
-// with pending requests into the group, its first request only is checked in the main loop,
-// given a destination member, checked for room, reserved and queued as the task
-// `AFCR#{id}: {source} -> {destination}` on the destination node's FIFO (where the tidy-up,
-// which runs exclusive there, can never meet a pull in flight).
+// with pending requests into the group, its first request only is checked in the main loop
+// (on facts read for all of them in three statements), given a destination member, checked for
+// room, reserved and queued on the destination node's FIFO (where the tidy-up, which runs
+// exclusive there, can never meet a pull in flight): a remote or copied pull as the task
+// `AFCR#{id}: {source} -> {destination}`, local pulls the destination I/O can batch (hard
+// links) in batches of PULL_BATCH from one source (batch.ts).
 
-import { pendingPullsInto } from "../../index/queries/pulls.ts";
+import { groupStateOf } from "../../index/queries/copies.ts";
+import { pullFacts } from "../../index/queries/pull-facts.ts";
+import type { PullRequest } from "../../index/queries/pulls.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import type { GroupIO, GroupMember } from "../extension-api.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
-import { cancelRequest, checkPullDest, checkRequest, pathOf, type PullGroup } from "./check.ts";
-import { releaseBytes, reserveBytes } from "./reserve.ts";
+import { batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
+import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, type PullGroup } from "./check.ts";
+import { releaseBytes, reserveFrom } from "./reserve.ts";
 import { remoteOf } from "./remote-of.ts";
 import { pullTask } from "./task.ts";
 
@@ -21,46 +27,89 @@ async function destination(io: GroupIO, rel: string): Promise<GroupMember | null
   return io.getMembers()[0] ?? null;
 }
 
+/** Local pulls gathered for one batch task: one source, one destination. */
+interface Batch {
+  readonly node: NodeTarget;
+  readonly source: StorageNodeRow;
+  readonly reqs: PullRequest[];
+  bytes: number;
+}
+
 export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: GroupIO, localNode: (id: number) => NodeTarget | undefined): Promise<void> {
+  const facts = await pullFacts(ctx.db, group.id);
   const seen = new Set<number>();
-  for (const req of await pendingPullsInto(ctx.db, group.id)) {
+  // Per destination, once per update: its room (pulls queued now do not change it; the
+  // reservations account for them) and its free space.
+  const destOk = new Map<number, boolean>();
+  const avail = new Map<number, number | null>();
+  const batches = new Map<string, Batch>();
+  const queueBatch = (b: Batch) => {
+    batches.delete(`${b.node.row.id}:${b.source.id}`);
+    enqueue(ctx, b.node, batchTaskName(b.reqs, b.source.name, b.node.name), b.bytes, () => pullBatchTask(b.node, b.reqs, group));
+  };
+  for (const req of facts.pending) {
     if (ctx.stop.stopping) return;
     // One request per file per update: two requests for one file never run at once from here.
     if (seen.has(Number(req.file_id))) continue;
     seen.add(Number(req.file_id));
-    const source = await checkRequest(ctx, req, group);
-    if (!source) continue;
+    const source = facts.sources.get(Number(req.node_from_id));
+    const verdict = judgeRequest(groupStateOf(facts.groupCopies.get(Number(req.file_id)) ?? []).state, source, req.source_state);
+    if (!verdict.go) {
+      await actOnVerdict(ctx, req, group, verdict, source?.name ?? String(req.node_from_id));
+      continue;
+    }
+    const src = verdict.source;
+    const local = src.host === ctx.host;
     // A remote source must let this host pull from it (alpenhorn/daemon/update.py: update_pull).
-    if (source.host !== ctx.host && !remoteOf(source).remotePullOk(ctx.host)) {
-      await cancelRequest(ctx, req, group, source.name, "non-local");
+    if (!local && !remoteOf(src).remotePullOk(ctx.host)) {
+      await cancelRequest(ctx, req, group, src.name, "non-local");
       continue;
     }
     const member = await destination(io, pathOf(req));
     const node = member ? localNode(member.node.id) : undefined;
     if (!node || !node.io || !node.fifo) continue;
-    if (!(await checkPullDest(ctx, node))) continue;
+    const nodeId = Number(node.row.id);
+    if (!destOk.has(nodeId)) destOk.set(nodeId, await checkPullDest(ctx, node));
+    if (!destOk.get(nodeId)) continue;
+    if (!avail.has(nodeId)) avail.set(nodeId, await node.io.bytesAvail(true).catch(() => null));
     const size = Number(req.size_b ?? 0);
-    if (!(await reserveBytes(node.name, node.io, size))) {
+    if (!reserveFrom(node.name, avail.get(nodeId)!, size)) {
       ctx.log.warning(`Skipping request for ${pathOf(req)}: insufficient space on node ${node.name}.`);
       continue;
     }
     node.markIOHappened();
-    let released = false;
-    const release = () => {
-      if (!released) releaseBytes(node.name, size);
-      released = true;
-    };
-    new Task({
-      queue: ctx.queue,
-      key: node.fifo,
-      name: `AFCR#${req.id}: ${source.name} -> ${node.name}`,
-      log: ctx.log,
-      onDropped: release,
-      body: (task) => {
-        // The reservation goes when the task ends, however it ends.
-        task.onCleanup(release);
-        return pullTask(node, req, group);
-      },
-    });
+    // Hard links (same archive kind, io/default/pull.ts: chooseMethod) go in batches; copies of
+    // big files and remote transfers keep a task each.
+    if (local && node.io.pullBatch && (src.storage_type === "A") === (node.row.storage_type === "A")) {
+      const key = `${nodeId}:${src.id}`;
+      let b = batches.get(key);
+      if (!b) batches.set(key, (b = { node, source: src, reqs: [], bytes: 0 }));
+      b.reqs.push(req);
+      b.bytes += size;
+      if (b.reqs.length >= PULL_BATCH) queueBatch(b);
+      continue;
+    }
+    enqueue(ctx, node, `AFCR#${req.id}: ${src.name} -> ${node.name}`, size, () => pullTask(node, req, group));
   }
+  for (const b of [...batches.values()]) queueBatch(b);
+}
+
+/** A pull task on the destination's FIFO; its reservation of `bytes` goes when it ends, however it ends. */
+function enqueue(ctx: DaemonContext, node: NodeTarget, name: string, bytes: number, body: () => Promise<void>): void {
+  let released = false;
+  const release = () => {
+    if (!released) releaseBytes(node.name, bytes);
+    released = true;
+  };
+  new Task({
+    queue: ctx.queue,
+    key: node.fifo!,
+    name,
+    log: ctx.log,
+    onDropped: release,
+    body: (task) => {
+      task.onCleanup(release);
+      return body();
+    },
+  });
 }

@@ -11,8 +11,12 @@ const reserved = new Map<string, number>();
 
 /** Reserve room for a file of `size` bytes; false when the node lacks it. */
 export async function reserveBytes(nodeName: string, io: NodeIO, size: number): Promise<boolean> {
+  return reserveFrom(nodeName, await io.bytesAvail(true).catch(() => null), size);
+}
+
+/** reserveBytes against free space already measured (null: unknown, always enough). */
+export function reserveFrom(nodeName: string, avail: number | null, size: number): boolean {
   const need = RESERVE_FACTOR * size;
-  const avail = await io.bytesAvail(true).catch(() => null);
   const held = reserved.get(nodeName) ?? 0;
   if (avail !== null && avail - held < need) return false;
   reserved.set(nodeName, held + need);

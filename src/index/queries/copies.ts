@@ -5,6 +5,7 @@
 import type { Db, Param } from "../driver/types.ts";
 import type { ArchiveFileCopyRow, HasFile, StorageNodeRow, WantsFile } from "../rows.ts";
 import { utcNow } from "../../common/time.ts";
+import { chunks, placeholders } from "./bulk-common.ts";
 
 export async function getCopy(db: Db, fileId: number, nodeId: number): Promise<ArchiveFileCopyRow | undefined> {
   return db.get<ArchiveFileCopyRow>("SELECT * FROM archivefilecopy WHERE file_id = ? AND node_id = ?", [fileId, nodeId]);
@@ -49,15 +50,6 @@ export async function updateCopy(db: Db, copyId: number, u: CopyUpdate): Promise
 /** Re-import of a known copy: only the columns the import decides. */
 export async function setCopyImported(db: Db, id: number, hasFile: HasFile, wantsFile: string, now: string): Promise<void> {
   await db.run("UPDATE archivefilecopy SET has_file = ?, wants_file = ?, ready = ?, last_update = ? WHERE id = ?", [hasFile, wantsFile, 1, now, id]);
-}
-
-/** Autoclean: release a healthy wanted copy; true if one was changed. */
-export async function releaseCopy(db: Db, fileId: number, nodeId: number, now: string): Promise<boolean> {
-  const r = await db.run(
-    "UPDATE archivefilecopy SET wants_file = ?, last_update = ? WHERE file_id = ? AND node_id = ? AND has_file = ? AND wants_file = ?",
-    ["N", now, fileId, nodeId, "Y", "Y"],
-  );
-  return r.changes > 0;
 }
 
 /**
@@ -125,11 +117,6 @@ async function copiesInGroup(db: Db, groupId: number, fileId: number) {
   );
 }
 
-/** has_file values of a file's copies on the nodes of a group (autosync skips a group holding it). */
-export async function fileStatesInGroup(db: Db, fileId: number, groupId: number): Promise<HasFile[]> {
-  return (await copiesInGroup(db, groupId, fileId)).map((r) => r.has_file);
-}
-
 export interface GroupState {
   state: HasFile;
   node: Pick<StorageNodeRow, "id" | "name"> | null;
@@ -141,12 +128,50 @@ export interface GroupState {
  * first 'X' copy, else ('N', null). wants_file is ignored.
  */
 export async function groupStateOfFile(db: Db, groupId: number, fileId: number): Promise<GroupState> {
+  return groupStateOf(await copiesInGroup(db, groupId, fileId));
+}
+
+/** groupStateOfFile's rule over a file's copies on the group's nodes, in copy-id order. */
+export function groupStateOf(copies: Iterable<{ has_file: HasFile; node_id: number; node_name: string }>): GroupState {
   let result: GroupState = { state: "N", node: null };
-  for (const r of await copiesInGroup(db, groupId, fileId)) {
+  for (const r of copies) {
     const node = { id: r.node_id, name: r.node_name };
     if (r.has_file === "Y") return { state: "Y", node };
     if (r.has_file === "M") result = { state: "M", node };
     else if (r.has_file === "X" && result.state === "N") result = { state: "X", node };
   }
   return result;
+}
+
+/** Of `fileIds`, those with a healthy ('Y') copy on a node of the group (autosync skips them). */
+export async function filesHealthyInGroup(db: Db, groupId: number, fileIds: readonly number[]): Promise<Set<number>> {
+  const held = new Set<number>();
+  for (const part of chunks(db, fileIds)) {
+    const rows = await db.all<{ file_id: number }>(
+      `SELECT DISTINCT c.file_id FROM archivefilecopy c JOIN storagenode n ON c.node_id = n.id
+        WHERE n.group_id = ? AND c.has_file = 'Y' AND c.file_id IN (${placeholders(part.length)})`,
+      [groupId, ...part],
+    );
+    for (const r of rows) held.add(Number(r.file_id));
+  }
+  return held;
+}
+
+/** releaseCopy for many files on one node; the ids of the files whose copy it released. */
+export async function releaseCopies(db: Db, fileIds: readonly number[], nodeId: number, now: string): Promise<number[]> {
+  const released: number[] = [];
+  for (const part of chunks(db, fileIds)) {
+    const rows = await db.all<{ file_id: number }>(
+      `SELECT file_id FROM archivefilecopy WHERE node_id = ? AND has_file = 'Y' AND wants_file = 'Y' AND file_id IN (${placeholders(part.length)})`,
+      [nodeId, ...part],
+    );
+    if (rows.length === 0) continue;
+    const ids = rows.map((r) => Number(r.file_id));
+    await db.run(
+      `UPDATE archivefilecopy SET wants_file = 'N', last_update = ? WHERE node_id = ? AND has_file = 'Y' AND wants_file = 'Y' AND file_id IN (${placeholders(ids.length)})`,
+      [now, nodeId, ...ids],
+    );
+    released.push(...ids);
+  }
+  return released;
 }

@@ -23,11 +23,6 @@ export interface PullRequest {
 const PULL_REQUEST = `SELECT r.id, r.file_id, r.group_to_id, r.node_from_id, a.name AS acq_name, f.name AS file_name, f.size_b, f.md5sum
   FROM archivefilecopyrequest r JOIN archivefile f ON f.id = r.file_id JOIN archiveacq a ON a.id = f.acq_id`;
 
-/** Pending (not completed, not cancelled) requests into a group, oldest first. */
-export function pendingPullsInto(db: Db, groupId: number): Promise<PullRequest[]> {
-  return db.all<PullRequest>(`${PULL_REQUEST} WHERE r.group_to_id = ? AND r.completed = 0 AND r.cancelled = 0 ORDER BY r.id`, [groupId]);
-}
-
 /** Pending requests out of a node, with the state of the node's copy (N when it has none). */
 export async function pendingPullsOutOf(db: Db, nodeId: number): Promise<Array<PullRequest & { has_file: HasFile }>> {
   const rows = await db.all<PullRequest & { has_file: HasFile | null }>(
@@ -96,18 +91,18 @@ export interface FinishedPull {
 }
 
 /**
- * In the caller's transaction: the received copy becomes healthy and wanted (inserted, or its
- * row updated), and the request completed with its transfer times.
+ * In the caller's transaction: each received copy becomes healthy and wanted (inserted, or its
+ * row updated), and its request completed with its transfer times.
  */
-export async function recordPull(tx: Db, p: FinishedPull): Promise<void> {
-  await tx.run(
-    tx.dialect.upsert(
-      "archivefilecopy",
-      ["file_id", "node_id", "has_file", "wants_file", "ready", "size_b", "last_update"],
-      ["file_id", "node_id"],
-      ["has_file", "wants_file", "ready", "size_b", "last_update"],
-    ),
-    [p.fileId, p.nodeId, "Y", "Y", 1, p.sizeB, p.completed],
+export async function recordPulls(tx: Db, pulls: readonly FinishedPull[]): Promise<void> {
+  const upsert = tx.dialect.upsert(
+    "archivefilecopy",
+    ["file_id", "node_id", "has_file", "wants_file", "ready", "size_b", "last_update"],
+    ["file_id", "node_id"],
+    ["has_file", "wants_file", "ready", "size_b", "last_update"],
   );
-  await tx.run("UPDATE archivefilecopyrequest SET completed = 1, transfer_started = ?, transfer_completed = ? WHERE id = ?", [p.started, p.completed, p.requestId]);
+  for (const p of pulls) {
+    await tx.run(upsert, [p.fileId, p.nodeId, "Y", "Y", 1, p.sizeB, p.completed]);
+    await tx.run("UPDATE archivefilecopyrequest SET completed = 1, transfer_started = ?, transfer_completed = ? WHERE id = ?", [p.started, p.completed, p.requestId]);
+  }
 }

@@ -9,7 +9,7 @@ import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
-import { pullAdopt, pullCopy, pullLink, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
+import { pullAdopt, pullCopy, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
 
@@ -153,6 +153,7 @@ export const OPS = {
   pullPrepare,
   pullUnplace,
   pullLink,
+  pullLinkMany,
   pullCopy,
   /** A remote pull's private directory and the verification of what rsync left in it. */
   pullTempDir,

@@ -10,7 +10,8 @@
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import type { AdoptResult, CopyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
+import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
+import { confinedPath, OutsideRootError } from "./confine.ts";
 import { TEMP_DIR_PREFIX } from "../paths.ts";
 import { hashFd, type Progress, PROGRESS_BYTES } from "./hash.ts";
 
@@ -100,6 +101,75 @@ export function pullLink(source: string, target: string, expectedSize: number): 
     unlinkQuiet(tmp);
     throw err;
   }
+}
+
+/**
+ * Many local pulls by hard link in one round trip (the caller holds the tree lock "up"): for
+ * each item, its target confined under `root`, the directory created, the link made under a
+ * temporary name, size-checked and renamed over the target, as pullLink does; a regular file
+ * already at the target is left alone ("present") unless `overwrite`. Each directory renamed
+ * into is fsynced once, after all the links, before the results are returned.
+ */
+export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkManyResult {
+  const createdDirs: string[] = [];
+  const toSync = new Set<string>();
+  // Items of one acquisition share a directory: confine and create it once.
+  const dirs = new Map<string, string | Error>();
+  const dirOf = (rel: string): string => {
+    const key = dirname(rel);
+    let dir = dirs.get(key);
+    if (dir === undefined) {
+      try {
+        dir = confinedPath(root, key);
+        if (mkdirSync(dir, { recursive: true }) !== undefined) createdDirs.push(dir);
+      } catch (err) {
+        dir = err as Error;
+      }
+      dirs.set(key, dir);
+    }
+    if (dir instanceof Error) throw dir;
+    return dir;
+  };
+  const results = items.map((item): LinkManyFact => {
+    const t0 = performance.now();
+    let target: string;
+    try {
+      const name = basename(item.rel);
+      if (name === "" || name === "." || name === "..") return { state: "outside" };
+      target = join(dirOf(item.rel), name);
+    } catch (err) {
+      if (err instanceof OutsideRootError) return { state: "outside" };
+      return { state: "error", code: codeOf(err), message: (err as Error).message };
+    }
+    try {
+      const kind = targetKind(target);
+      if (kind === "other") return { state: "other", target };
+      if (kind === "file" && !item.overwrite) return { state: "present", used: lstatSync(target).blocks * 512 };
+      const tmp = tempName(target);
+      try {
+        linkSync(item.source, tmp);
+      } catch (err) {
+        return { state: "unlinkable", code: codeOf(err), message: (err as Error).message };
+      }
+      const st = lstatSync(tmp);
+      if (st.size !== item.size) {
+        unlinkQuiet(tmp);
+        return { state: "mismatch", size: st.size };
+      }
+      try {
+        renameSync(tmp, target);
+      } catch (err) {
+        unlinkQuiet(tmp);
+        throw err;
+      }
+      toSync.add(dirname(target));
+      return { state: "linked", size: st.size, used: st.blocks * 512, ms: performance.now() - t0 };
+    } catch (err) {
+      return { state: "error", code: codeOf(err), message: (err as Error).message };
+    }
+  });
+  for (const dir of toSync) syncDir(dir);
+  return { results, createdDirs };
 }
 
 const CHUNK = 1 << 20;

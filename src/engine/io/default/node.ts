@@ -6,7 +6,7 @@
 import { basename, dirname, isAbsolute, join } from "node:path";
 import type { CheckOutcome, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, PullJob, PullOutcome, RemoveFact, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
-import { pullInto } from "./pull.ts";
+import { pullBatchInto, pullInto } from "./pull.ts";
 import { tidyUp } from "./tidy.ts";
 import { walkFiles } from "../../fs/walk.ts";
 
@@ -180,6 +180,9 @@ export class DefaultNodeIO implements NodeIO {
 
   pull(job: PullJob): Promise<PullOutcome> {
     return pullInto(this.services, this.node, job);
+  }
+  pullBatch(jobs: readonly PullJob[]): Promise<PullOutcome[]> {
+    return pullBatchInto(this.services, this.node, jobs);
   }
 
   async remove(rels: readonly string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }> {

@@ -78,6 +78,65 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   }
 }
 
+/**
+ * Several pulls into `dest`: those to be hard-linked go in one fs-thread call under the tree
+ * lock "up" (their directories created, each fsynced once); one that cannot be linked (another
+ * filesystem…) and every other job goes through pullInto, one after the other.
+ */
+export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: readonly PullJob[]): Promise<PullOutcome[]> {
+  const { fs, log, treeLock, metrics } = services;
+  const out: Array<PullOutcome | undefined> = new Array(jobs.length);
+  const linkable = jobs.flatMap((job, i) => (job.local && chooseMethod(job, dest) === "hardlink" ? [i] : []));
+  if (linkable.length > 0) {
+    const labels = { method: "hardlink", remote: "false" };
+    metrics.add("pull_running_count", linkable.length, labels);
+    let linked;
+    try {
+      const items = linkable.map((i) => ({ rel: jobs[i]!.rel, source: jobs[i]!.sourcePath, size: jobs[i]!.size, overwrite: jobs[i]!.overwrite }));
+      linked = await treeLock.hold("up", () => fs.pullLinkMany(dest.root, items));
+    } catch (err) {
+      if (!isTimeout(err)) throw err;
+      log.warning(`Timeout trying to hardlink ${linkable.length} files into "${dest.root}".`);
+      for (const i of linkable) out[i] = { result: "failed", checkSrc: false, message: "timeout" };
+      linked = null;
+    } finally {
+      metrics.add("pull_running_count", -linkable.length, labels);
+    }
+    for (const dir of linked?.createdDirs ?? []) log.info(`Creating directory "${dir}".`);
+    for (const [k, r] of (linked?.results ?? []).entries()) {
+      const i = linkable[k]!;
+      const job = jobs[i]!;
+      switch (r.state) {
+        case "linked":
+          log.info(`Hardlinked local file ${job.rel}`);
+          out[i] = { result: "done", used: r.used, seconds: r.ms / 1000 };
+          break;
+        case "present":
+          out[i] = { result: "present", used: r.used };
+          break;
+        case "mismatch":
+          out[i] = { result: "mismatch", md5: null };
+          break;
+        case "other":
+          out[i] = { result: "failed", checkSrc: false, message: `${r.target} exists and is not a regular file` };
+          break;
+        case "outside":
+          out[i] = { result: "failed", checkSrc: false, message: `${job.rel} is not inside node root ${dest.root}` };
+          break;
+        case "error":
+          log.warning(`local pull of ${job.rel} failed: ${r.message}`);
+          out[i] = { result: "failed", checkSrc: false, message: r.message };
+          break;
+        case "unlinkable":
+          log.debug(`hardlink failed: ${r.message}`);
+          break; // copied below
+      }
+    }
+  }
+  for (const [i, job] of jobs.entries()) out[i] ??= await pullInto(services, dest, job);
+  return out as PullOutcome[];
+}
+
 /** Hard link; null when no link could be made (the caller copies instead). */
 async function hardlink(services: IOServices, job: PullJob, target: string): Promise<PullOutcome | null> {
   const { fs, log } = services;
