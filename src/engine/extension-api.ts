@@ -281,6 +281,8 @@ export interface FsService {
   /** Size (when `expectedSize` is truthy) then MD5 of root/rel, in one call; never follows a
    * symlink at the path, nor leaves the root. */
   checkFile(root: string, rel: string, expectedSize: number | null): Promise<CopyFacts>;
+  /** checkFile for many copies in one round trip; the timeout restarts after each file. */
+  checkFiles(root: string, items: ReadonlyArray<{ readonly rel: string; readonly size: number | null }>): Promise<CopyFacts[]>;
   /** Unlink root/rel for each rel (a symlink there is removed itself, never followed). */
   removeFiles(root: string, rels: string[]): Promise<RemoveFact[]>;
   /** rmdir each directory and its parents while empty, never the root itself. */
@@ -477,6 +479,11 @@ export interface NodeIO {
    * records the verdict; the class only looks (LustreHSM-like classes restore first).
    */
   check(rel: string, expected: { readonly size: number | null; readonly md5: string | null }): Promise<CheckOutcome>;
+  /**
+   * `check` for many (small) copies at once, outcomes in order. The daemon gathers checks of
+   * small files into batches for classes that offer it.
+   */
+  checkBatch?(items: ReadonlyArray<{ readonly rel: string; readonly expected: { readonly size: number | null; readonly md5: string | null } }>): Promise<CheckOutcome[]>;
   /**
    * Remove the files of copies (root-relative paths), then the directories they leave empty,
    * up to the root, under the tree lock held "down". The daemon has already claimed the copies

@@ -44,6 +44,7 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     confine: (root, p) => call("confine", [root, p], `realpath(${q(p)})`),
     realpath: (p) => call("realpath", [p], `realpath(${q(p)})`),
     checkFile: (root, rel, size) => call("checkFile", [root, rel, size], `check(${q(`${root}/${rel}`)})`),
+    checkFiles: (root, items) => call("checkFiles", [root, items], `check of ${items.length} files under ${q(root)}`),
     removeFiles: (root, rels) => call("removeFiles", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
     pruneDirs: (root, dirs) => call("pruneDirs", [root, dirs], `rmdir of ${dirs.length} directories under ${q(root)}`),
     pullPrepare: (target, placeholder) => call("pullPrepare", [target, placeholder], `mkdir(${q(target)})`),

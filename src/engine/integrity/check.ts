@@ -1,5 +1,5 @@
 // Integrity checks (alpenhorn/io/default/check.py: check_async at 632dd41): the node update
-// queues one `Check file …` task per suspect copy; the node's I/O class looks at the file
+// queues one `Check file …` task per suspect copy (small ones in batches); the node's I/O class looks at the file
 // (size first, then MD5), and the verdict is recorded field-wise (has_file, size_b on success,
 // last_update), never over a removal or release that happened meanwhile. A file that changed
 // while it was read, or a storage that did not answer, leaves the copy suspect for later.
@@ -31,34 +31,79 @@ export function judge(copy: CopyToCheck, node: string, outcome: CheckOutcome): {
   }
 }
 
-/** Node update step a): queue a check of every suspect, still wanted copy on the node. */
+/** Copies of at most this many bytes are checked in batches when the I/O class can. */
+export const SMALL_CHECK_BYTES = 4 << 20;
+/** Copies per batch, and bytes to read per batch, at most. */
+export const CHECK_BATCH = 1000;
+/**
+ * Batches only when an update has more small copies to check than this: below it, alpenhorn's
+ * task per copy (and its log lines) costs little.
+ */
+export const BATCH_ABOVE = 100;
+const CHECK_BATCH_BYTES = 256 << 20;
+
+/**
+ * Node update step a): queue a check of every suspect, still wanted copy on the node, as
+ * alpenhorn's task `Check file {path} on {node}` each; small files, when there are more than
+ * BATCH_ABOVE of them and the node's I/O class checks in batches, as `Check file {path} (+N
+ * more) on {node}` (one task and one fs-thread round trip for many: their verdicts are per file
+ * all the same).
+ */
 export async function queueChecks(node: NodeTarget): Promise<void> {
-  const { ctx, fifo } = node;
-  if (!fifo || !node.io) return;
+  const { ctx, fifo, io } = node;
+  if (!fifo || !io) return;
   // Verdicts of checks that finished are written first: their copies are no longer suspect.
   await ctx.recorder.flush();
-  for (const copy of await copiesToCheck(ctx.db, node.row.id)) {
-    const path = `${copy.acq_name}/${copy.file_name}`;
+  const copies = await copiesToCheck(ctx.db, node.row.id);
+  const small = (c: CopyToCheck) => c.size_b !== null && Number(c.size_b) <= SMALL_CHECK_BYTES;
+  const batching = io.checkBatch !== undefined && copies.filter(small).length > BATCH_ABOVE;
+  let batch: CopyToCheck[] = [];
+  let bytes = 0;
+  const queueBatch = () => {
+    const copies = batch;
+    batch = [];
+    bytes = 0;
+    const more = copies.length > 1 ? ` (+${copies.length - 1} more)` : "";
+    new Task({ queue: ctx.queue, key: fifo, name: `Check file ${pathOf(copies[0]!)}${more} on ${node.name}`, log: ctx.log, body: () => checkCopies(node, copies) });
+  };
+  for (const copy of copies) {
+    const path = pathOf(copy);
     ctx.log.info(`Checking copy "${path}" on node ${node.name}.`);
     node.markIOHappened();
-    new Task({ queue: ctx.queue, key: fifo, name: `Check file ${path} on ${node.name}`, log: ctx.log, body: () => checkCopy(node, copy) });
+    if (batching && small(copy)) {
+      batch.push(copy);
+      bytes += Number(copy.size_b);
+      if (batch.length >= CHECK_BATCH || bytes >= CHECK_BATCH_BYTES) queueBatch();
+      continue;
+    }
+    new Task({ queue: ctx.queue, key: fifo, name: `Check file ${path} on ${node.name}`, log: ctx.log, body: () => checkCopies(node, [copy]) });
   }
+  if (batch.length > 0) queueBatch();
 }
 
-async function checkCopy(node: NodeTarget, copy: CopyToCheck): Promise<void> {
+const pathOf = (copy: CopyToCheck) => `${copy.acq_name}/${copy.file_name}`;
+const expectedOf = (copy: CopyToCheck) => ({ size: copy.size_b === null ? null : Number(copy.size_b), md5: copy.md5sum });
+
+async function checkCopies(node: NodeTarget, copies: readonly CopyToCheck[]): Promise<void> {
   const { ctx, io } = node;
   if (!io) return;
-  const path = `${copy.acq_name}/${copy.file_name}`;
-  ctx.metrics.inc("verification_checks", { node: node.name });
-  const outcome = await io.check(path, { size: copy.size_b === null ? null : Number(copy.size_b), md5: copy.md5sum });
-  const verdict = judge(copy, node.name, outcome);
-  if (verdict === null) {
-    ctx.log.info(`Check of ${path} on node ${node.name} left for later: ${(outcome as { why: string }).why}.`);
-    return;
+  ctx.metrics.inc("verification_checks", { node: node.name }, copies.length);
+  const outcomes =
+    copies.length === 1 || !io.checkBatch
+      ? await Promise.all(copies.map((c) => io.check(pathOf(c), expectedOf(c))))
+      : await io.checkBatch(copies.map((c) => ({ rel: pathOf(c), expected: expectedOf(c) })));
+  for (const [i, copy] of copies.entries()) {
+    const path = pathOf(copy);
+    const outcome = outcomes[i]!;
+    const verdict = judge(copy, node.name, outcome);
+    if (verdict === null) {
+      ctx.log.info(`Check of ${path} on node ${node.name} left for later: ${(outcome as { why: string }).why}.`);
+      continue;
+    }
+    if (verdict.level === "error") ctx.log.error(verdict.line);
+    else ctx.log.info(verdict.line);
+    ctx.log.info(`Updating file copy #${copy.id} for file ${path} on node ${node.name}.`);
+    const v: Verdict = { copyId: Number(copy.id), hasFile: verdict.has, sizeB: verdict.sizeB };
+    ctx.recorder.verdict(v);
   }
-  if (verdict.level === "error") ctx.log.error(verdict.line);
-  else ctx.log.info(verdict.line);
-  ctx.log.info(`Updating file copy #${copy.id} for file ${path} on node ${node.name}.`);
-  const v: Verdict = { copyId: Number(copy.id), hasFile: verdict.has, sizeB: verdict.sizeB };
-  ctx.recorder.verdict(v);
 }

@@ -18,6 +18,8 @@ import { pullTimeout } from "./task.ts";
 
 /** Requests per batch task. */
 export const PULL_BATCH = 1000;
+/** Batches only for more pulls than this from one source to one node in one update. */
+export const BATCH_ABOVE = 100;
 
 /** The name of a batch's task: alpenhorn's `AFCR#{id}: …` for one request. */
 export function batchTaskName(reqs: readonly PullRequest[], source: string, dest: string): string {

@@ -4,8 +4,9 @@
 // (on facts read for all of them in three statements), given a destination member, checked for
 // room, reserved and queued on the destination node's FIFO (where the tidy-up, which runs
 // exclusive there, can never meet a pull in flight): a remote or copied pull as the task
-// `AFCR#{id}: {source} -> {destination}`, local pulls the destination I/O can batch (hard
-// links) in batches of PULL_BATCH from one source (batch.ts).
+// `AFCR#{id}: {source} -> {destination}`, and so are local pulls the destination I/O can batch
+// (hard links) unless more than BATCH_ABOVE come from one source: those go in batches of
+// PULL_BATCH (batch.ts).
 
 import { groupStateOf } from "../../index/queries/copies.ts";
 import { pullFacts } from "../../index/queries/pull-facts.ts";
@@ -15,7 +16,7 @@ import type { DaemonContext } from "../context.ts";
 import type { GroupIO, GroupMember } from "../extension-api.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
-import { batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
+import { BATCH_ABOVE, batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
 import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, type PullGroup } from "./check.ts";
 import { releaseBytes, reserveFrom } from "./reserve.ts";
 import { remoteOf } from "./remote-of.ts";
@@ -27,12 +28,11 @@ async function destination(io: GroupIO, rel: string): Promise<GroupMember | null
   return io.getMembers()[0] ?? null;
 }
 
-/** Local pulls gathered for one batch task: one source, one destination. */
+/** Local pulls gathered from one source to one destination, queued in batches when many. */
 interface Batch {
   readonly node: NodeTarget;
   readonly source: StorageNodeRow;
   readonly reqs: PullRequest[];
-  bytes: number;
 }
 
 export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: GroupIO, localNode: (id: number) => NodeTarget | undefined): Promise<void> {
@@ -43,10 +43,6 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
   const destOk = new Map<number, boolean>();
   const avail = new Map<number, number | null>();
   const batches = new Map<string, Batch>();
-  const queueBatch = (b: Batch) => {
-    batches.delete(`${b.node.row.id}:${b.source.id}`);
-    enqueue(ctx, b.node, batchTaskName(b.reqs, b.source.name, b.node.name), b.bytes, () => pullBatchTask(b.node, b.reqs, group));
-  };
   for (const req of facts.pending) {
     if (ctx.stop.stopping) return;
     // One request per file per update: two requests for one file never run at once from here.
@@ -83,15 +79,24 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
     if (local && node.io.pullBatch && (src.storage_type === "A") === (node.row.storage_type === "A")) {
       const key = `${nodeId}:${src.id}`;
       let b = batches.get(key);
-      if (!b) batches.set(key, (b = { node, source: src, reqs: [], bytes: 0 }));
+      if (!b) batches.set(key, (b = { node, source: src, reqs: [] }));
       b.reqs.push(req);
-      b.bytes += size;
-      if (b.reqs.length >= PULL_BATCH) queueBatch(b);
       continue;
     }
     enqueue(ctx, node, `AFCR#${req.id}: ${src.name} -> ${node.name}`, size, () => pullTask(node, req, group));
   }
-  for (const b of [...batches.values()]) queueBatch(b);
+  for (const { node, source, reqs } of batches.values()) {
+    // A few pulls keep alpenhorn's task each (and its log lines); many go in batches.
+    if (reqs.length <= BATCH_ABOVE) {
+      for (const req of reqs) enqueue(ctx, node, `AFCR#${req.id}: ${source.name} -> ${node.name}`, Number(req.size_b ?? 0), () => pullTask(node, req, group));
+      continue;
+    }
+    for (let i = 0; i < reqs.length; i += PULL_BATCH) {
+      const part = reqs.slice(i, i + PULL_BATCH);
+      const bytes = part.reduce((n, r) => n + Number(r.size_b ?? 0), 0);
+      enqueue(ctx, node, batchTaskName(part, source.name, node.name), bytes, () => pullBatchTask(node, part, group));
+    }
+  }
 }
 
 /** A pull task on the destination's FIFO; its reservation of `bytes` goes when it ends, however it ends. */

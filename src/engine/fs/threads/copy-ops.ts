@@ -58,6 +58,21 @@ export function checkFile(root: string, rel: string, expectedSize: number | null
 }
 
 /**
+ * checkFile for many copies in one round trip (small files, checked in batches). Progress is
+ * reported after each file too, so the caller's timeout measures the longest silence, not the
+ * whole batch.
+ */
+export function checkFiles(root: string, items: ReadonlyArray<{ readonly rel: string; readonly size: number | null }>, progress: Progress): CopyFacts[] {
+  let done = 0;
+  return items.map((item) => {
+    const facts = checkFile(root, item.rel, item.size, (b) => progress(done + b));
+    done += "size" in facts && typeof facts.size === "number" ? facts.size : 0;
+    progress(done);
+    return facts;
+  });
+}
+
+/**
  * Unlink each copy's file (a symlink there is removed itself; its target is never touched).
  * Directories are left to pruneDirs, which the caller runs under the tree lock.
  */

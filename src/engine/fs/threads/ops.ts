@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
 import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
-import { checkFile, pruneDirs, removeFiles } from "./copy-ops.ts";
+import { checkFile, checkFiles, pruneDirs, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
 import { pullAdopt, pullCopy, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
@@ -147,6 +147,7 @@ export const OPS = {
   /** Python's Path.resolve(strict=True); the error names the first component that fails. */
   realpath: strictRealpath,
   checkFile,
+  checkFiles,
   removeFiles,
   pruneDirs,
   /** A local pull's steps (pull-ops.ts). */
@@ -165,6 +166,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "auditList", "pullCopy", "pullAdopt"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "auditList", "pullCopy", "pullAdopt"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

@@ -4,7 +4,7 @@
 // Every filesystem call goes through services.fs: off the event loop, with a timeout.
 
 import { basename, dirname, isAbsolute, join } from "node:path";
-import type { CheckOutcome, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, PullJob, PullOutcome, RemoveFact, StatInfo } from "../../extension-api.ts";
+import type { CheckOutcome, CopyFacts, IOConfig, IOServices, NodeInfo, NodeIO, NodeIOInit, PruneFact, PullJob, PullOutcome, RemoveFact, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { pullBatchInto, pullInto } from "./pull.ts";
 import { tidyUp } from "./tidy.ts";
@@ -151,9 +151,8 @@ export class DefaultNodeIO implements NodeIO {
   async check(rel: string, expected: { size: number | null; md5: string | null }): Promise<CheckOutcome> {
     const { fs, metrics } = this.services;
     metrics.add("hash_running_count", 1);
-    let facts;
     try {
-      facts = await fs.checkFile(this.root, rel, expected.size);
+      return outcomeOf(await fs.checkFile(this.root, rel, expected.size), expected.md5);
     } catch (err) {
       // A stat or read the storage did not answer (logged by the fs service): check again later.
       if (isTimeout(err)) return { result: "retry", why: "storage not responding" };
@@ -161,20 +160,22 @@ export class DefaultNodeIO implements NodeIO {
     } finally {
       metrics.add("hash_running_count", -1);
     }
-    switch (facts.state) {
-      case "missing":
-        return { result: "missing" };
-      case "not-file":
-      case "outside":
-        return { result: "not-file" };
-      case "size":
-        return { result: "size", size: facts.size };
-      case "changed":
-        return { result: "retry", why: "file changed while it was read" };
-      case "unreadable":
-        return { result: "md5", md5: null };
-      case "hashed":
-        return facts.md5 === expected.md5 ? { result: "ok", used: facts.used } : { result: "md5", md5: facts.md5 };
+  }
+
+  async checkBatch(items: ReadonlyArray<{ rel: string; expected: { size: number | null; md5: string | null } }>): Promise<CheckOutcome[]> {
+    const { fs, metrics } = this.services;
+    metrics.add("hash_running_count", items.length);
+    try {
+      const facts = await fs.checkFiles(
+        this.root,
+        items.map((i) => ({ rel: i.rel, size: i.expected.size })),
+      );
+      return facts.map((f, k) => outcomeOf(f, items[k]!.expected.md5));
+    } catch (err) {
+      if (isTimeout(err)) return items.map(() => ({ result: "retry", why: "storage not responding" }));
+      throw err;
+    } finally {
+      metrics.add("hash_running_count", -items.length);
     }
   }
 
@@ -195,3 +196,22 @@ export class DefaultNodeIO implements NodeIO {
 }
 
 export const defaultNodeIO = (init: NodeIOInit): NodeIO => new DefaultNodeIO(init);
+
+/** What the facts about a copy on disk mean for its check. */
+function outcomeOf(facts: CopyFacts, md5: string | null): CheckOutcome {
+  switch (facts.state) {
+    case "missing":
+      return { result: "missing" };
+    case "not-file":
+    case "outside":
+      return { result: "not-file" };
+    case "size":
+      return { result: "size", size: facts.size };
+    case "changed":
+      return { result: "retry", why: "file changed while it was read" };
+    case "unreadable":
+      return { result: "md5", md5: null };
+    case "hashed":
+      return facts.md5 === md5 ? { result: "ok", used: facts.used } : { result: "md5", md5: facts.md5 };
+  }
+}
