@@ -285,6 +285,8 @@ export interface FsService {
   checkFiles(root: string, items: ReadonlyArray<{ readonly rel: string; readonly size: number | null }>): Promise<CopyFacts[]>;
   /** Unlink root/rel for each rel (a symlink there is removed itself, never followed). */
   removeFiles(root: string, rels: string[]): Promise<RemoveFact[]>;
+  /** removeFiles, then pruneDirs of the directories they leave; hold the tree lock "down". */
+  removeAndPrune(root: string, rels: string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }>;
   /** rmdir each directory and its parents while empty, never the root itself. */
   pruneDirs(root: string, dirs: string[]): Promise<PruneFact[]>;
   /**

@@ -49,6 +49,28 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await copyState(idx, copyId)).toMatchObject({ has_file: "N", wants_file: "N" });
     });
 
+    test("more than a hundred released copies: tasks of a hundred, one of them refused", async () => {
+      await using idx = await demoIndex(backend);
+      const files = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`${Math.floor(i / 50)}/f${i}`, `f${i}`]));
+      const { root, reg } = await nodeWithFiles(idx, files);
+      const copies = Object.values(reg);
+      await idx.db.run("UPDATE archivefilecopy SET wants_file = 'N'");
+      // Every file has two archive copies elsewhere, except the 120th.
+      const refused = copies[120]!;
+      await archiveCopies(idx, ["arch1", "arch2"], copies.filter((c) => c !== refused).map((c) => c.fileId));
+      const r = await runServe(idx, { daemon: "  num_workers: 2\n" });
+      expect(r.code).toBe(0);
+      const ids = copies.map((c) => c.copyId);
+      expect(r.messages).toContain(`INFO Beginning task Delete copies [${ids.slice(0, 100).join(", ")}] from demo_storage1`);
+      expect(r.messages).toContain(`INFO Beginning task Delete copies [${ids.slice(100).join(", ")}] from demo_storage1`);
+      expect(r.messages).toContain(`WARNING Too few archive copies (0) to delete ${refused.rel} on demo_storage1.`);
+      expect(r.messages.filter((m) => m.startsWith("INFO Removed file copy "))).toHaveLength(149);
+      for (const c of copies) {
+        expect(existsSync(join(root, c.rel))).toBe(c === refused);
+        expect((await copyState(idx, c.copyId)).has_file).toBe(c === refused ? "Y" : "N");
+      }
+    });
+
     test("daemon.archive_copy_count: 3 needs three; the copy on an archive node itself never counts", async () => {
       await using idx = await demoIndex(backend);
       const { root, reg } = await nodeWithFiles(idx, { a: "a" }, { archive: true });

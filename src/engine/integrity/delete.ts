@@ -14,16 +14,20 @@ import type { NodeTarget } from "../updateable/target.ts";
 
 /** Copies per `Delete copies […]` task, as alpenhorn batches them. */
 export const DELETE_BATCH = 10;
+/** Copies per task when an update has more than BULK_ABOVE to delete (one round trip each). */
+export const BULK_DELETE_BATCH = 100;
+const BULK_ABOVE = 100;
 const GIB = 2 ** 30;
 
 /**
  * alpenhorn's selection, pure: removable (wants_file M) copies only while `needed` bytes remain
- * to be freed, never a copy a pending transfer reads from; batches of DELETE_BATCH in order.
+ * to be freed, never a copy a pending transfer reads from; batches of `batchSize` in order.
  */
 export function selectDeletions(
   candidates: readonly DeleteCandidate[],
   transferSources: ReadonlySet<number>,
   needed: number,
+  batchSize = DELETE_BATCH,
 ): { batches: DeleteCandidate[][]; transferPending: DeleteCandidate[] } {
   const batches: DeleteCandidate[][] = [];
   const transferPending: DeleteCandidate[] = [];
@@ -36,7 +40,7 @@ export function selectDeletions(
       continue;
     }
     if (left > 0) left -= Number(c.copy_size_b || c.size_b || 0);
-    if (batch.length === DELETE_BATCH) {
+    if (batch.length === batchSize) {
       batches.push(batch);
       batch = [];
     }
@@ -60,13 +64,22 @@ export async function queueDeletions(node: NodeTarget): Promise<void> {
   const candidates = await deleteCandidates(ctx.db, row.id, underMin);
   if (candidates.length === 0) return;
   const sources = await pendingSourceFileIds(ctx.db, row.id);
-  const { batches, transferPending } = selectDeletions(candidates, sources, needed);
+  const { batches, transferPending } = selectDeletions(candidates, sources, needed, candidates.length > BULK_ABOVE ? BULK_DELETE_BATCH : DELETE_BATCH);
   for (const c of transferPending) ctx.log.info(`Skipping delete of ${c.acq_name}/${c.file_name} on node ${node.name}: transfer pending`);
   const rules: ClaimRules = { archiveCopies: archiveCopiesRequired(node), discretionary: underMin };
   let claims: ClaimAhead | undefined;
+  let inClaim = 0;
   for (const [i, batch] of batches.entries()) {
-    if (i % CLAIM_AHEAD === 0) claims = new ClaimAhead(node, batches.slice(i, i + CLAIM_AHEAD).flat(), rules);
-    const group = claims!;
+    if (!claims || inClaim >= CLAIM_AHEAD) {
+      // The next batches up to CLAIM_AHEAD copies are claimed together.
+      let n = 0;
+      let j = i;
+      while (j < batches.length && n < CLAIM_AHEAD) n += batches[j++]!.length;
+      claims = new ClaimAhead(node, batches.slice(i, j).flat(), rules);
+      inClaim = 0;
+    }
+    inClaim += batch.length;
+    const group = claims;
     node.markIOHappened();
     new Task({
       queue: ctx.queue,
@@ -78,14 +91,14 @@ export async function queueDeletions(node: NodeTarget): Promise<void> {
   }
 }
 
-/** Batches whose copies are claimed together, by whichever of their tasks runs first. */
-const CLAIM_AHEAD = 100;
+/** Copies (in whole batches) claimed together, by whichever of their tasks runs first. */
+const CLAIM_AHEAD = 1000;
 
 /**
  * The claims of the copies of several batches, made in one transaction when the first of their
  * tasks runs (not when they are queued: the archive-copy rule is checked as late as it can be,
- * as upstream's in-task re-check does), so that ten thousand deletions cost a hundred commits,
- * not a thousand. A claimed copy (has_file 'M', wants_file unchanged) whose task never runs
+ * as upstream's in-task re-check does), so that ten thousand deletions cost ten commits, not a
+ * thousand. A claimed copy (has_file 'M', wants_file unchanged) whose task never runs
  * (the node stopped) is selected and claimed again by a later update.
  */
 class ClaimAhead {

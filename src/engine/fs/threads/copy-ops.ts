@@ -118,3 +118,13 @@ export function pruneDirs(root: string, dirs: string[]): PruneFact[] {
   }
   return out;
 }
+
+/**
+ * removeFiles, then pruneDirs of the directories of the copies now gone, in one round trip
+ * (the caller holds the tree lock "down" around it).
+ */
+export function removeAndPrune(root: string, rels: string[]): { files: RemoveFact[]; dirs: PruneFact[] } {
+  const files = removeFiles(root, rels);
+  const emptied = rels.filter((_, i) => files[i] === "removed" || files[i] === "missing").map((r) => dirname(join(root, r)));
+  return { files, dirs: emptied.length > 0 ? pruneDirs(root, emptied) : [] };
+}

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { DirListing, Md5Result, StatInfo } from "../../extension-api.ts";
 import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
-import { checkFile, checkFiles, pruneDirs, removeFiles } from "./copy-ops.ts";
+import { checkFile, checkFiles, pruneDirs, removeAndPrune, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
 import { pullAdopt, pullCopy, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
@@ -150,6 +150,7 @@ export const OPS = {
   checkFiles,
   removeFiles,
   pruneDirs,
+  removeAndPrune,
   /** A local pull's steps (pull-ops.ts). */
   pullPrepare,
   pullUnplace,

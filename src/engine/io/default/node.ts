@@ -188,10 +188,8 @@ export class DefaultNodeIO implements NodeIO {
 
   async remove(rels: readonly string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }> {
     const { fs, treeLock } = this.services;
-    const files = await fs.removeFiles(this.root, [...rels]);
-    const emptied = rels.filter((_, i) => files[i] === "removed" || files[i] === "missing").map((r) => dirname(join(this.root, r)));
-    const dirs = emptied.length > 0 ? await treeLock.hold("down", () => fs.pruneDirs(this.root, emptied)) : [];
-    return { files, dirs };
+    // One round trip; the unlinks under the lock too, which keeps pulls' mkdirs out a little longer.
+    return treeLock.hold("down", () => fs.removeAndPrune(this.root, [...rels]));
   }
 }
 
