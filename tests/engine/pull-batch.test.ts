@@ -4,7 +4,7 @@
 // transaction; a few keep alpenhorn's task each.
 
 import { expect, test } from "bun:test";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backendSuites } from "../helpers/index.ts";
 import { demoIndex, runServe } from "./_daemon.ts";
@@ -73,6 +73,25 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await requestRow(idx, ids[2]!)).toMatchObject({ completed: 0, cancelled: 0 });
       for (const n of Object.keys(others)) expect(await copyOn(idx, src.reg[n]!.fileId, dst.node.id)).toMatchObject({ has_file: "Y" });
       expect(leftovers(dst.root)).toEqual([]);
+    });
+
+    test("links a killed run made but did not book are booked, not taken for foreign files", async () => {
+      await using idx = await demoIndex(backend);
+      const files = Object.fromEntries(names(120).map((n) => [n, n]));
+      const { src, dst } = await twoNodes(idx, files, { source: "A", dest: "A" });
+      const ids: number[] = [];
+      for (const n of names(120)) ids.push(await request(idx, src.reg[n]!.fileId, src.node.id, dst.group.id));
+      for (const n of names(120).slice(0, 5)) {
+        const rel = src.reg[n]!.rel;
+        mkdirSync(dirname(join(dst.root, rel)), { recursive: true });
+        linkSync(join(src.root, rel), join(dst.root, rel));
+      }
+      const r = await runServe(idx);
+      expect(r.messages.some((m) => m.includes("file already on disk"))).toBe(false);
+      for (const [i, n] of names(120).entries()) {
+        expect(await copyOn(idx, src.reg[n]!.fileId, dst.node.id)).toMatchObject({ has_file: "Y" });
+        expect(await requestRow(idx, ids[i]!)).toMatchObject({ completed: 1 });
+      }
     });
 
     test("a hundred pulls or fewer keep a task each, as alpenhorn logs them", async () => {

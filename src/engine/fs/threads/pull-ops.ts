@@ -144,7 +144,15 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
     try {
       const kind = targetKind(target);
       if (kind === "other") return { state: "other", target };
-      if (kind === "file" && !item.overwrite) return { state: "present", used: lstatSync(target).blocks * 512 };
+      if (kind === "file" && !item.overwrite) {
+        const at = lstatSync(target);
+        // The source's own inode at the registered size: a link made by an earlier run that
+        // was killed before it booked it. That is the pull done, not a file to check.
+        const src = lstatSync(item.source, { throwIfNoEntry: false });
+        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && at.size === item.size)
+          return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
+        return { state: "present", used: at.blocks * 512 };
+      }
       const tmp = tempName(target);
       try {
         linkSync(item.source, tmp);
