@@ -27,6 +27,7 @@ export function judge(copy: CopyToCheck, node: string, outcome: CheckOutcome): {
     case "ok":
       return { level: "info", line: `${on} is A-OK!`, has: "Y", sizeB: outcome.used };
     case "retry":
+    case "wait":
       return null;
   }
 }
@@ -45,12 +46,17 @@ export async function queueChecks(node: NodeTarget): Promise<void> {
   }
 }
 
-async function checkCopy(node: NodeTarget, copy: CopyToCheck): Promise<void> {
+async function* checkCopy(node: NodeTarget, copy: CopyToCheck): AsyncGenerator<number, void, void> {
   const { ctx, io } = node;
   if (!io) return;
   const path = `${copy.acq_name}/${copy.file_name}`;
   ctx.metrics.inc("verification_checks", { node: node.name });
-  const outcome = await io.check(path, { size: copy.size_b === null ? null : Number(copy.size_b), md5: copy.md5sum });
+  let outcome = await io.check(path, { size: copy.size_b === null ? null : Number(copy.size_b), md5: copy.md5sum }, { id: Number(copy.id), fileId: Number(copy.file_id) });
+  // A class staging the file first (LustreHSM restoring from tape) has this task wait, deferred.
+  while (outcome.result === "wait") {
+    yield outcome.seconds;
+    outcome = await outcome.resume();
+  }
   const verdict = judge(copy, node.name, outcome);
   if (verdict === null) {
     ctx.log.info(`Check of ${path} on node ${node.name} left for later: ${(outcome as { why: string }).why}.`);

@@ -8,8 +8,10 @@ import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
+import { indexOps } from "../io/index-ops.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
+import { remoteOf } from "./remote-of.ts";
 
 const GIB = 2 ** 30;
 
@@ -59,8 +61,12 @@ export async function checkRequest(ctx: DaemonContext, req: PullRequest, group: 
     ctx.log.info(`Skipping request for ${path}: source needs check on node ${source.name}.`);
     return null;
   }
-  // A Default source is always ready (alpenhorn/io/default/remote.py: pull_ready); classes that
-  // must stage files first (LustreHSM) get their NodeRemote asked here in a later increment.
+  // A Default source is always ready; one that stages files first (LustreHSM: from tape) is
+  // readied by its own daemon's node update (ready.ts) and pulled from once it says so.
+  if (!(await remoteOf(source, indexOps(ctx.db)).pullReady(req.acq_name, req.file_name))) {
+    ctx.log.debug(`Skipping request for ${path}: not ready on node ${source.name}.`);
+    return null;
+  }
   if (dest && !(await checkPullDest(ctx, dest))) return null;
   return source;
 }

@@ -16,8 +16,8 @@ import { remoteOf } from "./remote-of.ts";
 import { pullTask } from "./task.ts";
 
 /** The destination member for a file: the group I/O's choice, or its first member. */
-async function destination(io: GroupIO, rel: string): Promise<GroupMember | null> {
-  if (io.pullDestination) return io.pullDestination(rel);
+async function destination(io: GroupIO, rel: string, size: number): Promise<GroupMember | null> {
+  if (io.pullDestination) return io.pullDestination(rel, size);
   return io.getMembers()[0] ?? null;
 }
 
@@ -35,7 +35,7 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
       await cancelRequest(ctx, req, group, source.name, "non-local");
       continue;
     }
-    const member = await destination(io, pathOf(req));
+    const member = await destination(io, pathOf(req), Number(req.size_b ?? 0));
     const node = member ? localNode(member.node.id) : undefined;
     if (!node || !node.io || !node.fifo) continue;
     if (!(await checkPullDest(ctx, node))) continue;

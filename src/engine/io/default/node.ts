@@ -19,7 +19,7 @@ const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].include
 export class DefaultNodeIO implements NodeIO {
   node: NodeInfo;
   readonly config: IOConfig;
-  readonly observer = "native" as const;
+  readonly observer: "native" | "polling" | null = "native";
   protected readonly services: IOServices;
   private tidyCountdown = 0;
 
@@ -40,7 +40,7 @@ export class DefaultNodeIO implements NodeIO {
   setNode(node: NodeInfo): void {
     this.node = node;
   }
-  beforeUpdate(): boolean {
+  beforeUpdate(_idle?: boolean): boolean | Promise<boolean> {
     return true;
   }
   afterUpdate(): void {}
@@ -56,7 +56,7 @@ export class DefaultNodeIO implements NodeIO {
     this.services.tasks.queue({ name: `Tidy up ${node.name}`, exclusive: true, body: () => tidyUp(this.services, node) });
   }
 
-  bytesAvail(): Promise<number | null> {
+  bytesAvail(_fast?: boolean): Promise<number | null> {
     return this.services.fs.statfs(this.root).catch(() => null);
   }
 
@@ -144,7 +144,7 @@ export class DefaultNodeIO implements NodeIO {
     }
   }
 
-  readyPath(): boolean {
+  readyPath(_path?: string): boolean | Promise<boolean> {
     return true;
   }
 
