@@ -87,17 +87,17 @@ export function lustreContext(db?: Db): DaemonContext & { messages: string[] } {
   return ctx;
 }
 
-/** Run every task ready in the queue now (deferred ones stay deferred); how many ran. */
-export async function runReady(ctx: DaemonContext): Promise<number> {
-  let n = 0;
+/** Run every task ready in the queue now (deferred ones stay deferred); the names of those run. */
+export async function runReady(ctx: DaemonContext): Promise<string[]> {
+  const names: string[] = [];
   for (;;) {
     const got = ctx.queue.tryGet();
-    if (!got.item) return n;
+    if (!got.item) return names;
+    names.push(got.item.name);
     try {
       await got.item.run();
     } finally {
       ctx.queue.taskDone(got.key);
     }
-    n++;
   }
 }
