@@ -144,8 +144,11 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await copyOn(idx, c.fileId, dst.node.id))?.has_file).toBe("Y");
       expect(Number((await copyRow(idx, c.copyId)).ready)).toBe(1);
       // One restore asked for, however many loops waited.
-      expect(s.calls().filter((a) => a[0] === "hsm_restore")).toEqual([["hsm_restore", c.path]]);
-      expect(r.messages.filter((m) => /^(ERROR|CRITICAL) /.test(m))).toEqual([]);
+      const restores = s.calls().filter((a) => a[0] === "hsm_restore");
+      const errors = r.messages.filter((m) => /^(ERROR|CRITICAL) /.test(m));
+      if (restores.length !== 1 || errors.length > 0) console.error(r.messages.join("\n"));
+      expect(restores).toEqual([["hsm_restore", c.path]]);
+      expect(errors).toEqual([]);
     });
   });
 }
