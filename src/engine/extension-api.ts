@@ -192,7 +192,12 @@ export type CheckOutcome =
   /** MD5 differs; null when the file could not be read. */
   | { readonly result: "md5"; readonly md5: string | null }
   | { readonly result: "not-file" }
-  | { readonly result: "retry"; readonly why: string };
+  | { readonly result: "retry"; readonly why: string }
+  /**
+   * Not yet (e.g. a file being restored from tape): the daemon's check task waits `seconds`
+   * without holding a worker, then takes the verdict from `resume()` (which may wait again).
+   */
+  | { readonly result: "wait"; readonly seconds: number; readonly resume: () => Promise<CheckOutcome> };
 
 /** What is at a pull's target name (lstat: a symlink is reported as such, never followed). */
 export type TargetKind = "none" | "file" | "symlink" | "other";
@@ -378,10 +383,42 @@ export interface TaskRunner {
   queue(task: TaskSpec): boolean;
 }
 
+/** A file copy on one node, as IndexOps reports it. */
+export interface CopyInfo {
+  readonly id: number;
+  readonly fileId: number;
+  /** `acq/file`, relative to the node root. */
+  readonly rel: string;
+  /** The file's registered size (ArchiveFile.size_b). */
+  readonly size: number | null;
+  readonly hasFile: "Y" | "M" | "X" | "N";
+  /** On the storage's disk now (staging classes such as LustreHSM keep this up to date). */
+  readonly ready: boolean;
+  readonly lastUpdate: string;
+}
+
+/** An endless walk over a node's present copies from a random start, wrapping around. */
+export interface CopyWalk {
+  /** The next `n` copies (repeating when fewer exist); [] when the node has none (the walk restarts). */
+  next(n: number): Promise<CopyInfo[]>;
+}
+
 /** The Data Index operations an I/O class may call. */
 export interface IndexOps {
   /** Names of every acquisition (where a node may keep files). */
   acqNames(): Promise<string[]>;
+  /** The copy of file `fileId` on node `nodeId`, or null. */
+  copyOfFile(nodeId: number, fileId: number): Promise<CopyInfo | null>;
+  /** The copy of `acqName/fileName` on node `nodeId`, or null. */
+  copyByName(nodeId: number, acqName: string, fileName: string): Promise<CopyInfo | null>;
+  /** Present (has_file Y), ready copies of the node, least recently updated first, in batches. */
+  readyCopiesByAge(nodeId: number): AsyncIterable<CopyInfo[]>;
+  /** Set a copy's `ready` flag (and its last_update); false when the copy is gone. */
+  setCopyReady(copyId: number, ready: boolean): Promise<boolean>;
+  /** The storage lost the copy's file: has_file N, not ready (and last_update). */
+  markCopyGone(copyId: number): Promise<boolean>;
+  /** A walk over the node's present (has_file Y) copies (alpenhorn's QueryWalker). */
+  presentCopyWalk(nodeId: number): CopyWalk;
 }
 
 /**
@@ -451,8 +488,11 @@ export interface NodeIOInit {
 export interface NodeIO {
   /** Replace the node snapshot (same id, io_class and io_config), once per update loop. */
   setNode(node: NodeInfo): void;
-  /** Watching kind for auto-import: "native" (inotify), or null when impossible. */
-  readonly observer: "native" | null;
+  /**
+   * Watching kind for auto-import: "native" (inotify), "polling" (periodic scans every
+   * `daemon.auto_import_interval` seconds, for NFS and the like), or null when impossible.
+   */
+  readonly observer: "native" | "polling" | null;
   /** Pre-update hook; false cancels this loop's update. `idle`: nothing queued or running. */
   beforeUpdate(idle: boolean): boolean | Promise<boolean>;
   /** Low-priority work when idle after an update; `newlyIdle` = first since I/O happened. */
@@ -478,9 +518,17 @@ export interface NodeIO {
   readyPath(path: string): boolean | Promise<boolean>;
   /**
    * Check the copy at root/rel against the index's size (when truthy) and MD5. The daemon
-   * records the verdict; the class only looks (LustreHSM-like classes restore first).
+   * records the verdict; the class only looks (LustreHSM-like classes restore first, answering
+   * "wait" meanwhile). `copy` identifies the copy being checked, for classes that keep per-copy
+   * state.
    */
-  check(rel: string, expected: { readonly size: number | null; readonly md5: string | null }): Promise<CheckOutcome>;
+  check(rel: string, expected: { readonly size: number | null; readonly md5: string | null }, copy?: { readonly id: number; readonly fileId: number }): Promise<CheckOutcome>;
+  /**
+   * Another node wants to pull root/rel from here and this node's NodeRemote says it is not
+   * ready: make it ready (e.g. restore it from tape, normally in a task). Classes whose files are
+   * always ready need not have it.
+   */
+  readyPull?(pull: { readonly rel: string; readonly fileId: number }): void | Promise<void>;
   /**
    * `check` for many (small) copies at once, outcomes in order. The daemon gathers checks of
    * small files into batches for classes that offer it.
@@ -536,8 +584,8 @@ export interface GroupIO {
   afterUpdate(): void | Promise<void>;
   /** A member holding `rel`, or null. */
   exists(rel: string): Promise<GroupMember | null>;
-  /** The member a pull of `rel` into the group should go to; null: none now. Default: the first member. */
-  pullDestination?(rel: string): GroupMember | null | Promise<GroupMember | null>;
+  /** The member a pull of `rel` (`size` bytes) into the group should go to; null: none now. Default: the first member. */
+  pullDestination?(rel: string, size: number): GroupMember | null | Promise<GroupMember | null>;
 }
 
 /** A possibly non-local node, described but never touched (the source of a pull). */
@@ -561,4 +609,5 @@ export interface GroupIOFactoryInit extends GroupIOInit {
 
 export type NodeIOFactory = (init: NodeIOFactoryInit) => NodeIO;
 export type GroupIOFactory = (init: GroupIOFactoryInit) => GroupIO;
-export type NodeRemoteFactory = (node: NodeInfo, config: IOConfig) => NodeRemote;
+/** `index` answers questions about the node's copies (e.g. LustreHSM's `ready`). */
+export type NodeRemoteFactory = (node: NodeInfo, config: IOConfig, index: IndexOps) => NodeRemote;

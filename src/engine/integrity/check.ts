@@ -27,6 +27,7 @@ export function judge(copy: CopyToCheck, node: string, outcome: CheckOutcome): {
     case "ok":
       return { level: "info", line: `${on} is A-OK!`, has: "Y", sizeB: outcome.used };
     case "retry":
+    case "wait":
       return null;
   }
 }
@@ -76,7 +77,7 @@ export async function queueChecks(node: NodeTarget): Promise<void> {
       if (batch.length >= CHECK_BATCH || bytes >= CHECK_BATCH_BYTES) queueBatch();
       continue;
     }
-    new Task({ queue: ctx.queue, key: fifo, name: `Check file ${path} on ${node.name}`, log: ctx.log, body: () => checkCopies(node, [copy]) });
+    new Task({ queue: ctx.queue, key: fifo, name: `Check file ${path} on ${node.name}`, log: ctx.log, body: () => checkCopy(node, copy) });
   }
   if (batch.length > 0) queueBatch();
 }
@@ -84,26 +85,40 @@ export async function queueChecks(node: NodeTarget): Promise<void> {
 const pathOf = (copy: CopyToCheck) => `${copy.acq_name}/${copy.file_name}`;
 const expectedOf = (copy: CopyToCheck) => ({ size: copy.size_b === null ? null : Number(copy.size_b), md5: copy.md5sum });
 
-async function checkCopies(node: NodeTarget, copies: readonly CopyToCheck[]): Promise<void> {
+async function* checkCopy(node: NodeTarget, copy: CopyToCheck): AsyncGenerator<number, void, void> {
   const { ctx, io } = node;
   if (!io) return;
-  ctx.metrics.inc("verification_checks", { node: node.name }, copies.length);
-  const outcomes =
-    copies.length === 1 || !io.checkBatch
-      ? await Promise.all(copies.map((c) => io.check(pathOf(c), expectedOf(c))))
-      : await io.checkBatch(copies.map((c) => ({ rel: pathOf(c), expected: expectedOf(c) })));
-  for (const [i, copy] of copies.entries()) {
-    const path = pathOf(copy);
-    const outcome = outcomes[i]!;
-    const verdict = judge(copy, node.name, outcome);
-    if (verdict === null) {
-      ctx.log.info(`Check of ${path} on node ${node.name} left for later: ${(outcome as { why: string }).why}.`);
-      continue;
-    }
-    if (verdict.level === "error") ctx.log.error(verdict.line);
-    else ctx.log.info(verdict.line);
-    ctx.log.info(`Updating file copy #${copy.id} for file ${path} on node ${node.name}.`);
-    const v: Verdict = { copyId: Number(copy.id), hasFile: verdict.has, sizeB: verdict.sizeB };
-    ctx.recorder.verdict(v);
+  ctx.metrics.inc("verification_checks", { node: node.name });
+  let outcome = await io.check(pathOf(copy), expectedOf(copy), { id: Number(copy.id), fileId: Number(copy.file_id) });
+  // A class staging the file first (LustreHSM restoring from tape) has this task wait, deferred.
+  while (outcome.result === "wait") {
+    yield outcome.seconds;
+    outcome = await outcome.resume();
   }
+  record(node, copy, outcome);
+}
+
+/** A batch of small copies, by the class's checkBatch (which never waits). */
+async function checkCopies(node: NodeTarget, copies: readonly CopyToCheck[]): Promise<void> {
+  const { ctx, io } = node;
+  if (!io?.checkBatch) return;
+  ctx.metrics.inc("verification_checks", { node: node.name }, copies.length);
+  const outcomes = await io.checkBatch(copies.map((c) => ({ rel: pathOf(c), expected: expectedOf(c) })));
+  for (const [i, copy] of copies.entries()) record(node, copy, outcomes[i]!);
+}
+
+/** Log a check's outcome and hand its verdict to the recorder. */
+function record(node: NodeTarget, copy: CopyToCheck, outcome: CheckOutcome): void {
+  const { ctx } = node;
+  const path = pathOf(copy);
+  const verdict = judge(copy, node.name, outcome);
+  if (verdict === null) {
+    ctx.log.info(`Check of ${path} on node ${node.name} left for later: ${(outcome as { why: string }).why}.`);
+    return;
+  }
+  if (verdict.level === "error") ctx.log.error(verdict.line);
+  else ctx.log.info(verdict.line);
+  ctx.log.info(`Updating file copy #${copy.id} for file ${path} on node ${node.name}.`);
+  const v: Verdict = { copyId: Number(copy.id), hasFile: verdict.has, sizeB: verdict.sizeB };
+  ctx.recorder.verdict(v);
 }

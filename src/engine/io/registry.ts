@@ -6,6 +6,11 @@ import type { LoadedExtensions } from "../extensions/types.ts";
 import { defaultGroupIO } from "./default/group.ts";
 import { defaultNodeIO } from "./default/node.ts";
 import { defaultNodeRemote } from "./default/remote.ts";
+import { lustreHSMGroupIO } from "./lustre/hsm-group.ts";
+import { lustreHSMNodeIO } from "./lustre/hsm-node.ts";
+import { lustreHSMNodeRemote } from "./lustre/hsm-remote.ts";
+import { lustreQuotaNodeIO } from "./lustre/quota.ts";
+import { pollingNodeIO } from "./polling.ts";
 import type { GroupIO, GroupIOFactory, GroupIOInit, NodeIO, NodeIOFactory, NodeIOInit, NodeRemoteFactory } from "../extension-api.ts";
 
 /** One I/O class: any half may be missing (e.g. Transport has no node class). */
@@ -15,10 +20,18 @@ interface IOClass {
   readonly group?: GroupIOFactory;
 }
 
-/** Built-in classes present in this build. Polling/Lustre*/ /* Transport arrive with later issues. */
+/** Built-in classes present in this build (alpenhorn/io/ at 632dd41). */
 const BUILT_IN: Record<string, IOClass> = {
   Default: { node: defaultNodeIO, remote: defaultNodeRemote, group: defaultGroupIO },
+  Polling: { node: pollingNodeIO, remote: defaultNodeRemote },
+  LustreQuota: { node: lustreQuotaNodeIO, remote: defaultNodeRemote },
+  LustreHSM: { node: lustreHSMNodeIO, remote: lustreHSMNodeRemote, group: lustreHSMGroupIO },
 };
+
+/** The NodeRemote factory of a built-in class (NULL means Default); undefined for other classes. */
+export function builtInRemote(ioClass: string | null): NodeRemoteFactory | undefined {
+  return Object.hasOwn(BUILT_IN, ioClass ?? "Default") ? BUILT_IN[ioClass ?? "Default"]!.remote : undefined;
+}
 
 export type Resolved<F> = { ok: true; factory: F; name: string } | { ok: false; message: string };
 

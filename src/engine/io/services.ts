@@ -2,9 +2,9 @@
 // metrics, fs service and tree lock, a task runner bound to the instance's own FIFO, and the
 // index operations I/O classes may call.
 
-import { allAcqNames } from "../../index/queries/acqs.ts";
 import type { DaemonContext } from "../context.ts";
 import type { IOServices } from "../extension-api.ts";
+import { indexOps } from "./index-ops.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 
@@ -22,7 +22,7 @@ export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string):
     tasks: {
       queue: (spec) => new Task({ queue: ctx.queue, key: fifo, name: spec.name, exclusive: spec.exclusive, body: spec.body, log: ctx.log }).queued,
     },
-    index: { acqNames: () => allAcqNames(ctx.db) },
+    index: indexOps(ctx.db),
     treeLock: ctx.treeLock,
     commands: ctx.commands,
     remotePull: ctx.remotePull,

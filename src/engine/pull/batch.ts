@@ -11,7 +11,7 @@ import { pullFacts } from "../../index/queries/pull-facts.ts";
 import type { PullRequest } from "../../index/queries/pulls.ts";
 import type { PullJob } from "../extension-api.ts";
 import type { NodeTarget } from "../updateable/target.ts";
-import { actOnVerdict, checkPullDest, judgeRequest, pathOf, type PullGroup } from "./check.ts";
+import { actOnVerdict, checkPullDest, judgeRequest, pathOf, sourceReady, type PullGroup } from "./check.ts";
 import { finishPulls } from "./finish.ts";
 import { remoteOf } from "./remote-of.ts";
 import { pullTimeout } from "./task.ts";
@@ -47,6 +47,7 @@ export async function pullBatchTask(node: NodeTarget, reqs: readonly PullRequest
     }
     // Queued as a local pull; a source moved to another host since waits for the next update.
     if (verdict.source.host !== ctx.host) continue;
+    if (!(await sourceReady(ctx, req, verdict.source))) continue;
     const remote = remoteOf(verdict.source);
     const size = Number(req.size_b ?? 0);
     jobs.push({

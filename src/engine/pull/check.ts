@@ -8,8 +8,10 @@ import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
 import type { HasFile, StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
+import { indexOps } from "../io/index-ops.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
+import { remoteOf } from "./remote-of.ts";
 
 const GIB = 2 ** 30;
 
@@ -44,8 +46,6 @@ export function judgeRequest(inGroup: HasFile, source: StorageNodeRow | undefine
   if (!source || !Number(source.active)) return { go: false, why: "source-inactive" };
   if (sourceState === "N" || sourceState === "X") return { go: false, why: "missing" };
   if (sourceState === "M") return { go: false, why: "source-needs-check" };
-  // A Default source is always ready (alpenhorn/io/default/remote.py: pull_ready); classes that
-  // must stage files first (LustreHSM) get their NodeRemote asked here in a later increment.
   return { go: true, source };
 }
 
@@ -82,8 +82,19 @@ export async function checkRequest(ctx: DaemonContext, req: PullRequest, group: 
     await actOnVerdict(ctx, req, group, verdict, source?.name ?? String(req.node_from_id));
     return null;
   }
+  if (!(await sourceReady(ctx, req, verdict.source))) return null;
   if (dest && !(await checkPullDest(ctx, dest))) return null;
   return verdict.source;
+}
+
+/**
+ * A Default source is always ready; one that stages files first (LustreHSM: from tape) is
+ * readied by its own daemon's node update (ready.ts) and pulled from once it says so.
+ */
+export async function sourceReady(ctx: DaemonContext, req: PullRequest, source: StorageNodeRow): Promise<boolean> {
+  if (await remoteOf(source, indexOps(ctx.db)).pullReady(req.acq_name, req.file_name)) return true;
+  ctx.log.debug(`Skipping request for ${pathOf(req)}: not ready on node ${source.name}.`);
+  return false;
 }
 
 /** Room on the destination (never cancels): above min_avail_gb and below max_total_gb. */

@@ -17,14 +17,14 @@ import type { GroupIO, GroupMember } from "../extension-api.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { BATCH_ABOVE, batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
-import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, type PullGroup } from "./check.ts";
+import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, sourceReady, type PullGroup } from "./check.ts";
 import { releaseBytes, reserveFrom } from "./reserve.ts";
 import { remoteOf } from "./remote-of.ts";
 import { pullTask } from "./task.ts";
 
 /** The destination member for a file: the group I/O's choice, or its first member. */
-async function destination(io: GroupIO, rel: string): Promise<GroupMember | null> {
-  if (io.pullDestination) return io.pullDestination(rel);
+async function destination(io: GroupIO, rel: string, size: number): Promise<GroupMember | null> {
+  if (io.pullDestination) return io.pullDestination(rel, size);
   return io.getMembers()[0] ?? null;
 }
 
@@ -61,7 +61,8 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
       await cancelRequest(ctx, req, group, src.name, "non-local");
       continue;
     }
-    const member = await destination(io, pathOf(req));
+    if (!(await sourceReady(ctx, req, src))) continue;
+    const member = await destination(io, pathOf(req), Number(req.size_b ?? 0));
     const node = member ? localNode(member.node.id) : undefined;
     if (!node || !node.io || !node.fifo) continue;
     const nodeId = Number(node.row.id);

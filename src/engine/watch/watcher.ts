@@ -1,4 +1,5 @@
-// Auto-import (alpenhorn/daemon/auto_import.py at 632dd41): one @parcel/watcher subscription per node root. New files are
+// Auto-import (alpenhorn/daemon/auto_import.py at 632dd41): one @parcel/watcher subscription
+// per node root (a polling one, poller.ts, for I/O classes whose observer is "polling"). New files are
 // imported, a deleted lock file imports the file it guarded, and a new directory is scanned
 // once (whatever appeared in it before its watch existed is imported too). Each new watch
 // queues the `Catch-up on {node}` scan.
@@ -11,6 +12,7 @@ import { scan } from "../import/scan.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { Task } from "../scheduler/task.ts";
 import type { AsyncSubscription, Event } from "./binding.ts";
+import { pollingSubscribe } from "./poller.ts";
 
 interface Watch {
   sub: AsyncSubscription | null;
@@ -61,17 +63,18 @@ export class AutoImport {
       this.ctx.log.warning(`Unable to start auto import on node "${name}": no observer for I/O class ${cls}.`);
       return;
     }
+    // The watchdog observer's timeout: inotify needs none, but alpenhorn reads (and checks) the
+    // key when it starts the first observer of a class; it is the polling observer's period.
+    const interval = this.ctx.config.int("daemon.auto_import_interval", { default: 30, min: 1 });
     if (!this.startedClasses.has(cls)) {
-      // The watchdog observer's timeout: inotify needs none, but alpenhorn reads (and checks)
-      // the key when it starts the first observer of a class.
-      this.ctx.config.int("daemon.auto_import_interval", { default: 30, min: 1 });
       this.startedClasses.add(cls);
       this.ctx.log.debug(`Started observer for I/O class ${cls}`);
     }
     const watch: Watch = { sub: null, root, node: unode, extra: new Map(), seen: new Map() };
     this.watches.set(name, watch);
     try {
-        watch.sub = await this.subscribe(root, this.handler(watch));
+      const subscribe = io.observer === "polling" ? pollingSubscribe(unode.fs, interval) : this.subscribe;
+      watch.sub = await subscribe(root, this.handler(watch));
     } catch (err) {
       this.watches.delete(name);
       this.ctx.log.warning(`Unable to start auto import on node "${name}": ${(err as Error).message}`);

@@ -19,7 +19,7 @@ const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].include
 export class DefaultNodeIO implements NodeIO {
   node: NodeInfo;
   readonly config: IOConfig;
-  readonly observer = "native" as const;
+  readonly observer: "native" | "polling" | null = "native";
   protected readonly services: IOServices;
   private tidyCountdown = 0;
 
@@ -27,6 +27,15 @@ export class DefaultNodeIO implements NodeIO {
     this.node = init.node;
     this.config = init.config;
     this.services = init.services;
+  }
+
+  // Batched checks and pulls, offered only while `check` and `pull` are the Default ones: a
+  // subclass or an extension that redefines either (on the instance too) would be bypassed.
+  get checkBatch(): NodeIO["checkBatch"] {
+    return this.check === DefaultNodeIO.prototype.check ? (items) => this.checkMany(items) : undefined;
+  }
+  get pullBatch(): NodeIO["pullBatch"] {
+    return this.pull === DefaultNodeIO.prototype.pull ? (jobs) => pullBatchInto(this.services, this.node, jobs) : undefined;
   }
 
   get root(): string {
@@ -40,7 +49,7 @@ export class DefaultNodeIO implements NodeIO {
   setNode(node: NodeInfo): void {
     this.node = node;
   }
-  beforeUpdate(): boolean {
+  beforeUpdate(_idle?: boolean): boolean | Promise<boolean> {
     return true;
   }
   afterUpdate(): void {}
@@ -56,7 +65,7 @@ export class DefaultNodeIO implements NodeIO {
     this.services.tasks.queue({ name: `Tidy up ${node.name}`, exclusive: true, body: () => tidyUp(this.services, node) });
   }
 
-  bytesAvail(): Promise<number | null> {
+  bytesAvail(_fast?: boolean): Promise<number | null> {
     return this.services.fs.statfs(this.root).catch(() => null);
   }
 
@@ -144,7 +153,7 @@ export class DefaultNodeIO implements NodeIO {
     }
   }
 
-  readyPath(): boolean {
+  readyPath(_path?: string): boolean | Promise<boolean> {
     return true;
   }
 
@@ -162,7 +171,7 @@ export class DefaultNodeIO implements NodeIO {
     }
   }
 
-  async checkBatch(items: ReadonlyArray<{ rel: string; expected: { size: number | null; md5: string | null } }>): Promise<CheckOutcome[]> {
+  private async checkMany(items: ReadonlyArray<{ readonly rel: string; readonly expected: { readonly size: number | null; readonly md5: string | null } }>): Promise<CheckOutcome[]> {
     const { fs, metrics } = this.services;
     metrics.add("hash_running_count", items.length);
     try {
@@ -181,9 +190,6 @@ export class DefaultNodeIO implements NodeIO {
 
   pull(job: PullJob): Promise<PullOutcome> {
     return pullInto(this.services, this.node, job);
-  }
-  pullBatch(jobs: readonly PullJob[]): Promise<PullOutcome[]> {
-    return pullBatchInto(this.services, this.node, jobs);
   }
 
   async remove(rels: readonly string[]): Promise<{ files: RemoveFact[]; dirs: PruneFact[] }> {

@@ -17,7 +17,7 @@ export class DefaultNodeRemote implements NodeRemote {
     if (!this.node.address) throw new Error("missing address");
     return `${this.node.username}@${this.node.address}:${this.filePath(acqName, fileName)}`;
   }
-  pullReady(): boolean {
+  pullReady(_acqName?: string, _fileName?: string): boolean | Promise<boolean> {
     return true;
   }
   remotePullOk(): boolean {
