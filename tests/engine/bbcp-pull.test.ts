@@ -107,7 +107,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       const { src, dst } = await remoteNodes(idx, files);
       for (const reg of Object.values(src.reg)) await request(idx, reg.fileId, src.node.id, dst.group.id);
       // Slow enough that the three pulls are in flight together, one per worker.
-      const log = standIn("ok", 1.5);
+      const log = standIn("ok", 2.5);
 
       const r = await runServe(idx, { extra: DEBUG, daemon: "  num_workers: 3\n" });
       expect(r.code).toBe(0);

@@ -157,9 +157,10 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
 }
 
 /**
- * A private directory for a transfer tool (rsync) beside `target`: rsync writes its own
- * `.name.XXXXXX` temporary in the directory of the file it writes, so pointing it at a name
- * inside this directory keeps every byte it writes, finished or killed, under a name of ours.
+ * A private directory for a transfer tool (rsync, bbcp) beside `target`: rsync writes its own
+ * `.name.XXXXXX` temporary in the directory of the file it writes, and bbcp writes the file it
+ * is given, so pointing either at a name inside this directory keeps every byte it writes,
+ * finished or killed, under a name of ours.
  */
 export function pullTempDir(target: string): string {
   const dir = tempName(target);
