@@ -326,8 +326,15 @@ export interface FsService {
    * removed either way. The timeout restarts at every 32 MiB hashed.
    */
   pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string): Promise<AdoptResult>;
-  /** SIGKILL rsync processes (Linux) still writing into the stale temporary directory `dir`; their pids. */
-  pullReapWriters(dir: string): Promise<number[]>;
+  /** SIGKILL rsync and bbcp processes (Linux) still writing into the stale temporary directory `dir`. */
+  pullReapWriters(dir: string): Promise<ReapedWriter[]>;
+}
+
+/** FsService.pullReapWriters: a stale transfer tool it killed. */
+export interface ReapedWriter {
+  readonly pid: number;
+  /** The program's name as its command line gives it: `rsync` or `bbcp`. */
+  readonly program: string;
 }
 
 /** FsService.pullAdopt: the outcome of verifying what a transfer tool received. */
@@ -442,6 +449,8 @@ export interface IOServices {
   readonly remotePull: RemotePullSettings;
   /** Aborted when the daemon stops: long work should end. */
   readonly stopping: AbortSignal;
+  /** The worker running the caller: n for `Worker#n`, 0 on the main flow (alpenhorn's thread-local `worker_id`). */
+  workerId(): number;
 }
 
 /**

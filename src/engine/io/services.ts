@@ -7,6 +7,7 @@ import type { IOServices } from "../extension-api.ts";
 import { indexOps } from "./index-ops.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
+import { currentWorkerId } from "../scheduler/worker-id.ts";
 
 /** `nodeKey` groups a node's fs calls, so one hung call makes the others fail fast. */
 export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string): IOServices {
@@ -27,5 +28,6 @@ export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string):
     commands: ctx.commands,
     remotePull: ctx.remotePull,
     stopping: ctx.stop.any.signal,
+    workerId: currentWorkerId,
   };
 }

@@ -6,6 +6,7 @@ import { runAs } from "../../common/logger.ts";
 import { IndexError } from "../../common/errors.ts";
 import type { DaemonContext } from "../context.ts";
 import type { Task } from "./task.ts";
+import { runOnWorker } from "./worker-id.ts";
 
 /** Index failures after which alpenhorn restarts the worker rather than aborting. */
 const isDbError = (err: unknown) => err instanceof IndexError && ["connection-lost", "unavailable", "busy"].includes(err.kind);
@@ -19,7 +20,7 @@ class Worker {
     readonly n: number,
     private readonly ctx: DaemonContext,
   ) {
-    this.done = runAs(`Worker#${n}`, () => this.main());
+    this.done = runAs(`Worker#${n}`, () => runOnWorker(n, () => this.main()));
   }
   /** Wakes a worker blocked in get() when it is told to stop (shutdown need not wait 5 s). */
   private readonly wake = new AbortController();

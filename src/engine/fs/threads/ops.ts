@@ -157,7 +157,7 @@ export const OPS = {
   pullLink,
   pullLinkMany,
   pullCopy,
-  /** A remote pull's private directory and the verification of what rsync left in it. */
+  /** A remote pull's private directory, the verification of what rsync or bbcp left in it, the reaping of a stale one. */
   pullTempDir,
   pullAdopt,
   pullReapWriters,

@@ -10,7 +10,7 @@
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, TargetKind } from "../../extension-api.ts";
+import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, ReapedWriter, TargetKind } from "../../extension-api.ts";
 import { confinedPath, OutsideRootError } from "./confine.ts";
 import { TEMP_DIR_PREFIX } from "../paths.ts";
 import { hashFd, type Progress, PROGRESS_BYTES } from "./hash.ts";
@@ -235,9 +235,10 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
 }
 
 /**
- * A private directory for a transfer tool (rsync) beside `target`: rsync writes its own
- * `.name.XXXXXX` temporary in the directory of the file it writes, so pointing it at a name
- * inside this directory keeps every byte it writes, finished or killed, under a name of ours.
+ * A private directory for a transfer tool (rsync, bbcp) beside `target`: rsync writes its own
+ * `.name.XXXXXX` temporary in the directory of the file it writes, and bbcp writes the file it
+ * is given, so pointing either at a name inside this directory keeps every byte it writes,
+ * finished or killed, under a name of ours.
  */
 export function pullTempDir(target: string): string {
   const dir = tempName(target);
@@ -279,14 +280,18 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
   }
 }
 
+/** The transfer tools that write into our temporary directories (remote-pull.ts). */
+const WRITERS: ReadonlySet<string> = new Set(["rsync", "bbcp"]);
+
 /**
- * SIGKILL the rsync processes still writing into `dir` (a stale temporary directory of ours),
- * before the tidy-up removes it: a daemon killed mid-pull takes its rsync with it
- * (parent-death signal), but not the receiver rsync forks, which would write on until its
- * transfer ends. Found by their command line (a fork keeps its parent's), which names a file in
- * `dir`; Linux /proc only. Returns the pids signalled.
+ * SIGKILL the transfer tools (rsync, bbcp) still writing into `dir` (a stale temporary
+ * directory of ours), before the tidy-up removes it: a daemon killed mid-pull takes its tool
+ * with it (parent-death signal), but not a process the tool forked (rsync's receiver), which
+ * would write on until its transfer ends. Found by their command line (a fork keeps its
+ * parent's): a program named rsync or bbcp with an argument naming a file in `dir`; Linux /proc
+ * only. Returns what was signalled.
  */
-export function pullReapWriters(dir: string): number[] {
+export function pullReapWriters(dir: string): ReapedWriter[] {
   if (!basename(dir).startsWith(TEMP_DIR_PREFIX)) return [];
   let pids: string[];
   try {
@@ -294,7 +299,7 @@ export function pullReapWriters(dir: string): number[] {
   } catch {
     return [];
   }
-  const killed: number[] = [];
+  const killed: ReapedWriter[] = [];
   for (const pid of pids) {
     let argv: string[];
     try {
@@ -302,10 +307,11 @@ export function pullReapWriters(dir: string): number[] {
     } catch {
       continue;
     }
-    if (basename(argv[0] ?? "") !== "rsync" || !argv.some((a) => a.startsWith(`${dir}/`))) continue;
+    const program = basename(argv[0] ?? "");
+    if (!WRITERS.has(program) || !argv.some((a) => a.startsWith(`${dir}/`))) continue;
     try {
       process.kill(Number(pid), "SIGKILL");
-      killed.push(Number(pid));
+      killed.push({ pid: Number(pid), program });
     } catch {
       // Gone meanwhile, or not ours to signal.
     }

@@ -1,15 +1,15 @@
 // The Default I/O's pull (alpenhorn/io/default/pull.py: pull_async steps 4–7, hardlink,
-// local_copy and rsync at 632dd41): the destination directory and placeholder under the tree
-// lock "up", then the transfer the method chooser picks, then the placeholder removed, again
-// under the lock. Every filesystem step is an fs-thread call (fs/threads/pull-ops.ts); rsync
-// is a child process (remote-pull.ts). Unlike alpenhorn, the bytes of a copy or of an rsync
-// are verified (MD5 against the index) before they take the target name, and a hard link is
-// size-checked; a mismatch leaves nothing behind.
+// local_copy, rsync and bbcp at 632dd41): the destination directory and placeholder under the
+// tree lock "up", then the transfer the method chooser picks, then the placeholder removed,
+// again under the lock. Every filesystem step is an fs-thread call (fs/threads/pull-ops.ts);
+// rsync or bbcp is a child process (remote-pull.ts). Unlike alpenhorn, the bytes of a copy, an
+// rsync or a bbcp are verified (MD5 against the index) before they take the target name, and a
+// hard link is size-checked; a mismatch leaves nothing behind.
 
 import { basename, dirname, join } from "node:path";
 import type { IOServices, NodeInfo, PullJob, PullOutcome } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
-import { rsyncPull } from "./remote-pull.ts";
+import { bbcpPull, rsyncPull } from "./remote-pull.ts";
 
 /** How a pull moves bytes; "none": a remote source and no tool to fetch it with. */
 export type PullMethod = "hardlink" | "copy" | "rsync" | "bbcp" | "none";
@@ -27,26 +27,15 @@ export function chooseMethod(job: PullJob, dest: NodeInfo, which: (name: string)
   return which("rsync") ? "rsync" : "none";
 }
 
-/**
- * bbcp is detected but not driven yet (it is not installed where this was built and tested):
- * the pull goes by rsync when rsync is there.
- */
-function remoteMethod(services: IOServices, job: PullJob, dest: NodeInfo): PullMethod {
-  const method = chooseMethod(job, dest, (n) => services.commands.which(n));
-  if (method !== "bbcp") return method;
-  services.log.debug("bbcp is on PATH but not supported by alpenhorn-ts yet: using rsync");
-  return services.commands.which("rsync") ? "rsync" : "none";
-}
-
 const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].includes((err as Error)?.name);
 
 /** Carry out `job` into `dest`'s root. */
 export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJob): Promise<PullOutcome> {
   const { fs, log, treeLock, metrics } = services;
-  const method = job.local ? chooseMethod(job, dest) : remoteMethod(services, job, dest);
+  const method = chooseMethod(job, dest, (n) => services.commands.which(n));
   if (method === "none") {
     log.error("No commands available to complete remote pull.");
-    return { result: "failed", checkSrc: false, message: "no rsync on PATH" };
+    return { result: "failed", checkSrc: false, message: "neither bbcp nor rsync on PATH" };
   }
   const name = basename(job.rel);
   const dir = name === "" || name === "." || name === ".." ? null : await fs.confine(dest.root, dirname(job.rel));
@@ -64,6 +53,7 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
     const labels = { method, remote: String(!job.local) };
     metrics.add("pull_running_count", 1, labels);
     try {
+      if (method === "bbcp") return await bbcpPull(services, job, target);
       if (method === "rsync") return await rsyncPull(services, job, target);
       if (method === "hardlink") {
         const linked = await hardlink(services, job, target);

@@ -1,8 +1,9 @@
 // The `Tidy up {node}` task: removes what interrupted work of ours left in a node's tree —
 // pull placeholders (`.name.placeholder`), `.alpentemp*` temporaries (the files our pulls
-// write before renaming them over the target, and alpenhorn's directories of that name) — and
-// then directories emptied by that, up to the node root. Nothing but our own temp names is
-// ever removed. It runs exclusive on the node's FIFO, where pulls run: no pull is in flight.
+// write before renaming them over the target, the directories rsync and bbcp write into, and
+// alpenhorn's directories of that name; a stale rsync or bbcp still writing there is killed
+// first) — and then directories emptied by that, up to the node root. Nothing but our own temp
+// names is ever removed. It runs exclusive on the node's FIFO, where pulls run: no pull is in flight.
 
 import { dirname, join, resolve } from "node:path";
 import type { IOServices, NodeInfo } from "../../extension-api.ts";
@@ -30,8 +31,8 @@ async function sweep(services: IOServices, dir: string, emptied: Set<string>): P
     const p = join(dir, name);
     if (name.startsWith(TEMP_DIR_PREFIX)) {
       log.warning(`Removing stale temporary directory ${p}`);
-      // A killed pull's rsync receiver may still write there (remote-pull.ts): stop it first.
-      for (const pid of await fs.pullReapWriters(p).catch(() => [] as number[])) log.warning(`Killed stale rsync (pid ${pid}) writing in ${p}`);
+      // A killed pull's transfer tool may still write there (remote-pull.ts): stop it first.
+      for (const w of await fs.pullReapWriters(p).catch(() => [])) log.warning(`Killed stale ${w.program} (pid ${w.pid}) writing in ${p}`);
       await fs.rmTree(p).catch((err) => log.warning(`Error removing ${p}: ${pyOSError(err)}`));
       emptied.add(dir);
     } else await sweep(services, p, emptied);
