@@ -6,6 +6,7 @@ import type { LoadedExtensions } from "../extensions/types.ts";
 import { defaultGroupIO } from "./default/group.ts";
 import { defaultNodeIO } from "./default/node.ts";
 import { defaultNodeRemote } from "./default/remote.ts";
+import { transportGroupIO } from "./transport.ts";
 import type { GroupIO, GroupIOFactory, GroupIOInit, NodeIO, NodeIOFactory, NodeIOInit, NodeRemoteFactory } from "../extension-api.ts";
 
 /** One I/O class: any half may be missing (e.g. Transport has no node class). */
@@ -15,9 +16,10 @@ interface IOClass {
   readonly group?: GroupIOFactory;
 }
 
-/** Built-in classes present in this build. Polling/Lustre*/ /* Transport arrive with later issues. */
+/** Built-in classes present in this build. Polling and Lustre* arrive with later issues. */
 const BUILT_IN: Record<string, IOClass> = {
   Default: { node: defaultNodeIO, remote: defaultNodeRemote, group: defaultGroupIO },
+  Transport: { group: transportGroupIO },
 };
 
 export type Resolved<F> = { ok: true; factory: F; name: string } | { ok: false; message: string };
