@@ -207,6 +207,16 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(search).toBeLessThan(pull);
     });
 
+    test("the order is by the free space measured in this loop's node updates, not the index's older figures", async () => {
+      await using idx = await demoIndex(backend);
+      const { nodes, reqId } = await transportFleet(idx);
+      // Stale figures saying tp1 is the fullest and tp2 the emptiest; the nodes measure 4 and 1 GiB.
+      await idx.db.run("UPDATE storagenode SET avail_gb = 0.1 WHERE id = ?", [nodes[0]!.node.id]);
+      await idx.db.run("UPDATE storagenode SET avail_gb = 50 WHERE id = ?", [nodes[1]!.node.id]);
+      const r = await runServe(idx, { extra: EXTRA });
+      expect(r.messages).toContain(`INFO Beginning task AFCR#${reqId}: demo_storage1 -> tp2`);
+    });
+
     test("test_pull_size: a file needing twice its size goes to the fullest node with that room", async () => {
       await using idx = await demoIndex(backend);
       const { fileId, reqId } = await transportFleet(idx);
