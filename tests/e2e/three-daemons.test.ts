@@ -266,7 +266,8 @@ async function threeDaemons(backend: Backend): Promise<void> {
     }
     await waitCli(["group", "show", "--node-stats", "transport_group"], /transport1 +8 +184 B +-\n/);
     expect(filesUnder(transport)).toEqual([...eight, "ALPENHORN_NODE"]);
-    expect(d3.count(/AFCR#\d+: demo_storage3 -> transport1$/)).toBe(16); // Beginning + Finished, ×8
+    // Eight pull tasks, each begun and finished.
+    await d3.until(() => d3.count(/ task:? AFCR#\d+: demo_storage3 -> transport1$/) === 16, "eight pull tasks");
     expect(await state("2025/02/26/meta.txt", "transport1")).toBe("Healthy Ready\n");
 
     // ---- Transporting the transport node
@@ -281,11 +282,14 @@ async function threeDaemons(backend: Backend): Promise<void> {
     for (const rel of eight) await d1.wait(new RegExp(`^INFO >> ${W} Pull of ${esc(rel)} complete\\.`));
     await waitCli(["node", "stats"], /demo_storage1 +8 +184 B +-\ndemo_storage2 +8 +184 B +-\ndemo_storage3 +8 +184 B +-\ntransport1 +8 +184 B +-\n/);
     expect(filesUnder(data[1])).toEqual([...eight, "ALPENHORN_NODE"]);
-    // No new auto-sync requests into demo_storage2, which holds all eight already.
-    expect(await cli(["group", "show", "--transfers", "demo_storage2"])).not.toMatch(/demo_storage1 +\d+ +\d/);
+    // Every request done: none left pending (no auto-sync into demo_storage2, which holds all eight).
+    const pending = await idx.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM archivefilecopyrequest WHERE completed = 0 AND cancelled = 0");
+    expect(Number(pending!.n)).toBe(0);
 
     await cli(["node", "clean", "--now", "--force", "transport1", "--target=demo_storage1"]);
     for (const rel of eight) await d1.wait(worker("INFO", `Removed file copy ${rel} on transport1`));
+    // The copies are booked removed once the task ends (its lines come first).
+    await d1.wait(/^INFO >> \[Worker#\d\] Finished task: Delete copies \[(\d+, ){7}\d+\] from transport1$/);
     await waitCli(["node", "stats"], /demo_storage1 +8 +184 B +-\n/, /transport1 +0 +- +-\n/);
     expect(filesUnder(transport)).toEqual(["ALPENHORN_NODE"]);
     // Removed (has N, wants N): `file state` says Absent, as alpenhorn's does.
@@ -303,8 +307,15 @@ async function threeDaemons(backend: Backend): Promise<void> {
     expect(await copies("demo_storage1")).toEqual(Array(8).fill("YY"));
     expect(await state("2025/02/26/meta.txt", "demo_storage1")).toBe("Healthy Ready\n");
 
+    // Only the Transport group searched before pulling (632dd41), never a Default group.
+    for (const d of daemons) expect(d.has(/Pre-pull search for .* in demo_storage\d$/)).toBe(false);
+    expect(d3.count(/Beginning task Pre-pull search for .* in transport_group$/)).toBe(8);
     // Nothing went wrong on the way.
     for (const d of daemons) expect(d.lines.filter((l) => /^(ERROR|CRITICAL) >> /.test(l) && !l.includes("is corrupt!"))).toEqual([]);
+  } catch (err) {
+    // The daemons' logs, to tell what went wrong.
+    (err as Error).message += `\n${daemons.map((d, i) => `--- alpenhost${i + 1} ---\n${d.text}`).join("\n")}`;
+    throw err;
   } finally {
     for (const d of daemons) d.proc.kill("SIGTERM");
     await Promise.all(daemons.map((d) => d.proc.exited));

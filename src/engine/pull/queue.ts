@@ -63,7 +63,7 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
  * checked and reserved, the pull task queued on the member's FIFO. `didSearch`: a pre-pull
  * search found nothing unregistered in the group, so a file at the target may be replaced.
  */
-export async function dispatchPull(ctx: DaemonContext, group: PullGroup, io: GroupIO, req: PullRequest, source: StorageNodeRow, localNode: LocalNode, didSearch: boolean): Promise<void> {
+async function dispatchPull(ctx: DaemonContext, group: PullGroup, io: GroupIO, req: PullRequest, source: StorageNodeRow, localNode: LocalNode, didSearch: boolean): Promise<void> {
   const member = await destination(ctx, io, req, source, localNode);
   const node = member ? localNode(member.node.id) : undefined;
   if (!node || !node.io || !node.fifo) return;
