@@ -593,8 +593,31 @@ export interface GroupIO {
   afterUpdate(): void | Promise<void>;
   /** A member holding `rel`, or null. */
   exists(rel: string): Promise<GroupMember | null>;
-  /** The member a pull of `rel` (`size` bytes) into the group should go to; null: none now. Default: the first member. */
-  pullDestination?(rel: string, size: number): GroupMember | null | Promise<GroupMember | null>;
+  /**
+   * The member a pull of `rel` into the group should go to; null: none now (the request stays
+   * pending). Default: the first member. `offer` tells what is pulled from where, and lets the
+   * group ask the daemon's own questions about a member before it chooses.
+   */
+  pullDestination?(rel: string, offer: PullOffer): GroupMember | null | Promise<GroupMember | null>;
+}
+
+/** What a group is told of a pull it places (GroupIO.pullDestination). */
+export interface PullOffer {
+  /** `acq/file`. */
+  readonly rel: string;
+  /** The file's size in the index (bytes). */
+  readonly size: number;
+  readonly source: NodeInfo;
+  /** The source node's host is this daemon's host. */
+  readonly local: boolean;
+  /**
+   * The member may take new files now: its free space is above `min_avail_gb` and its copies
+   * below `max_total_gb`. A refusal is logged at `level` (default "info") as
+   * `{message}: {why}`; `message` defaults to `Skipping pull for StorageNode {node}`.
+   */
+  destinationOk(member: GroupMember, message?: string, level?: "debug" | "info"): Promise<boolean>;
+  /** `size` fits on the member, counting the room held for pulls already queued there. */
+  fits(member: GroupMember): Promise<boolean>;
 }
 
 /** A possibly non-local node, described but never touched (the source of a pull). */

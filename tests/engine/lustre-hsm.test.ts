@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prettyBytes } from "../../src/common/format.ts";
-import type { CheckOutcome, GroupMember, NodeIO } from "../../src/engine/extension-api.ts";
+import type { CheckOutcome, GroupMember, NodeIO, PullOffer } from "../../src/engine/extension-api.ts";
 import { indexOps } from "../../src/engine/io/index-ops.ts";
 import { LustreHSMGroupIO } from "../../src/engine/io/lustre/hsm-group.ts";
 import { LustreHSMNodeIO } from "../../src/engine/io/lustre/hsm-node.ts";
@@ -17,6 +17,16 @@ import type { StorageNodeRow } from "../../src/index/rows.ts";
 import { backendSuites, initialisedIndex, type Backend } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
 import { md5 } from "./_integrity.ts";
+
+/** A pull offer of `size` bytes (only the size matters to a LustreHSM group). */
+const offer = (size: number): PullOffer => ({
+  rel: "a/x",
+  size,
+  source: { id: 9, name: "src", root: "/src", host: "h", archive: true } as never,
+  local: true,
+  destinationOk: async () => true,
+  fits: async () => true,
+});
 import { LFS, lustreContext, runReady, standin, type HsmStateName } from "./_lustre.ts";
 
 const GIB = 2 ** 30;
@@ -321,12 +331,12 @@ describe("LustreHSMGroupIO", () => {
     expect((await g.exists("a/hsm"))?.node.id).toBe(1);
     expect((await g.exists("a/small"))?.node.id).toBe(2);
     expect(await g.exists("a/none")).toBeNull();
-    expect(g.pullDestination("a/x", 1)?.node.id).toBe(2);
-    expect(g.pullDestination("a/x", 1e9)?.node.id).toBe(2);
-    expect(g.pullDestination("a/x", 1e10)?.node.id).toBe(1);
+    expect(g.pullDestination("a/x", offer(1))?.node.id).toBe(2);
+    expect(g.pullDestination("a/x", offer(1e9))?.node.id).toBe(2);
+    expect(g.pullDestination("a/x", offer(1e10))?.node.id).toBe(1);
     const t = group({ threshold: 10 });
     t.setMembers([member(1, "LustreHSM"), member(2, null)]);
-    expect(t.pullDestination("a/x", 11)?.node.id).toBe(1);
-    expect(t.pullDestination("a/x", 10)?.node.id).toBe(2);
+    expect(t.pullDestination("a/x", offer(11))?.node.id).toBe(1);
+    expect(t.pullDestination("a/x", offer(10))?.node.id).toBe(2);
   });
 });

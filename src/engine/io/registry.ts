@@ -11,6 +11,7 @@ import { lustreHSMNodeIO } from "./lustre/hsm-node.ts";
 import { lustreHSMNodeRemote } from "./lustre/hsm-remote.ts";
 import { lustreQuotaNodeIO } from "./lustre/quota.ts";
 import { pollingNodeIO } from "./polling.ts";
+import { transportGroupIO } from "./transport.ts";
 import type { GroupIO, GroupIOFactory, GroupIOInit, NodeIO, NodeIOFactory, NodeIOInit, NodeRemoteFactory } from "../extension-api.ts";
 
 /** One I/O class: any half may be missing (e.g. Transport has no node class). */
@@ -26,6 +27,7 @@ const BUILT_IN: Record<string, IOClass> = {
   Polling: { node: pollingNodeIO, remote: defaultNodeRemote },
   LustreQuota: { node: lustreQuotaNodeIO, remote: defaultNodeRemote },
   LustreHSM: { node: lustreHSMNodeIO, remote: lustreHSMNodeRemote, group: lustreHSMGroupIO },
+  Transport: { group: transportGroupIO },
 };
 
 /** The NodeRemote factory of a built-in class (NULL means Default); undefined for other classes. */

@@ -97,20 +97,26 @@ export async function sourceReady(ctx: DaemonContext, req: PullRequest, source: 
   return false;
 }
 
-/** Room on the destination (never cancels): above min_avail_gb and below max_total_gb. */
-export async function checkPullDest(ctx: DaemonContext, dest: NodeTarget): Promise<boolean> {
+/**
+ * Room on the destination (never cancels): above min_avail_gb and below max_total_gb. A refusal
+ * is logged as `{message}: {why}` at `level`; the Transport group asks at DEBUG with its own
+ * message (alpenhorn/db/storage.py: StorageNode.check_pull_dest's `message` and `log_level`).
+ */
+export async function checkPullDest(ctx: DaemonContext, dest: NodeTarget, opts: { message?: string; level?: "debug" | "info" } = {}): Promise<boolean> {
   const row = dest.row;
+  const message = opts.message || `Skipping pull for StorageNode ${row.name}`;
+  const say = (text: string) => (opts.level === "debug" ? ctx.log.debug(text) : ctx.log.info(text));
   const avail = row.avail_gb === null ? null : Number(row.avail_gb);
   const min = Number(row.min_avail_gb ?? 0);
   if (avail !== null && avail < min) {
-    ctx.log.info(`Skipping pull for StorageNode ${row.name}: hit minimum free space: (${avail.toFixed(2)} GiB < ${min.toFixed(2)} GiB)`);
+    say(`${message}: hit minimum free space: (${avail.toFixed(2)} GiB < ${min.toFixed(2)} GiB)`);
     return false;
   }
   const max = row.max_total_gb === null ? 0 : Number(row.max_total_gb);
   if (max > 0) {
     const total = (await nodeTotalBytes(ctx.db, row.id)) / GIB;
     if (total >= max) {
-      ctx.log.info(`Skipping pull for StorageNode ${row.name}: node full.  (${total.toFixed(2)} GiB >= ${max.toFixed(2)} GiB)`);
+      say(`${message}: node full.  (${total.toFixed(2)} GiB >= ${max.toFixed(2)} GiB)`);
       return false;
     }
   }

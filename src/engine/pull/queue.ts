@@ -1,8 +1,10 @@
 // The group update's pulls (alpenhorn/daemon/update.py: UpdateableGroup.update and
-// update_pull, and alpenhorn/io/default/node.py: DefaultNodeIO.pull at 632dd41): for each file
-// with pending requests into the group, its first request only is checked in the main loop
-// (on facts read for all of them in three statements), given a destination member, checked for
-// room, reserved and queued on the destination node's FIFO (where the tidy-up, which runs
+// update_pull, alpenhorn/io/default/group.py and transport.py: pull, and
+// alpenhorn/io/default/node.py: DefaultNodeIO.pull at 632dd41): for each file with pending
+// requests into the group, its first request only is checked in the main loop (on facts read
+// for all of them in three statements), then either searched for first (groups with
+// doPullSearch: search.ts, on the group's FIFO) or handed at once to a destination member,
+// checked for room, reserved and queued on that node's FIFO (where the tidy-up, which runs
 // exclusive there, can never meet a pull in flight): a remote or copied pull as the task
 // `AFCR#{id}: {source} -> {destination}`, and so are local pulls the destination I/O can batch
 // (hard links) unless more than BATCH_ABOVE come from one source: those go in batches of
@@ -14,35 +16,63 @@ import type { PullRequest } from "../../index/queries/pulls.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import type { GroupIO, GroupMember } from "../extension-api.ts";
+import { nodeInfo } from "../io/node-info.ts";
+import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { BATCH_ABOVE, batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
 import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, sourceReady, type PullGroup } from "./check.ts";
-import { releaseBytes, reserveFrom } from "./reserve.ts";
+import { fitsBytes, releaseBytes, reserveBytes, reserveFrom } from "./reserve.ts";
 import { remoteOf } from "./remote-of.ts";
+import { queueSearch } from "./search.ts";
 import { pullTask } from "./task.ts";
 
+type LocalNode = (id: number) => NodeTarget | undefined;
+
 /** The destination member for a file: the group I/O's choice, or its first member. */
-async function destination(io: GroupIO, rel: string, size: number): Promise<GroupMember | null> {
-  if (io.pullDestination) return io.pullDestination(rel, size);
-  return io.getMembers()[0] ?? null;
+async function destination(ctx: DaemonContext, io: GroupIO, req: PullRequest, source: StorageNodeRow, localNode: LocalNode): Promise<GroupMember | null> {
+  if (!io.pullDestination) return io.getMembers()[0] ?? null;
+  const size = Number(req.size_b ?? 0);
+  return io.pullDestination(pathOf(req), {
+    rel: pathOf(req),
+    size,
+    source: nodeInfo(source),
+    local: source.host === ctx.host,
+    destinationOk: async (m, message, level) => {
+      const node = localNode(m.node.id);
+      return node ? checkPullDest(ctx, node, { message, level }) : false;
+    },
+    fits: (m) => fitsBytes(m.node.name, m.io, size),
+  });
 }
 
-/** Local pulls gathered from one source to one destination, queued in batches when many. */
-interface Batch {
-  readonly node: NodeTarget;
-  readonly source: StorageNodeRow;
-  readonly reqs: PullRequest[];
+/**
+ * What one group update learns once per destination (its room: pulls queued now do not change
+ * it, the reservations account for them; and its free space) and the local pulls it gathers
+ * for batches, per source and destination.
+ */
+class UpdatePass {
+  private readonly destOk = new Map<number, boolean>();
+  private readonly avail = new Map<number, number | null>();
+  readonly batches = new Map<string, { node: NodeTarget; source: StorageNodeRow; reqs: PullRequest[] }>();
+
+  async roomOn(ctx: DaemonContext, node: NodeTarget): Promise<boolean> {
+    const id = Number(node.row.id);
+    if (!this.destOk.has(id)) this.destOk.set(id, await checkPullDest(ctx, node));
+    return this.destOk.get(id)!;
+  }
+  async reserve(node: NodeTarget, size: number): Promise<boolean> {
+    const id = Number(node.row.id);
+    if (!this.avail.has(id)) this.avail.set(id, await node.io!.bytesAvail(true).catch(() => null));
+    return reserveFrom(node.name, this.avail.get(id)!, size);
+  }
 }
 
-export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: GroupIO, localNode: (id: number) => NodeTarget | undefined): Promise<void> {
+/** `groupFifo`: the group's own FIFO, where a pre-pull search runs (groups with doPullSearch). */
+export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: GroupIO, localNode: LocalNode, groupFifo?: FifoKey | null): Promise<void> {
   const facts = await pullFacts(ctx.db, group.id);
   const seen = new Set<number>();
-  // Per destination, once per update: its room (pulls queued now do not change it; the
-  // reservations account for them) and its free space.
-  const destOk = new Map<number, boolean>();
-  const avail = new Map<number, number | null>();
-  const batches = new Map<string, Batch>();
+  const pass = new UpdatePass();
   for (const req of facts.pending) {
     if (ctx.stop.stopping) return;
     // One request per file per update: two requests for one file never run at once from here.
@@ -55,38 +85,16 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
       continue;
     }
     const src = verdict.source;
-    const local = src.host === ctx.host;
     // A remote source must let this host pull from it (alpenhorn/daemon/update.py: update_pull).
-    if (!local && !remoteOf(src).remotePullOk(ctx.host)) {
+    if (src.host !== ctx.host && !remoteOf(src).remotePullOk(ctx.host)) {
       await cancelRequest(ctx, req, group, src.name, "non-local");
       continue;
     }
     if (!(await sourceReady(ctx, req, src))) continue;
-    const member = await destination(io, pathOf(req), Number(req.size_b ?? 0));
-    const node = member ? localNode(member.node.id) : undefined;
-    if (!node || !node.io || !node.fifo) continue;
-    const nodeId = Number(node.row.id);
-    if (!destOk.has(nodeId)) destOk.set(nodeId, await checkPullDest(ctx, node));
-    if (!destOk.get(nodeId)) continue;
-    if (!avail.has(nodeId)) avail.set(nodeId, await node.io.bytesAvail(true).catch(() => null));
-    const size = Number(req.size_b ?? 0);
-    if (!reserveFrom(node.name, avail.get(nodeId)!, size)) {
-      ctx.log.warning(`Skipping request for ${pathOf(req)}: insufficient space on node ${node.name}.`);
-      continue;
-    }
-    node.markIOHappened();
-    // Hard links (same archive kind, io/default/pull.ts: chooseMethod) go in batches; copies of
-    // big files and remote transfers keep a task each.
-    if (local && node.io.pullBatch && (src.storage_type === "A") === (node.row.storage_type === "A")) {
-      const key = `${nodeId}:${src.id}`;
-      let b = batches.get(key);
-      if (!b) batches.set(key, (b = { node, source: src, reqs: [] }));
-      b.reqs.push(req);
-      continue;
-    }
-    enqueue(ctx, node, `AFCR#${req.id}: ${src.name} -> ${node.name}`, size, () => pullTask(node, req, group));
+    if (io.doPullSearch && groupFifo) queueSearch(ctx, group, io, req, groupFifo, () => dispatchPull(ctx, group, io, req, src, localNode, true));
+    else await dispatchPull(ctx, group, io, req, src, localNode, false, pass);
   }
-  for (const { node, source, reqs } of batches.values()) {
+  for (const { node, source, reqs } of pass.batches.values()) {
     // A few pulls keep alpenhorn's task each (and its log lines); many go in batches.
     if (reqs.length <= BATCH_ABOVE) {
       for (const req of reqs) enqueue(ctx, node, `AFCR#${req.id}: ${source.name} -> ${node.name}`, Number(req.size_b ?? 0), () => pullTask(node, req, group));
@@ -98,6 +106,35 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
       enqueue(ctx, node, batchTaskName(part, source.name, node.name), bytes, () => pullBatchTask(node, part, group));
     }
   }
+}
+
+/**
+ * Hand a checked request to a member (alpenhorn: GroupIO.pull, then DefaultNodeIO.pull): room
+ * checked and reserved, the pull task queued on the member's FIFO (or, during a group update
+ * `pass`, a hard link gathered for a batch). `didSearch`: a pre-pull search found nothing
+ * unregistered in the group, so a file at the target may be replaced.
+ */
+async function dispatchPull(ctx: DaemonContext, group: PullGroup, io: GroupIO, req: PullRequest, source: StorageNodeRow, localNode: LocalNode, didSearch: boolean, pass?: UpdatePass): Promise<void> {
+  const member = await destination(ctx, io, req, source, localNode);
+  const node = member ? localNode(member.node.id) : undefined;
+  if (!node || !node.io || !node.fifo) return;
+  if (!(await (pass ? pass.roomOn(ctx, node) : checkPullDest(ctx, node)))) return;
+  const size = Number(req.size_b ?? 0);
+  if (!(await (pass ? pass.reserve(node, size) : reserveBytes(node.name, node.io, size)))) {
+    ctx.log.warning(`Skipping request for ${pathOf(req)}: insufficient space on node ${node.name}.`);
+    return;
+  }
+  node.markIOHappened();
+  // Hard links (same archive kind, io/default/pull.ts: chooseMethod) go in batches; copies of
+  // big files and remote transfers keep a task each.
+  if (pass && source.host === ctx.host && node.io.pullBatch && (source.storage_type === "A") === (node.row.storage_type === "A")) {
+    const key = `${node.row.id}:${source.id}`;
+    let b = pass.batches.get(key);
+    if (!b) pass.batches.set(key, (b = { node, source, reqs: [] }));
+    b.reqs.push(req);
+    return;
+  }
+  enqueue(ctx, node, `AFCR#${req.id}: ${source.name} -> ${node.name}`, size, () => pullTask(node, req, group, didSearch));
 }
 
 /** A pull task on the destination's FIFO; its reservation of `bytes` goes when it ends, however it ends. */

@@ -23,6 +23,12 @@ export function reserveFrom(nodeName: string, avail: number | null, size: number
   return true;
 }
 
+/** Would a file of `size` bytes fit, reservations counted (alpenhorn: DefaultNodeIO.fits)? Reserves nothing. */
+export async function fitsBytes(nodeName: string, io: NodeIO, size: number): Promise<boolean> {
+  const avail = await io.bytesAvail(true).catch(() => null);
+  return avail === null || avail - (reserved.get(nodeName) ?? 0) >= RESERVE_FACTOR * size;
+}
+
 export function releaseBytes(nodeName: string, size: number): void {
   const left = (reserved.get(nodeName) ?? 0) - RESERVE_FACTOR * size;
   if (left > 0) reserved.set(nodeName, left);

@@ -17,7 +17,8 @@ export function pullTimeout(node: NodeTarget, size: number): number | null {
   return bps === 0 ? null : base + size / bps;
 }
 
-export async function pullTask(node: NodeTarget, req: PullRequest, group: PullGroup): Promise<void> {
+/** `didSearch`: the group's pre-pull search already looked for a file at the target (search.ts). */
+export async function pullTask(node: NodeTarget, req: PullRequest, group: PullGroup, didSearch = false): Promise<void> {
   const { ctx, io } = node;
   if (!io) return;
   const path = pathOf(req);
@@ -54,8 +55,9 @@ export async function pullTask(node: NodeTarget, req: PullRequest, group: PullGr
     sourcePath: remote.filePath(req.acq_name, req.file_name),
     local,
     sourceAddr,
-    // A copy the index knows corrupt is replaced; any other file found there is checked instead.
-    overwrite: (await copyStateOn(ctx.db, req.file_id, node.row.id)) === "X",
+    // A copy the index knows corrupt is replaced; any other file found there is checked instead,
+    // unless the group's search found none (alpenhorn's pull_async skips its own look then).
+    overwrite: didSearch || (await copyStateOn(ctx.db, req.file_id, node.row.id)) === "X",
     timeout: pullTimeout(node, size),
   };
   const start = Date.now();

@@ -77,7 +77,7 @@ export class UpdateableGroup {
     if (this.idleAtStart && doUpdate) {
       ctx.log.info(`Updating group "${this.name}".`);
       ctx.metrics.inc("group_update", { name: this.name });
-      await queuePulls(ctx, { id: Number(this.row.id), name: this.name }, io, this.env.localNode);
+      await queuePulls(ctx, { id: Number(this.row.id), name: this.name }, io, this.env.localNode, this.fifo);
       this.doIdleUpdate = this.idle;
     } else ctx.log.info(`Skipping update for group ${this.name}: ${this.idleAtStart ? "cancelled" : "busy"}`);
   }

@@ -82,7 +82,10 @@ export class UpdateableNode implements NodeTarget {
     if (!io) return null;
     const self = this;
     return {
-      node: this.info,
+      // Read when asked: the Transport group sorts by the free space this loop's update measured.
+      get node() {
+        return self.info;
+      },
       io,
       get idle() {
         return self.idle;
@@ -217,7 +220,10 @@ export class UpdateableNode implements NodeTarget {
     } else avail = bytes / GIB;
     await updateAvailGb(ctx.db, this.row.id, bytes === null ? null : avail, checked);
     // This loop's pull checks (min_avail_gb) see the space just measured, as alpenhorn's do.
-    if (bytes !== null) this.row = { ...this.row, avail_gb: avail };
+    if (bytes !== null) {
+      this.row = { ...this.row, avail_gb: avail };
+      this.info = nodeInfo(this.row);
+    }
     this.lastWrittenCheck = checked;
     if (avail !== null) ctx.log.info(`Node ${this.name}: ${prettyBytes(avail * GIB)} available.`);
   }

@@ -4,7 +4,7 @@
 // ones to the HSM node. A rejected member list keeps the previously accepted pair, as
 // alpenhorn does.
 
-import type { GroupInfo, GroupIO, GroupIOInit, GroupMember, IOConfig } from "../../extension-api.ts";
+import type { GroupInfo, GroupIO, GroupIOInit, GroupMember, IOConfig, PullOffer } from "../../extension-api.ts";
 import { hsmThreshold } from "./config.ts";
 
 export class LustreHSMGroupIO implements GroupIO {
@@ -47,9 +47,9 @@ export class LustreHSMGroupIO implements GroupIO {
     if (await this.pair.hsm.io.exists(rel)) return this.pair.hsm;
     return null;
   }
-  pullDestination(_rel: string, size: number): GroupMember | null {
+  pullDestination(_rel: string, offer: PullOffer): GroupMember | null {
     if (!this.pair) return null;
-    return size <= this.threshold ? this.pair.smallfile : this.pair.hsm;
+    return offer.size <= this.threshold ? this.pair.smallfile : this.pair.hsm;
   }
 }
 
