@@ -1,8 +1,11 @@
 // `npm run demo`: alpenhorn's demo walkthrough on one machine, with the compiled binary and an
 // embedded SQLite index: set up the Data Index and nodes, run the daemon, import files, find a
-// corrupt file and recover it, see a deletion refused under the archive-copy rule, and sync
-// files to a second node (one file, then in bulk: local pulls by the daemon). It
-// prints a transcript and stops with an error at the first command that fails.
+// corrupt file and recover it, see a deletion refused under the archive-copy rule, sync files
+// to a second node (one file, then in bulk), make archive nodes so deletions go ahead, chain
+// auto-sync and auto-clean actions, and carry files on a transport node between nodes. Every
+// node is on this one host (alpenhost1), so pulls are local; tests/e2e/three-daemons.test.ts
+// runs the same sections with three daemons and rsync over ssh. It prints a transcript and
+// stops with an error at the first command that fails.
 
 import { mkdirSync, rmSync, unlinkSync, writeFileSync, renameSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -12,6 +15,10 @@ const ROOT = resolve(import.meta.dir, "..");
 const WORK = resolve(process.env.DEMO_DIR ?? join(ROOT, ".tmp/demo"));
 const DATA1 = join(WORK, "data1");
 const DATA2 = join(WORK, "data2");
+const DATA3 = join(WORK, "data3");
+/** The transport disk, mounted at one place, then (after its trip) at another. */
+const TRANSPORT_AT_3 = join(WORK, "transport-on-host3");
+const TRANSPORT_AT_1 = join(WORK, "transport-on-host1");
 const CONF = join(WORK, "alpenhorn.conf");
 /** The Data Index: an embedded SQLite file unless DEMO_DATABASE_URL names another (the e2e test runs MariaDB too). */
 const DATABASE_URL = process.env.DEMO_DATABASE_URL ?? `sqlite:///${join(WORK, "alpenhorn.db")}`;
@@ -49,6 +56,8 @@ async function main(): Promise<void> {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(DATA1, { recursive: true });
   mkdirSync(DATA2, { recursive: true });
+  mkdirSync(DATA3, { recursive: true });
+  mkdirSync(TRANSPORT_AT_3, { recursive: true });
   writeFileSync(
     CONF,
     `database:\n  url: ${JSON.stringify(DATABASE_URL)}\nextensions:\n  - pattern_importer\n` +
@@ -136,6 +145,77 @@ async function main(): Promise<void> {
   alpenhorn("node", "stats");
   say("Nothing left to sync");
   alpenhornWith("y\n", "group", "sync", "demo_storage2", "demo_storage1", "--show-files");
+
+  say("Archive nodes: one archive copy elsewhere is not enough");
+  alpenhorn("node", "modify", "--archive", "demo_storage2");
+  alpenhorn("node", "show", "demo_storage2");
+  alpenhorn("serve", "--once");
+
+  say("A third node, an archive too: the deletion goes ahead");
+  alpenhorn("node", "create", "demo_storage3", "--create-group", "--archive", `--root=${DATA3}`, "--host=alpenhost1", "--init", "--activate");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "sync", "--force", "demo_storage2", "demo_storage3");
+  alpenhorn("serve", "--once");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats", "--extra-stats");
+
+  say("Bulk deletion: everything on demo_storage1 that demo_storage3 holds");
+  alpenhornWith("y\n", "node", "clean", "demo_storage1", "--now", "--target", "demo_storage3");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats", "--extra-stats");
+
+  say("The first auto-sync: new files on demo_storage1 go to demo_storage2");
+  alpenhorn("group", "autosync", "demo_storage2", "demo_storage1");
+  alpenhorn("group", "show", "demo_storage2", "--actions");
+  write("2025/02/26/meta.txt", "This is the second acquisition in the alpenhorn demo");
+  alpenhorn("node", "scan", "demo_storage1", "--register-new");
+  alpenhorn("serve", "--once");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+
+  say("The second auto-sync: on from demo_storage2 to demo_storage3");
+  alpenhorn("group", "autosync", "demo_storage3", "demo_storage2");
+  write("2025/02/26/01/0529.dat", "14 15 16 17 18\n");
+  alpenhorn("node", "scan", "demo_storage1", "--register-new");
+  for (let i = 0; i < 3; i++) alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+  say("Auto-actions are not retroactive: a manual sync for the file that came before");
+  alpenhornWith("y\n", "node", "sync", "demo_storage2", "demo_storage3");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+
+  say("The auto-clean action: files that reach demo_storage3 leave demo_storage1");
+  alpenhornWith("y\n", "node", "clean", "--now", "demo_storage1", "--target=demo_storage3");
+  alpenhorn("node", "autoclean", "demo_storage1", "demo_storage3");
+  alpenhorn("node", "show", "demo_storage1", "--actions");
+  alpenhorn("serve", "--once");
+  write("2025/02/26/02/0011.dat", "14 15 16 17 18\n");
+  alpenhorn("node", "scan", "demo_storage1", "--register-new");
+  for (let i = 0; i < 4; i++) alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+
+  say("Transport disks: a Transport group and a transport node");
+  alpenhorn("group", "create", "--class=Transport", "transport_group");
+  alpenhorn("node", "create", "transport1", "--transport", "--group", "transport_group", "--host=alpenhost1", `--root=${TRANSPORT_AT_3}`, "--init", "--activate");
+  alpenhorn("serve", "--once");
+  say("Copying data to the Transport group");
+  alpenhornWith("y\n", "node", "sync", "demo_storage3", "transport_group", "--target=demo_storage1");
+  alpenhorn("serve", "--once");
+  alpenhorn("group", "show", "--node-stats", "transport_group");
+
+  say("Transporting the transport node: deactivate, carry, activate where it arrived");
+  alpenhorn("node", "deactivate", "transport1");
+  alpenhorn("serve", "--once");
+  renameSync(TRANSPORT_AT_3, TRANSPORT_AT_1);
+  console.log(`(host) moved the transport disk: ${TRANSPORT_AT_3} -> ${TRANSPORT_AT_1}`);
+  alpenhorn("node", "activate", "transport1", "--host=alpenhost1", "--username=root", "--address=alpenhost1", `--root=${TRANSPORT_AT_1}`);
+  alpenhornWith("y\n", "node", "sync", "transport1", "demo_storage1");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
+  say("Clearing the transport disk of what demo_storage1 now holds");
+  alpenhorn("node", "clean", "--now", "--force", "transport1", "--target=demo_storage1");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats");
   console.log("\nDemo complete.");
 }
 

@@ -1,6 +1,8 @@
 // `npm run demo` (scripts/demo.ts) told on the compiled binary, on SQLite and on MariaDB: the
-// story's outcomes are asserted from its transcript, section by section, as far as the demo
-// goes today (import, corruption found and recovered, a deletion refused).
+// story's outcomes are asserted from its transcript, section by section: import, corruption
+// found and recovered, deletions refused then done with two archive copies, syncs, auto-sync
+// and auto-clean chains, and a transport node carried between "hosts". The node statistics are
+// the seed demo's (demo.txt) at each step.
 
 import { expect, test } from "bun:test";
 import { resolve } from "node:path";
@@ -20,7 +22,7 @@ function section(transcript: string, title: string): string {
 
 for (const [backend, describeOn] of await backendSuites()) {
   describeOn(`the demo story [${backend}]`, () => {
-    test("import, corruption found and recovered, deletion refused under the archive-copy rule", async () => {
+    test("import, corruption, deletion, syncs, auto-actions and a transport node, as the seed demo", async () => {
       await binaryPath();
       using work = tempDir("demo");
       await using idx = await emptyIndex(backend);
@@ -62,6 +64,45 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(bulk).toMatch(/demo_storage1 +4 +50 B +-\n/);
       expect(bulk).toMatch(/demo_storage2 +5 +102 B +-\n/);
       expect(section(out, "Nothing left to sync")).toContain("No files to sync");
-    }, 120_000);
+
+      const stats = (text: string, rows: Array<[string, number, string]>) => {
+        for (const [node, n, size] of rows) expect(text).toMatch(new RegExp(`\n${node} +${n} +${size.replace(" ", " +")} +-`));
+      };
+      const archive = section(out, "Archive nodes");
+      expect(archive).toContain("Type: Archive");
+      expect(archive).toMatch(/WARNING >> \[Worker#\d\] Too few archive copies \(1\) to delete 2025\/02\/21\/meta\.txt on demo_storage1\.\n/);
+      const third = section(out, "A third node");
+      expect(third).toMatch(/INFO >> \[Worker#\d\] Removed file copy 2025\/02\/21\/meta\.txt on demo_storage1\n/);
+      stats(third, [["demo_storage1", 4, "50 B"], ["demo_storage2", 5, "102 B"], ["demo_storage3", 5, "102 B"]]);
+      const bulkDelete = section(out, "Bulk deletion");
+      expect(bulkDelete).toContain("Would release 4 files (50 B).");
+      // Four removals; the directories stay, as the hidden 23/.1325.dat written earlier is still there.
+      expect(bulkDelete.match(/Removed file copy 2025\/02\/21\/23\/13\d\d\.dat on demo_storage1\n/g)).toHaveLength(4);
+      stats(bulkDelete, [["demo_storage1", 0, "-"], ["demo_storage2", 5, "102 B"], ["demo_storage3", 5, "102 B"]]);
+      const first = section(out, "The first auto-sync");
+      expect(first).toContain('Auto-sync from "demo_storage1" started');
+      expect(first).toMatch(/demo_storage1 +Auto-sync +File added to that node\n/);
+      expect(first).toMatch(/Pull of 2025\/02\/26\/meta\.txt complete\. Transferred 52 B in/);
+      const second = section(out, "The second auto-sync");
+      expect(second).toMatch(/Pull of 2025\/02\/26\/01\/0529\.dat complete\. Transferred 15 B in[^\n]*\n[\s\S]*Pull of 2025\/02\/26\/01\/0529\.dat complete/);
+      stats(second, [["demo_storage1", 2, "67 B"], ["demo_storage2", 7, "169 B"], ["demo_storage3", 6, "117 B"]]);
+      stats(section(out, "Auto-actions are not retroactive"), [["demo_storage2", 7, "169 B"], ["demo_storage3", 7, "169 B"]]);
+      const clean = section(out, "The auto-clean action");
+      expect(clean).toContain('Auto-clean trigger: Group "demo_storage3" added');
+      expect(clean).toMatch(/demo_storage3 +Auto-clean +File added to that group\n/);
+      expect(clean).toMatch(/INFO >> \[Worker#\d\] Removed file copy 2025\/02\/26\/02\/0011\.dat on demo_storage1\n/);
+      stats(clean, [["demo_storage1", 0, "-"], ["demo_storage2", 8, "184 B"], ["demo_storage3", 8, "184 B"]]);
+      const toTransport = section(out, "Copying data to the Transport group");
+      expect(toTransport).toContain('Would sync 8 files (184 B) from Node "demo_storage3" to Group "transport_group".');
+      expect(toTransport).toMatch(/Beginning task Pre-pull search for 2025\/02\/21\/meta\.txt in transport_group\n/);
+      expect(toTransport).toMatch(/\ntransport1 +8 +184 B +-\n/);
+      const carried = section(out, "Transporting the transport node");
+      expect(carried).toContain('Storage node "transport1" deactivated.');
+      expect(carried).toContain('Would sync 8 files (184 B) from Node "transport1" to Group "demo_storage1".');
+      stats(carried, [["demo_storage1", 8, "184 B"], ["demo_storage2", 8, "184 B"], ["demo_storage3", 8, "184 B"], ["transport1", 8, "184 B"]]);
+      const cleared = section(out, "Clearing the transport disk");
+      expect(cleared.match(/Removed file copy \S+ on transport1\n/g)).toHaveLength(8);
+      stats(cleared, [["demo_storage1", 8, "184 B"], ["transport1", 0, "-"]]);
+    }, 240_000);
   });
 }
