@@ -4,7 +4,7 @@
 // transaction; a few keep alpenhorn's task each.
 
 import { expect, test } from "bun:test";
-import { linkSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backendSuites } from "../helpers/index.ts";
 import { demoIndex, runServe } from "./_daemon.ts";
@@ -92,6 +92,22 @@ for (const [backend, describeOn] of await backendSuites()) {
         expect(await copyOn(idx, src.reg[n]!.fileId, dst.node.id)).toMatchObject({ has_file: "Y" });
         expect(await requestRow(idx, ids[i]!)).toMatchObject({ completed: 1 });
       }
+    });
+
+    test("hostile names in a batch travel intact and never reach a shell", async () => {
+      await using idx = await demoIndex(backend);
+      const hostile = ["sp ace.dat", "q'uo\"te.dat", "$(touch pwned).dat", "semi;colon|pipe.dat", "-rf.dat", "new\nline.dat", "`tick` & * > ( \\.dat"];
+      const files = Object.fromEntries([...hostile.map((n, i) => [`d -${i}/${n}`, `content ${i}`]), ...names(110).map((n) => [n, n])]);
+      const { src, dst } = await twoNodes(idx, files, { source: "A", dest: "A" });
+      for (const reg of Object.values(src.reg)) await request(idx, reg.fileId, src.node.id, dst.group.id);
+      const r = await runServe(idx);
+      expect(r.messages.some((m) => /^INFO Beginning task AFCR#\d+ \(\+116 more\)/.test(m))).toBe(true);
+      for (const [name, text] of Object.entries(files)) {
+        expect(readFileSync(join(dst.root, "2025/02/21", name), "utf8")).toBe(text);
+        expect(await copyOn(idx, src.reg[name]!.fileId, dst.node.id)).toMatchObject({ has_file: "Y" });
+      }
+      expect(existsSync(join(idx.dir.path, "pwned"))).toBe(false);
+      expect(leftovers(dst.root)).toEqual([]);
     });
 
     test("a hundred pulls or fewer keep a task each, as alpenhorn logs them", async () => {
