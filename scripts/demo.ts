@@ -112,28 +112,6 @@ async function main(): Promise<void> {
   alpenhorn("node", "show", "demo_storage2", "--all");
   alpenhorn("node", "stats");
 
-  say("Dealing with corruption: alpenhorn knows each file's MD5");
-  alpenhorn("file", "show", "2025/02/21/23/1324.dat");
-  write("2025/02/21/23/1324.dat", "bad data\n");
-  say("Nothing has noticed yet");
-  alpenhorn("node", "stats", "--extra-stats");
-  alpenhornWith("y\n", "node", "verify", "--all", "--acq=2025/02/21", "demo_storage1");
-  say("The daemon checks every file of the acquisition: size first, then MD5");
-  alpenhorn("serve", "--once");
-  alpenhorn("node", "stats", "--extra-stats");
-  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
-
-  say("Recovering the file (by hand here; syncing a good copy back arrives with pulls)");
-  write("2025/02/21/23/1324.dat", "0 1 2 3 4 5\n");
-  alpenhorn("file", "verify", "2025/02/21/23/1324.dat", "demo_storage1");
-  alpenhorn("serve", "--once");
-  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
-
-  say("Deleting files: refused while fewer than two archive copies exist elsewhere");
-  alpenhorn("file", "clean", "--now", "--node=demo_storage1", "2025/02/21/meta.txt");
-  alpenhorn("serve", "--once");
-  alpenhorn("file", "state", "2025/02/21/meta.txt", "demo_storage1");
-
   say("Syncing files between nodes: transferring a file");
   alpenhorn("file", "sync", "--from", "demo_storage1", "--to", "demo_storage2", "2025/02/21/meta.txt");
   alpenhorn("serve", "--once");
@@ -145,6 +123,31 @@ async function main(): Promise<void> {
   alpenhorn("node", "stats");
   say("Nothing left to sync");
   alpenhornWith("y\n", "group", "sync", "demo_storage2", "demo_storage1", "--show-files");
+
+  say("Dealing with corruption: alpenhorn knows each file's MD5");
+  alpenhorn("file", "show", "2025/02/21/23/1324.dat");
+  // A new file in its place: demo_storage2's copy is a hard link of this one (both nodes are on
+  // this machine's filesystem), and writing into the shared inode would corrupt both copies.
+  unlinkSync(join(DATA1, "2025/02/21/23/1324.dat"));
+  write("2025/02/21/23/1324.dat", "bad data\n");
+  say("Nothing has noticed yet");
+  alpenhorn("node", "stats", "--extra-stats");
+  alpenhornWith("y\n", "node", "verify", "--all", "--acq=2025/02/21", "demo_storage1");
+  say("The daemon checks every file of the acquisition: size first, then MD5");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats", "--extra-stats");
+  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
+
+  say("Recovering the file: a good copy synced back from demo_storage2 over the corrupt one");
+  alpenhornWith("y\n", "node", "sync", "demo_storage2", "demo_storage1");
+  alpenhorn("serve", "--once");
+  alpenhorn("node", "stats", "--extra-stats");
+  alpenhorn("file", "state", "2025/02/21/23/1324.dat", "demo_storage1");
+
+  say("Deleting files: refused while fewer than two archive copies exist elsewhere");
+  alpenhorn("file", "clean", "--now", "--node=demo_storage1", "2025/02/21/meta.txt");
+  alpenhorn("serve", "--once");
+  alpenhorn("file", "state", "2025/02/21/meta.txt", "demo_storage1");
 
   say("Archive nodes: one archive copy elsewhere is not enough");
   alpenhorn("node", "modify", "--archive", "demo_storage2");
