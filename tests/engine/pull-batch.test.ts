@@ -97,7 +97,7 @@ for (const [backend, describeOn] of await backendSuites()) {
     test("hostile names in a batch travel intact and never reach a shell", async () => {
       await using idx = await demoIndex(backend);
       const hostile = ["sp ace.dat", "q'uo\"te.dat", "$(touch pwned).dat", "semi;colon|pipe.dat", "-rf.dat", "new\nline.dat", "`tick` & * > ( \\.dat"];
-      const files = Object.fromEntries([...hostile.map((n, i) => [`d -${i}/${n}`, `content ${i}`]), ...names(110).map((n) => [n, n])]);
+      const files: Record<string, string> = Object.fromEntries([...hostile.map((n, i) => [`d -${i}/${n}`, `content ${i}`]), ...names(110).map((n) => [n, n])]);
       const { src, dst } = await twoNodes(idx, files, { source: "A", dest: "A" });
       for (const reg of Object.values(src.reg)) await request(idx, reg.fileId, src.node.id, dst.group.id);
       const r = await runServe(idx);
