@@ -26,6 +26,9 @@ export async function compile({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE
     target: "bun",
     // ESM: bytecode with the default (CJS) format rejects top-level await.
     format: "esm",
+    // Chunks loaded when first imported: `alpenhorn --version` (src/main.ts) evaluates none of
+    // the CLI, daemon, drivers or YAML parser (31 ms here instead of 42 ms).
+    splitting: true,
     // Whitespace and syntax only: renaming identifiers turned class names into `we`, so a crash
     // printed `we: no such table: …` and stack frames named `cy`, `C0`. keepNames would add
     // `__name()` calls but is a no-op in Bun 1.4.5 (oven-sh/bun#25332). Keeping names costs
