@@ -57,12 +57,30 @@ function patternsOf(type: PatternTypeRow): RegExp[] {
 
 const matches = (type: PatternTypeRow, name: string) => patternsOf(type).some((re) => re.test(name));
 
+/** The type tables as detection reads them; a batch of imports reads them once (snapshot). */
+export interface PatternTypes {
+  readonly acqTypes: readonly PatternTypeRow[];
+  readonly fileTypes: readonly PatternTypeRow[];
+}
+
+export async function readPatternTypes(db: Db): Promise<PatternTypes> {
+  return { acqTypes: await listPatternTypes(db, "acqtype"), fileTypes: await listPatternTypes(db, "filetype") };
+}
+
+/**
+ * The extension's `detect`: the type tables read for each file, as alpenhorn's example does,
+ * so a type added while the daemon runs applies to the next file.
+ */
 export async function detectByPatterns(db: Db, path: string, _node: StorageNodeRow): Promise<DetectResult> {
-  const acqTypes = await listPatternTypes(db, "acqtype");
+  return detectWithTypes(await readPatternTypes(db), path);
+}
+
+/** Detection against given type tables (a batch's snapshot, engine/import/batch.ts). */
+export function detectWithTypes(types: PatternTypes, path: string): DetectResult {
   let acqName: string | null = null;
   let acqType: PatternTypeRow | null = null;
   for (let dir = dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
-    acqType = acqTypes.find((t) => matches(t, dir)) ?? null;
+    acqType = types.acqTypes.find((t) => matches(t, dir)) ?? null;
     if (acqType) {
       acqName = dir;
       break;
@@ -71,7 +89,7 @@ export async function detectByPatterns(db: Db, path: string, _node: StorageNodeR
   if (!acqName || !acqType) return { acqName: null };
   const fileName = posix.relative(acqName, path);
   let fileType: PatternTypeRow | null = null;
-  for (const t of await listPatternTypes(db, "filetype")) if (matches(t, fileName)) fileType = t;
+  for (const t of types.fileTypes) if (matches(t, fileName)) fileType = t;
   if (!fileType) return { acqName: null };
   const acqTypeId = acqType.id;
   const fileTypeId = fileType.id;
