@@ -61,10 +61,29 @@ const matches = (type: PatternTypeRow, name: string) => patternsOf(type).some((r
 export interface PatternTypes {
   readonly acqTypes: readonly PatternTypeRow[];
   readonly fileTypes: readonly PatternTypeRow[];
+  /** Directory → its acquisition (name and type), found once per directory for these tables. */
+  readonly acqOfDir: Map<string, { name: string; type: PatternTypeRow } | null>;
 }
 
 export async function readPatternTypes(db: Db): Promise<PatternTypes> {
-  return { acqTypes: await listPatternTypes(db, "acqtype"), fileTypes: await listPatternTypes(db, "filetype") };
+  return { acqTypes: await listPatternTypes(db, "acqtype"), fileTypes: await listPatternTypes(db, "filetype"), acqOfDir: new Map() };
+}
+
+/** The nearest ancestor directory of `path` matching an acquisition type. */
+function acqOf(types: PatternTypes, path: string): { name: string; type: PatternTypeRow } | null {
+  const parent = dirname(path);
+  let found = types.acqOfDir.get(parent);
+  if (found !== undefined) return found;
+  found = null;
+  for (let dir = parent; dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
+    const type = types.acqTypes.find((t) => matches(t, dir));
+    if (type) {
+      found = { name: dir, type };
+      break;
+    }
+  }
+  types.acqOfDir.set(parent, found);
+  return found;
 }
 
 /**
@@ -77,16 +96,9 @@ export async function detectByPatterns(db: Db, path: string, _node: StorageNodeR
 
 /** Detection against given type tables (a batch's snapshot, engine/import/batch.ts). */
 export function detectWithTypes(types: PatternTypes, path: string): DetectResult {
-  let acqName: string | null = null;
-  let acqType: PatternTypeRow | null = null;
-  for (let dir = dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
-    acqType = types.acqTypes.find((t) => matches(t, dir)) ?? null;
-    if (acqType) {
-      acqName = dir;
-      break;
-    }
-  }
-  if (!acqName || !acqType) return { acqName: null };
+  const acq = acqOf(types, path);
+  if (!acq) return { acqName: null };
+  const { name: acqName, type: acqType } = acq;
   const fileName = posix.relative(acqName, path);
   let fileType: PatternTypeRow | null = null;
   for (const t of types.fileTypes) if (matches(t, fileName)) fileType = t;

@@ -312,14 +312,21 @@ async function book(unode: NodeTarget, regs: readonly ToRegister[]): Promise<voi
           const acq = acqOf(r);
           if (!acq) continue;
           if (r.file0) fileRows.set(k, r.file0);
-          else byAcq.set(Number(acq.id), [...(byAcq.get(Number(acq.id)) ?? []), k]);
+          else {
+            const ks = byAcq.get(Number(acq.id));
+            if (ks) ks.push(k);
+            else byAcq.set(Number(acq.id), [k]);
+          }
         }
         for (const [acqId, ks] of byAcq) {
+          // An acquisition this transaction created has no files yet: nothing to look up first.
+          const fresh = newAcqs.has(regs[ks[0]!]!.acqName);
           const { files, created } = await ensureFiles(
             tx,
             acqId,
             ks.map((k) => ({ name: regs[k]!.fileName, sizeB: regs[k]!.size, md5sum: regs[k]!.md5 })),
             now,
+            fresh,
           );
           for (const k of ks) {
             const f = files.get(regs[k]!.fileName);

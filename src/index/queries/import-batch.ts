@@ -55,10 +55,20 @@ export interface NewFile {
   readonly md5sum: string | null;
 }
 
-/** Create the files of one acquisition that do not exist; all of them by name, and the names this call created. */
-export async function ensureFiles(db: Db, acqId: number, files: readonly NewFile[], registered: string): Promise<{ files: Map<string, ArchiveFileRow>; created: Set<string> }> {
+/**
+ * Create the files of one acquisition that do not exist; all of them by name, and the names this
+ * call created. `fresh`: the acquisition was created in this transaction (it has no files).
+ */
+export async function ensureFiles(
+  db: Db,
+  acqId: number,
+  files: readonly NewFile[],
+  registered: string,
+  fresh = false,
+): Promise<{ files: Map<string, ArchiveFileRow>; created: Set<string> }> {
   const names = files.map((f) => f.name);
-  const before = await filesOnNode(db, acqId, names, 0);
+  // Node id 0 is no node: the files alone (copy_has_file null).
+  const before = fresh ? new Map<string, FileOnNode>() : await filesOnNode(db, acqId, names, 0);
   const missing = files.filter((f) => !before.has(f.name));
   for (const part of chunks(db, missing, 5)) {
     await db.run(

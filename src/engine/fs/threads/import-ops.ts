@@ -8,12 +8,14 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { FsImportFact, ImportItem } from "../../extension-api.ts";
-import { relativeToRoot } from "../paths.ts";
 import { confinedPath, OutsideRootError } from "./confine.ts";
 import { hashFd, type Progress } from "./hash.ts";
 
 const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "EIO";
 const isMissing = (err: unknown) => ["ENOENT", "ENOTDIR"].includes(codeOf(err));
+
+/** Milliseconds between two progress reports between files (a big file's hash reports on its own). */
+const REPORT_MS = 250;
 
 function lstatOrNull(path: string) {
   try {
@@ -27,7 +29,8 @@ function lstatOrNull(path: string) {
 /**
  * The facts of each item, in order. Hashing stops being started once `byteCap` bytes have been
  * hashed (at least one file is): the items not reached are "later", for the caller's next round.
- * Progress is reported after each file, so the caller's timeout measures the longest silence.
+ * Progress is reported between files every REPORT_MS, and within a big file's hash, so the
+ * caller's timeout measures the longest silence, not the whole batch.
  */
 export function importFacts(root: string, items: readonly ImportItem[], byteCap: number, progress: Progress): FsImportFact[] {
   const top = resolve(root);
@@ -56,6 +59,7 @@ export function importFacts(root: string, items: readonly ImportItem[], byteCap:
   };
   let hashed = 0;
   let done = 0;
+  let reportedAt = performance.now();
   const out: FsImportFact[] = [];
   for (const item of items) {
     if (hashed >= byteCap) {
@@ -64,14 +68,21 @@ export function importFacts(root: string, items: readonly ImportItem[], byteCap:
     }
     out.push(factOf(top, realRoot, item, dirOf, (n) => (hashed += n), (b) => progress(done + b)));
     done = hashed;
-    progress(done);
+    // A report a file would cost more than the file (a message and a timer reset each): one
+    // every REPORT_MS is plenty for a timeout counted in minutes.
+    const now = performance.now();
+    if (now - reportedAt >= REPORT_MS) {
+      reportedAt = now;
+      progress(done);
+    }
   }
   return out;
 }
 
 function factOf(top: string, realRoot: string | null, item: ImportItem, dirOf: (rel: string) => string | null, addHashed: (n: number) => void, progress: Progress): FsImportFact {
   const name = basename(item.rel);
-  const dir = name === "" || name === "." || name === ".." || relativeToRoot(top, resolve(top, item.rel)) === null ? null : dirOf(item.rel);
+  // The directory's confinement covers a `..` leaving the root lexically too.
+  const dir = name === "" || name === "." || name === ".." ? null : dirOf(item.rel);
   if (dir === null) return { state: "outside" };
   const path = join(dir, name);
   let first;
