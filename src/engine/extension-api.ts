@@ -175,6 +175,36 @@ export type CopyFacts =
   /** Present but unreadable (EACCES, EIO…). */
   | { readonly state: "unreadable"; readonly code: string };
 
+/** One file of a batch of imports: root-relative, hashed only when `hash` (not yet registered). */
+export interface ImportItem {
+  readonly rel: string;
+  readonly hash: boolean;
+}
+
+/** What the fs threads found of one file of a batch of imports (FsService.importFacts). */
+export type FsImportFact =
+  /** Leaves the root (lexically or through a symlink). */
+  | { readonly state: "outside" }
+  /** Missing, or not a regular file. */
+  | { readonly state: "non-file" }
+  /** A `.{name}.lock` sibling exists. */
+  | { readonly state: "locked" }
+  /** A regular file; `md5` when it was asked for (size and mtime the same before and after it). */
+  | { readonly state: "file"; readonly size: number; readonly used: number; readonly mtimeMs: number; readonly md5: string | null }
+  /** Written to while hashed. */
+  | { readonly state: "hash-changed"; readonly path: string }
+  /** Could not be opened or read for its MD5. */
+  | { readonly state: "unreadable"; readonly path: string; readonly code: string }
+  /** Size or mtime moved between the first stat and the end of the hash. */
+  | { readonly state: "changed" }
+  /** Gone after it was hashed. */
+  | { readonly state: "gone" }
+  /** Not looked at: the batch's hashing budget was spent first. */
+  | { readonly state: "later" };
+
+/** A batch import's facts as the node's I/O class reports them (NodeIO.importBatch); MD5 failures are logged by the class. */
+export type ImportFact = Exclude<FsImportFact, { readonly state: "hash-changed" | "unreadable" | "gone" }> | { readonly state: "unread" };
+
 /** What removing one copy's file did: "outside" when its path leaves the node root. */
 export type RemoveFact = "removed" | "missing" | "outside" | { readonly error: string };
 
@@ -288,6 +318,9 @@ export interface FsService {
   checkFile(root: string, rel: string, expectedSize: number | null): Promise<CopyFacts>;
   /** checkFile for many copies in one round trip; the timeout restarts after each file. */
   checkFiles(root: string, items: ReadonlyArray<{ readonly rel: string; readonly size: number | null }>): Promise<CopyFacts[]>;
+  /** A batch of imports' confine, lstat, lock check and (for items asking) MD5, in one call; the
+   * timeout restarts after each file. Hashing stops once `byteCap` bytes are hashed ("later"). */
+  importFacts(root: string, items: readonly ImportItem[], byteCap: number): Promise<FsImportFact[]>;
   /** Unlink root/rel for each rel (a symlink there is removed itself, never followed). */
   removeFiles(root: string, rels: string[]): Promise<RemoveFact[]>;
   /** removeFiles, then pruneDirs of the directories they leave; hold the tree lock "down". */
@@ -562,6 +595,13 @@ export interface NodeIO {
    * so that syncing many small files costs one task and one transaction per batch.
    */
   pullBatch?(jobs: readonly PullJob[]): Promise<PullOutcome[]>;
+  /**
+   * The facts of many files to import at once, in order (`locked`, `md5` and `readyPath` for a
+   * whole batch; MD5 failures logged as `md5` logs them). The daemon gathers the imports of a
+   * big scan into batches for classes that offer it; a class redefining `locked`, `md5` or
+   * `readyPath` must not offer it.
+   */
+  importBatch?(items: readonly ImportItem[], byteCap: number): Promise<ImportFact[]>;
   /** Stop background work of this instance (its FIFO is cleared by the daemon). */
   stop?(): void;
 }

@@ -57,21 +57,51 @@ function patternsOf(type: PatternTypeRow): RegExp[] {
 
 const matches = (type: PatternTypeRow, name: string) => patternsOf(type).some((re) => re.test(name));
 
-export async function detectByPatterns(db: Db, path: string, _node: StorageNodeRow): Promise<DetectResult> {
-  const acqTypes = await listPatternTypes(db, "acqtype");
-  let acqName: string | null = null;
-  let acqType: PatternTypeRow | null = null;
-  for (let dir = dirname(path); dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
-    acqType = acqTypes.find((t) => matches(t, dir)) ?? null;
-    if (acqType) {
-      acqName = dir;
+/** The type tables as detection reads them; a batch of imports reads them once (snapshot). */
+export interface PatternTypes {
+  readonly acqTypes: readonly PatternTypeRow[];
+  readonly fileTypes: readonly PatternTypeRow[];
+  /** Directory → its acquisition (name and type), found once per directory for these tables. */
+  readonly acqOfDir: Map<string, { name: string; type: PatternTypeRow } | null>;
+}
+
+export async function readPatternTypes(db: Db): Promise<PatternTypes> {
+  return { acqTypes: await listPatternTypes(db, "acqtype"), fileTypes: await listPatternTypes(db, "filetype"), acqOfDir: new Map() };
+}
+
+/** The nearest ancestor directory of `path` matching an acquisition type. */
+function acqOf(types: PatternTypes, path: string): { name: string; type: PatternTypeRow } | null {
+  const parent = dirname(path);
+  let found = types.acqOfDir.get(parent);
+  if (found !== undefined) return found;
+  found = null;
+  for (let dir = parent; dir !== "." && dir !== "/" && dir !== ""; dir = dirname(dir)) {
+    const type = types.acqTypes.find((t) => matches(t, dir));
+    if (type) {
+      found = { name: dir, type };
       break;
     }
   }
-  if (!acqName || !acqType) return { acqName: null };
+  types.acqOfDir.set(parent, found);
+  return found;
+}
+
+/**
+ * The extension's `detect`: the type tables read for each file, as alpenhorn's example does,
+ * so a type added while the daemon runs applies to the next file.
+ */
+export async function detectByPatterns(db: Db, path: string, _node: StorageNodeRow): Promise<DetectResult> {
+  return detectWithTypes(await readPatternTypes(db), path);
+}
+
+/** Detection against given type tables (a batch's snapshot, engine/import/batch.ts). */
+export function detectWithTypes(types: PatternTypes, path: string): DetectResult {
+  const acq = acqOf(types, path);
+  if (!acq) return { acqName: null };
+  const { name: acqName, type: acqType } = acq;
   const fileName = posix.relative(acqName, path);
   let fileType: PatternTypeRow | null = null;
-  for (const t of await listPatternTypes(db, "filetype")) if (matches(t, fileName)) fileType = t;
+  for (const t of types.fileTypes) if (matches(t, fileName)) fileType = t;
   if (!fileType) return { acqName: null };
   const acqTypeId = acqType.id;
   const fileTypeId = fileType.id;

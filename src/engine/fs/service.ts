@@ -47,6 +47,7 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     checkFiles: (root, items) => call("checkFiles", [root, items], `check of ${items.length} files under ${q(root)}`),
     removeFiles: (root, rels) => call("removeFiles", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
     pruneDirs: (root, dirs) => call("pruneDirs", [root, dirs], `rmdir of ${dirs.length} directories under ${q(root)}`),
+    importFacts: (root, items, cap) => call("importFacts", [root, items, cap], `import of ${items.length} files under ${q(root)}`),
     removeAndPrune: (root, rels) => call("removeAndPrune", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
     pullPrepare: (target, placeholder) => call("pullPrepare", [target, placeholder], `mkdir(${q(target)})`),
     pullUnplace: (target) => call("pullUnplace", [target], `unlink placeholder of ${q(target)}`),

@@ -28,31 +28,42 @@ export interface ImportOptions {
   readonly dedupe?: boolean;
 }
 
-/** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
-export async function importFile(unode: NodeTarget, path: string, opts: ImportOptions): Promise<boolean> {
+/**
+ * `path` (root-relative or absolute) as the root-relative path to import, or null (logged) for
+ * the paths an import never looks at: the root itself, a path outside it, the node's
+ * ALPENHORN_NODE file.
+ */
+export function importTarget(unode: NodeTarget, path: string): string | null {
   const { ctx } = unode;
   const root = unode.row.root ?? "";
-  const done = async (result: ImportResult) => {
-    await completeRequest(ctx, opts.req, result, unode.where);
-    await opts.settle?.(true);
-    return false;
-  };
   if (path === root) {
     ctx.log.debug("Skipping import request of node root");
-    return done("ignored");
+    return null;
   }
   let rel = path;
   if (isAbsolute(path)) {
     const r = relativeToRoot(root, path);
     if (r === null || r === ".") {
       ctx.log.warning(`Ignoring import of ${path}: not rooted under node ${root}`);
-      return done("ignored");
+      return null;
     }
     rel = r;
   }
   if (join(root, rel) === join(root, "ALPENHORN_NODE")) {
     ctx.log.debug("ignoring ALPENHORN_NODE file during import");
-    return done("ignored");
+    return null;
+  }
+  return rel;
+}
+
+/** Queue the import of `path` (root-relative or absolute) on `unode`; false if nothing was queued. */
+export async function importFile(unode: NodeTarget, path: string, opts: ImportOptions): Promise<boolean> {
+  const { ctx } = unode;
+  const rel = importTarget(unode, path);
+  if (rel === null) {
+    await completeRequest(ctx, opts.req, "ignored", unode.where);
+    await opts.settle?.(true);
+    return false;
   }
   if (opts.dedupe) {
     if (unode.pendingImports.has(rel)) return false;

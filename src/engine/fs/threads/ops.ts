@@ -9,6 +9,7 @@ import { AUDIT_OPS } from "./audit-ops.ts";
 import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, checkFiles, pruneDirs, removeAndPrune, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
+import { importFacts } from "./import-ops.ts";
 import { pullAdopt, pullCopy, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
@@ -151,6 +152,8 @@ export const OPS = {
   removeFiles,
   pruneDirs,
   removeAndPrune,
+  /** A batch of imports' facts (import-ops.ts). */
+  importFacts,
   /** A local pull's steps (pull-ops.ts). */
   pullPrepare,
   pullUnplace,
@@ -167,6 +170,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "auditList", "pullCopy", "pullAdopt"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "importFacts", "auditList", "pullCopy", "pullAdopt"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

@@ -1,0 +1,103 @@
+// `bun bench/import.ts`: the import of a big scan by the daemon, measured on the compiled binary
+// as a user runs it: N unregistered 1 KiB files written under node "bench" (named as the
+// pattern_importer demo's types want: acquisitions `YYYY/MM/DD` of 100 files `00/mmss.dat`),
+// `node scan bench --register-new`, then the timed `serve --once` (spawn to exit). Every file must
+// end registered with its size and MD5 and a copy 'Y' on the node. N = 10,000 and 1,000 (per-file
+// cost should be flat); BENCH_RUNS times (default 3), median printed; also with the index in WAL
+// mode (bench-side pragma; the daemon's own settings are untouched).
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, cpuOf, fmtRuns, median, ms, Site, us } from "./_site.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const N = Number(process.env.BENCH_IMPORT_N ?? 10_000);
+const PER_ACQ = 100;
+
+if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
+  const { compile } = await import("../scripts/compile.ts");
+  await compile({ outfile: BIN });
+}
+
+const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-import-"));
+
+/** The `a`th day from 2025-01-01 as `YYYY/MM/DD` (the demo's acquisition type). */
+function acqName(a: number): string {
+  const d = new Date(Date.UTC(2025, 0, 1) + a * 86_400_000);
+  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${String(d.getUTCDate()).padStart(2, "0")}`;
+}
+
+/** A site with the pattern_importer and `n` unregistered files on "bench"; rel → MD5. */
+function prepare(tag: string, n: number, wal: boolean): { site: Site; md5s: Map<string, string> } {
+  const site = new Site(top, tag);
+  writeFileSync(site.conf, `${readFileSync(site.conf, "utf8")}extensions: [pattern_importer]\n`);
+  // The extension's tables and demo types.
+  site.cli(["db", "init"]);
+  const md5s = new Map<string, string>();
+  const buf = Buffer.alloc(1024);
+  for (let i = 0; i < n; i++) {
+    const j = i % PER_ACQ;
+    const dir = join(site.root, acqName(Math.floor(i / PER_ACQ)), "00");
+    if (j === 0) mkdirSync(dir, { recursive: true });
+    const rel = `${acqName(Math.floor(i / PER_ACQ))}/00/${String(Math.floor(j / 60)).padStart(2, "0")}${String(j % 60).padStart(2, "0")}.dat`;
+    buf.fill(i & 0xff);
+    buf.writeUInt32LE(i, 0);
+    writeFileSync(join(site.root, rel), buf);
+    md5s.set(rel, new Bun.CryptoHasher("md5").update(buf).digest("hex"));
+  }
+  if (wal) site.wal();
+  return { site, md5s };
+}
+
+/** Every file registered once, size 1024, its MD5, its copy on "bench" 'Y'. */
+function expectImported(site: Site, md5s: Map<string, string>): void {
+  const db = site.open();
+  const rows = db
+    .query(
+      `SELECT a.name || '/' || f.name AS rel, f.size_b AS size, f.md5sum AS md5, c.has_file AS has
+         FROM archivefile f JOIN archiveacq a ON a.id = f.acq_id LEFT JOIN archivefilecopy c ON c.file_id = f.id`,
+    )
+    .all() as Array<{ rel: string; size: number; md5: string; has: string }>;
+  db.close();
+  const bad = rows.filter((r) => r.size !== 1024 || r.md5 !== md5s.get(r.rel) || r.has !== "Y");
+  if (rows.length !== md5s.size || bad.length > 0) throw new Error(`${rows.length} files registered of ${md5s.size}, ${bad.length} wrong (logs in ${site.dir})`);
+}
+
+function importOnce(n: number, wal: boolean, r: number): number {
+  const { site, md5s } = prepare(`import-${n}${wal ? "-wal" : ""}-${r}`, n, wal);
+  try {
+    site.cli(["node", "scan", "bench", "--register-new"]);
+    const serve = site.serveOnce(`${n}${wal ? "wal" : ""}${r}`);
+    expectImported(site, md5s);
+    return serve;
+  } finally {
+    site.close();
+  }
+}
+
+function bench(n: number, wal: boolean): [number[], number] {
+  return cpuOf(() => Array.from({ length: RUNS }, (_, r) => importOnce(n, wal, r)));
+}
+
+const load = () => `load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`;
+
+try {
+  console.log(`Import of a scan: N unregistered 1 KiB files, node scan --register-new, then serve --once; all registered with size, MD5 and a copy 'Y'`);
+  console.log(`(dist/alpenhorn on SQLite with pattern_importer, daemon.num_workers 2, update_interval 1; median of ${RUNS} runs; wall time spawn to exit [the runs, s])`);
+  console.log(`  ${load()}`);
+  const [s, c] = bench(N, false);
+  const serve = median(s);
+  console.log(`  ${N.toLocaleString("en").padStart(6)} files  ${ms(serve).padStart(8)} ${fmtRuns(s)} cpu ${ms(c)}  ${us(serve / N)}/file`);
+  const small = Math.max(1, Math.floor(N / 10));
+  const [s1, c1] = bench(small, false);
+  console.log(`  ${small.toLocaleString("en").padStart(6)} files  ${ms(median(s1)).padStart(8)} ${fmtRuns(s1)} cpu ${ms(c1)}  ${us(median(s1) / small)}/file`);
+  console.log(`  target: serve ≤ 1 s for 10,000: ${serve <= 1 && N >= 10_000 ? "met" : "MISSED"}`);
+  if (!process.env.BENCH_NO_WAL) {
+    const [w, wc] = bench(N, true);
+    console.log(`  index in WAL mode (bench-side pragma): ${N.toLocaleString("en")} files ${ms(median(w))} ${fmtRuns(w)} cpu ${ms(wc)}`);
+  }
+  console.log(`  ${load()}`);
+} finally {
+  if (!process.env.BENCH_KEEP) rmSync(top, { recursive: true, force: true });
+}
