@@ -14,3 +14,4 @@ const { runCli } = await import("./cli.ts");
 const { processIO } = await import("./commands/_shared/io.ts");
 const status = await runCli(argv, { io: processIO() });
 process.exit(status);
+export {};
