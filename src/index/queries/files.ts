@@ -102,6 +102,28 @@ export async function fileIdsOnNodes(db: Db, nodeIds: number[], f: CopyStateFilt
   return combine(sets, inAny);
 }
 
+/**
+ * `acq/file` paths of the files with a copy on one node satisfying the filter, in `file list`
+ * order (acquisition name, then file name), optionally within some acquisitions: one query,
+ * array rows (`file list --node=N`, on millions of copies).
+ */
+export async function filePathsOnNode(db: Db, nodeId: number, f: CopyStateFilter, acqIds: readonly number[]): Promise<string[]> {
+  const cond = copyStateSql("c", stateFilterConditions(f));
+  const acq = acqIds.length ? ` AND f.acq_id IN (${placeholders(acqIds.length)})` : "";
+  const rows = await db.values(
+    `SELECT a.name, f.name FROM archivefile f JOIN archiveacq a ON f.acq_id = a.id
+      WHERE f.id IN (SELECT c.file_id FROM archivefilecopy c WHERE c.node_id = ? AND ${cond.sql})${acq} ORDER BY a.name, f.name`,
+    [nodeId, ...cond.params, ...acqIds],
+  );
+  return rows.map((r) => `${r[0]}/${r[1]}`);
+}
+
+/** Whether a node has a copy satisfying the filter. */
+export async function nodeHasCopy(db: Db, nodeId: number, f: CopyStateFilter): Promise<boolean> {
+  const cond = copyStateSql("c", stateFilterConditions(f));
+  return (await db.get(`SELECT c.id FROM archivefilecopy c WHERE c.node_id = ? AND ${cond.sql} LIMIT 1`, [nodeId, ...cond.params])) !== undefined;
+}
+
 /** Ids of files with a copy satisfying the filter on some node of each group; combined. */
 export async function fileIdsInGroups(db: Db, groupIds: number[], f: CopyStateFilter, inAny: boolean): Promise<Set<number>> {
   const cond = copyStateSql("c", stateFilterConditions(f));
