@@ -46,7 +46,8 @@ export class Site {
   readonly db: string;
   readonly root: string;
 
-  constructor(top: string, label: string) {
+  /** `url`: another Data Index than the site's own SQLite file (bench/mariadb.ts). */
+  constructor(top: string, label: string, url?: string) {
     this.dir = mkdtempSync(join(top, `${label}-`));
     this.conf = join(this.dir, "alpenhorn.conf");
     this.db = join(this.dir, "index.db");
@@ -54,7 +55,7 @@ export class Site {
     mkdirSync(this.root);
     writeFileSync(
       this.conf,
-      `database:\n  url: sqlite:///${this.db}\ndaemon:\n  host: ${HOST}\n  num_workers: 2\n  update_interval: 1\nlogging:\n  level: info\n`,
+      `database:\n  url: ${url ?? `sqlite:///${this.db}`}\ndaemon:\n  host: ${HOST}\n  num_workers: 2\n  update_interval: 1\nlogging:\n  level: info\n`,
     );
     this.cli(["db", "init"]);
     this.cli(["node", "create", "bench", "--create-group", "--root", this.root, "--host", HOST, "--activate"]);

@@ -2,7 +2,7 @@
 
 import type { IndexErrorKind } from "../../common/errors.ts";
 import type { ColumnDef, IndexDef, TableDef } from "../schema.ts";
-import type { Dialect } from "./types.ts";
+import { valueRows, type Dialect } from "./types.ts";
 
 const quote = (id: string) => `\`${id.replaceAll("`", "``")}\``;
 
@@ -49,8 +49,8 @@ export const mysqlDialect: Dialect = {
   },
   insertIgnore: (table) => `INSERT IGNORE INTO ${quote(table)}`,
   // MySQL finds the conflicting unique index itself; `conflict` only documents which one.
-  upsert: (table, columns, _conflict, update) =>
-    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+  upsert: (table, columns, _conflict, update, rows = 1) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
   randomOrder: "RAND()",
   // Locks the rows read until the transaction ends; a locking read sees the latest commits.

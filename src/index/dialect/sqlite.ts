@@ -2,7 +2,7 @@
 
 import type { IndexErrorKind } from "../../common/errors.ts";
 import type { ColumnDef, IndexDef, TableDef } from "../schema.ts";
-import type { Dialect } from "./types.ts";
+import { valueRows, type Dialect } from "./types.ts";
 
 const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
@@ -43,8 +43,8 @@ export const sqliteDialect: Dialect = {
     return `CREATE ${index.unique ? "UNIQUE " : ""}INDEX IF NOT EXISTS ${quote(index.name)} ON ${quote(table.name)} (${cols})`;
   },
   insertIgnore: (table) => `INSERT OR IGNORE INTO ${quote(table)}`,
-  upsert: (table, columns, conflict, update) =>
-    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ` +
+  upsert: (table, columns, conflict, update, rows = 1) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
   randomOrder: "RANDOM()",
   // A write transaction (BEGIN IMMEDIATE) already excludes every other writer.

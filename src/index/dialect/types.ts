@@ -22,7 +22,8 @@ export interface Dialect {
    * An INSERT of one row that, when `conflict` (a unique index's columns) already exists,
    * updates `update` columns to the new values instead. Placeholders follow `columns`' order.
    */
-  upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[]): string;
+  /** `rows` rows of `columns` values (placeholders row after row). */
+  upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows?: number): string;
   /** ORDER BY expression for a random row order. */
   readonly randomOrder: string;
   /**
@@ -38,4 +39,10 @@ export interface Dialect {
   readonly listTablesSql: string;
   /** Map a driver error to a neutral kind, which the retry policy and messages read. */
   classifyError(err: unknown): IndexErrorKind;
+}
+
+/** `(?, ?), (?, ?)`: `rows` parenthesised rows of `columns` placeholders (the same in both dialects). */
+export function valueRows(columns: number, rows: number): string {
+  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
+  return new Array<string>(rows).fill(row).join(", ");
 }
