@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { compile, DEFAULT_OUTFILE } from "../scripts/compile.ts";
 import { connectIndex } from "../src/index/connect.ts";
 import { CORE, initDataIndex } from "../src/index/init.ts";
+import { record } from "./_summary.ts";
 
 const PER_DIR = 1000;
 const MAX = Number(process.env.CHECK_SITE_BENCH_FILES ?? 100_000);
@@ -98,6 +99,8 @@ for (const n of sizes) {
     }
     const fm = median(f);
     const cm = median(c);
+    // The largest size is recorded last and wins in the summary.
+    record({ key: "checksite", value: cm, baseline: fm, note: `${n.toLocaleString("en")} files, peak RSS ${Math.max(...rss).toFixed(0)} MB` });
     console.log(
       `${String(n).padEnd(9)}  ${fm.toFixed(2).padStart(6)}   ${cm.toFixed(2).padStart(12)}   ${(cm / fm).toFixed(2).padStart(5)}   ${((fm / n) * 1e6).toFixed(2).padStart(12)}   ${((cm / n) * 1e6).toFixed(2).padStart(18)}   ${((median(s0) / n) * 1e6).toFixed(2).padStart(18)}   ${((median(w) / n) * 1e6).toFixed(2).padStart(12)}   ${Math.max(...rss).toFixed(0).padStart(11)}`,
     );

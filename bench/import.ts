@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, cpuOf, fmtRuns, median, ms, Site, us } from "./_site.ts";
+import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const N = Number(process.env.BENCH_IMPORT_N ?? 10_000);
@@ -88,6 +89,7 @@ try {
   console.log(`  ${load()}`);
   const [s, c] = bench(N, false);
   const serve = median(s);
+  if (N === 10_000) record({ key: "import10k", value: serve });
   console.log(`  ${N.toLocaleString("en").padStart(6)} files  ${ms(serve).padStart(8)} ${fmtRuns(s)} cpu ${ms(c)}  ${us(serve / N)}/file`);
   const small = Math.max(1, Math.floor(N / 10));
   const [s1, c1] = bench(small, false);

@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFile } from "./_files.ts";
 import { BIN, cpuOf, expectStates, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, Site, timeSync, tool, us } from "./_site.ts";
+import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
@@ -212,6 +213,7 @@ try {
           `  | md5sum (xargs) ${ms(md5sum)}: daemon ${(serve / md5sum).toFixed(1)}× its time  | node verify CLI ${ms(median(v.cli))}`,
       );
       if (n === 10_000) console.log(`  target: serve ≤ 1 s for 10,000: ${serve <= 1 ? "met" : "MISSED"}`);
+      if (n === 10_000) record({ key: "verify10k", value: serve, baseline: md5sum });
     }
     if (WAL) {
       const [v, c] = cpuOf(() => benchVerify(10_000, true));
@@ -225,6 +227,7 @@ try {
     const [b, c] = cpuOf(benchBig);
     const serve = median(b.serve);
     const md5sum = median(b.md5sum);
+    record({ key: "md5big", value: median(b.serve), baseline: md5sum });
     console.log(`  md5sum          ${ms(md5sum).padStart(8)} ${fmtRuns(b.md5sum)}  ${(BIG_MB / md5sum).toFixed(0)} MiB/s`);
     console.log(`  serve --once    ${ms(serve).padStart(8)} ${fmtRuns(b.serve)} ${cpu(c)}  ${(BIG_MB / serve).toFixed(0)} MiB/s (${(BIG_MB / (serve - idle)).toFixed(0)} MiB/s above idle)`);
     console.log(`  throughput vs md5sum: ${(md5sum / serve).toFixed(2)}× (target ≥ 1.0×: ${md5sum / serve >= 1 ? "met" : "MISSED"}; ${(md5sum / (serve - idle)).toFixed(2)}× above idle)`);
@@ -236,6 +239,7 @@ try {
     const [d, c] = cpuOf(() => benchDelete(DELETE_N, false));
     const t = benchRm(DELETE_N);
     const ds = median(d.serve);
+    record({ key: "delete10k", value: ds, baseline: median(t.rm) });
     console.log(`  serve --once    ${ms(ds).padStart(8)} ${fmtRuns(d.serve)} ${cpu(c)}  ${us(ds / DELETE_N)}/file  | node clean CLI ${ms(median(d.cli))}`);
     console.log(`  rm -rf          ${ms(median(t.rm)).padStart(8)} ${fmtRuns(t.rm)}  daemon ${(ds / median(t.rm)).toFixed(1)}× its time`);
     console.log(`  find -delete    ${ms(median(t.find)).padStart(8)} ${fmtRuns(t.find)}  daemon ${(ds / median(t.find)).toFixed(1)}× its time`);

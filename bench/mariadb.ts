@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { connectIndex } from "../src/index/connect.ts";
 import { freshDatabase, startMariaDB, stopMariaDB } from "../tests/helpers/mariadb.ts";
 import { BIN, fmtRuns, HOST, median, ms, Site, us } from "./_site.ts";
+import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const N = Number(process.env.BENCH_MARIADB_N ?? 10_000);
@@ -92,6 +93,7 @@ try {
   console.log(`dist/alpenhorn on MariaDB (127.0.0.1), ${N.toLocaleString("en")} 1 KiB files, num_workers 2; median of ${RUNS} runs, serve --once spawn to exit`);
   for (const [what, xs] of Object.entries(times)) {
     const m = median(xs);
+    if (N === 10_000) record({ key: `mariadb.${what}`, value: m });
     console.log(`  ${what.padEnd(7)} ${ms(m).padStart(8)} ${fmtRuns(xs)}  ${us(m / N)}/file  target ≤ 3 s: ${m <= 3 ? "met" : "MISSED"}`);
   }
   console.log(`  ${load()}`);

@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startSshd, stopSshd } from "../tests/helpers/sshd.ts";
 import { makeFile } from "./_files.ts";
+import { record } from "./_summary.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = resolve(ROOT, "dist/alpenhorn");
@@ -146,6 +147,7 @@ try {
   }
 
   const [d, r, idl] = [median(daemon), median(rsync), median(idle)];
+  record({ key: "pullremote", value: d, baseline: r });
   console.log(`  rsync alone              ${s(r).padStart(8)} ${fmtRuns(rsync)}  ${rate(r)}`);
   console.log(`  daemon, serve --once     ${s(d).padStart(8)} ${fmtRuns(daemon)}  ${rate(d)}  ${(d / r).toFixed(2)}× rsync's time`);
   console.log(`  daemon's pull (its log)  ${s(median(taskTimes)).padStart(8)} ${fmtRuns(taskTimes)}  ${(median(taskTimes) / r).toFixed(2)}× rsync's time`);

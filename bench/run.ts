@@ -11,6 +11,7 @@ import { join } from "node:path";
 import SparkMD5 from "spark-md5";
 import { FsPool } from "../src/engine/fs/threads/pool.ts";
 import { makeFile } from "./_files.ts";
+import { record } from "./_summary.ts";
 
 const MB = Number(process.env.BENCH_MB ?? 2048);
 const CORES = cpus().length;
@@ -105,6 +106,7 @@ try {
     const [, tTrue] = time(() => {
       for (let i = 0; i < runs; i++) spawnSync("true", [], { stdio: "ignore" });
     });
+    record({ key: "version", value: tBin / runs });
     console.log(`\nstart-up: dist/alpenhorn --version ${((tBin / runs) * 1000).toFixed(1)} ms per run (spawning /bin/true: ${((tTrue / runs) * 1000).toFixed(1)} ms)`);
   }
 } finally {

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, cpuOf, expectStates, fmtRuns, HOST, median, ms, Site, timeSync, tool, us } from "./_site.ts";
+import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const N = Number(process.env.BENCH_SYNC_N ?? 10_000);
@@ -83,6 +84,7 @@ try {
   const [s, c] = cpuOf(() => benchSync(false));
   const serve = median(s.serve);
   const cp = median(benchCp());
+  if (N === 10_000) record({ key: "sync10k", value: serve, baseline: cp });
   console.log(`  serve --once    ${ms(serve).padStart(8)} ${fmtRuns(s.serve)} cpu ${ms(c)}  ${us(serve / N)}/file  | node sync CLI ${ms(median(s.cli))}`);
   console.log(`  cp -al          ${ms(cp).padStart(8)}  daemon ${(serve / cp).toFixed(1)}× its time`);
   console.log(`  target: serve ≤ 1 s for 10,000: ${serve <= 1 && N >= 10_000 ? "met" : "MISSED"}`);
