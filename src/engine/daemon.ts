@@ -4,7 +4,8 @@
 
 import type { Config } from "../common/config.ts";
 import { loadConfig } from "../common/config.ts";
-import { AlpenhornError, CliError, ConfigError } from "../common/errors.ts";
+import { AlpenhornError, CliError, ConfigError, IndexError } from "../common/errors.ts";
+import { prettyDeltaT } from "../common/format.ts";
 import { LEVELS, Logger, type LevelName, type LogSink } from "../common/logger.ts";
 import { connectIndex } from "../index/connect.ts";
 import type { Driver } from "../index/driver/types.ts";
@@ -214,9 +215,21 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
 async function mainLoop(ctx: DaemonContext, loop: UpdateLoop, pool: Pool, once: boolean): Promise<number> {
   const { stop, log, queue } = ctx;
   while (!stop.stopping) {
-    const seconds = await loop.iterate();
-    if (stop.stopping) break;
     const interval = ctx.config.int("daemon.update_interval", { default: 60, min: 0 });
+    let seconds: number;
+    try {
+      seconds = await loop.iterate();
+    } catch (err) {
+      // The database restarting, a dropped connection, a lock held past the busy timeout: wait
+      // and update again (alpenhorn ends with `Fatal error!` here). Requests stay open in the
+      // index, so nothing is lost meanwhile; workers requeue their tasks on such errors.
+      if (!isTransientIndexError(err) || stop.stopping) throw err;
+      const wait = Math.max(interval, 1);
+      log.error(`Update loop failed: ${(err as Error).message}.  Retrying in ${prettyDeltaT(wait)}.`);
+      await pause(wait, stop.any.signal);
+      continue;
+    }
+    if (stop.stopping) break;
     if (once) {
       let waited = false;
       for (;;) {
@@ -248,6 +261,11 @@ async function mainLoop(ctx: DaemonContext, loop: UpdateLoop, pool: Pool, once: 
   }
   log.warning("Exiting due to global abort");
   return 1;
+}
+
+/** Index failures the main loop waits out rather than dying of. */
+function isTransientIndexError(err: unknown): boolean {
+  return err instanceof IndexError && (err.kind === "unavailable" || err.kind === "connection-lost" || err.kind === "busy");
 }
 
 async function serialDrain(ctx: DaemonContext): Promise<void> {
