@@ -122,7 +122,10 @@ for (const [backend, describeOn] of await backendSuites()) {
       await Bun.sleep(50);
       const conf = idx.dir.join("alpenhorn.conf");
       writeFileSync(conf, `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\nextensions:\n  - pattern_importer\ndaemon:\n  update_interval: 1\n  num_workers: 2\n`);
-      await seed.importRequest(idx.db, { node_id: node.id, path: ".", recurse: 1, register: 1 });
+      // A scan per directory of 100 files: imported file by file (a scan of more than 100 would
+      // import in batches of 1,000, two commits in all, which an audit may never straddle).
+      for (const day of DAYS)
+        for (let h = 0; h < 10; h++) await seed.importRequest(idx.db, { node_id: node.id, path: `${day}/${String(h).padStart(2, "0")}`, recurse: 1, register: 1 });
       const copies = async () => Number((await idx.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM archivefilecopy WHERE has_file = 'Y'"))!.n);
       const daemon = Bun.spawn([exe, "serve", "--test-isolation", "-c", conf], { cwd: idx.dir.path, env: { PATH: "/usr/bin:/bin", HOME: idx.dir.path }, stdout: "ignore", stderr: "ignore" });
       try {
