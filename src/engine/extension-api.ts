@@ -359,6 +359,8 @@ export interface FsService {
    * removed either way. The timeout restarts at every 32 MiB hashed.
    */
   pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string): Promise<AdoptResult>;
+  /** fsync a file a transfer tool received, on a thread of its own (overlaps pullAdopt's MD5); false when it is gone. */
+  pullFlush(received: string): Promise<boolean>;
   /** SIGKILL rsync and bbcp processes (Linux) still writing into the stale temporary directory `dir`. */
   pullReapWriters(dir: string): Promise<ReapedWriter[]>;
 }

@@ -57,6 +57,7 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
       call("pullCopy", [source, target, md5, pullDelayForTest()], `copy(${q(source)}, ${q(target)})`, undefined, seconds ?? Infinity),
     pullTempDir: (target) => call("pullTempDir", [target], `mkdtemp(${q(target)})`),
     pullReapWriters: (dir) => call("pullReapWriters", [dir], `reap writers of ${q(dir)}`),
+    pullFlush: (received) => call("pullFlush", [received], `fsync(${q(received)})`),
     pullAdopt: (received, target, md5, dir) => call("pullAdopt", [received, target, md5, dir], `verify(${q(received)})`),
   };
 }

@@ -10,7 +10,7 @@ import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, checkFiles, pruneDirs, removeAndPrune, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
 import { importFacts } from "./import-ops.ts";
-import { pullAdopt, pullCopy, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
+import { pullAdopt, pullCopy, pullFlush, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
 
@@ -163,6 +163,7 @@ export const OPS = {
   /** A remote pull's private directory, the verification of what rsync or bbcp left in it, the reaping of a stale one. */
   pullTempDir,
   pullAdopt,
+  pullFlush,
   pullReapWriters,
   /** The consistency audit's batched listing (audit-ops.ts). */
   ...AUDIT_OPS,

@@ -266,10 +266,12 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
     }
     const before = fstatSync(fd, { bigint: true });
     if (!before.isFile()) return { state: "mismatch", size: null, md5: null };
-    fsyncSync(fd);
+    // Hash first, then fsync: the bytes read are the page cache's, which is what goes to disk
+    // (nothing but us writes in our temporary directory once the tool has exited), and the
+    // caller may have started the writeback on another thread (pullFlush) to overlap the two.
     const h = hashFd(fd, before, progress, 0);
-    // Nothing but us writes in our temporary directory once the tool has exited.
     if ("changed" in h) return { state: "mismatch", size: null, md5: null };
+    fsyncSync(fd);
     if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };
     renameSync(received, target);
     syncDir(dirname(target));
@@ -277,6 +279,25 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
   } finally {
     if (fd !== undefined) closeSync(fd);
     rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * fsync a received file in our temporary directory (its writeback overlaps the MD5 pullAdopt
+ * computes on another thread); false when it is not there (anymore).
+ */
+export function pullFlush(received: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(received, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    fsyncSync(fd);
+    return true;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -72,8 +72,12 @@ async function remotePull(services: IOServices, job: PullJob, target: string, to
     return { result: "mismatch", md5: verdict.sourceMd5 };
   }
   log.info(`verifying "${target}" after ${tool.name}`);
+  // The received file's writeback runs on another fs thread while pullAdopt hashes it; pullAdopt
+  // still fsyncs before its rename, so it waits for whatever the writeback has left.
+  const flushed = fs.pullFlush(received).catch(() => false);
   try {
     const r = await fs.pullAdopt(received, target, job.md5, dir);
+    await flushed;
     if (r.state === "adopted") return { result: "done", used: r.used };
     if (verdict.sourceMd5 !== undefined) {
       // The source sent the registered bytes; what arrived is not them: a transfer fault.
