@@ -74,6 +74,14 @@ export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root
   return { snap, seconds: (performance.now() - start) / 1000 };
 }
 
+/** How far before T0 a file's time may be and still belong to a write after T0 (coarse kernel clock). */
+const TIMESTAMP_SLACK_MS = 20;
+
+/** Files whose max(mtime, ctime) is at or after this (ms) are in flight, never reported. */
+export function inFlightCutoff(t0Ms: number, minAgeSeconds: number): number {
+  return t0Ms - minAgeSeconds * 1000 - TIMESTAMP_SLACK_MS;
+}
+
 export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   const warnings: string[] = [];
   const excluded: Array<{ path: string; why: string }> = [];
@@ -82,9 +90,11 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   p.onPhase?.(`index read (S0): ${snap.table.length} copies`, seconds);
   await p.hooks?.afterSnapshot?.();
 
-  // T0: anything modified from here on (or within --min-age before) is in flight.
+  // T0: anything modified from here on (or within --min-age before) is in flight. The kernel
+  // stamps mtime/ctime from its coarse clock (a tick behind, up to 10 ms), so a file written
+  // just after T0 can carry a time just before it: those last TIMESTAMP_SLACK_MS count too.
   const t0 = new Date();
-  const cutoff = t0.getTime() - p.minAgeSeconds * 1000;
+  const cutoff = inFlightCutoff(t0.getTime(), p.minAgeSeconds);
   const subset = p.verify?.subset ?? null;
   const classifier = new Classifier(snap.table, p.ignore, cutoff, p.verify ? (path) => (subset ? inSubset(subset, path) : true) : null);
   for (const rel of nestedRel) classifier.block(rel);

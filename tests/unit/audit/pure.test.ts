@@ -8,6 +8,7 @@ import { CopyTable } from "../../../src/engine/audit/copy-table.ts";
 import { IgnoreRules } from "../../../src/engine/audit/ignore.ts";
 import { inSubset, parseBudget, parseBytes, parseDuration, parseSubset } from "../../../src/engine/audit/options.ts";
 import { escapePath, pathList, sortBytewise } from "../../../src/engine/audit/report.ts";
+import { inFlightCutoff } from "../../../src/engine/audit/run.ts";
 import type { ListedDir } from "../../../src/engine/fs/threads/audit-ops.ts";
 
 describe("option values", () => {
@@ -91,4 +92,12 @@ describe("classification", () => {
     expect(c.counts.young.count).toBe(1);
     expect(c.missingCandidates()).toEqual([]);
   });
+});
+
+test("in flight: a file stamped up to a coarse-clock tick (10 ms) before T0 is never reported; --min-age moves the cut", () => {
+  const t0 = 1_700_000_000_000;
+  // The kernel stamps files from its coarse clock, up to a tick behind the clock T0 is read from.
+  expect(inFlightCutoff(t0, 0)).toBeLessThanOrEqual(t0 - 10);
+  expect(inFlightCutoff(t0, 0)).toBeGreaterThan(t0 - 1000);
+  expect(inFlightCutoff(t0, 3600)).toBe(inFlightCutoff(t0, 0) - 3_600_000);
 });
