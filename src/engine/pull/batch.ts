@@ -9,11 +9,10 @@
 import { groupStateOf } from "../../index/queries/copies.ts";
 import { pullFacts } from "../../index/queries/pull-facts.ts";
 import type { PullRequest } from "../../index/queries/pulls.ts";
-import type { PullJob } from "../extension-api.ts";
+import type { NodeRemote, PullJob } from "../extension-api.ts";
 import type { NodeTarget } from "../updateable/target.ts";
-import { actOnVerdict, checkPullDest, judgeRequest, pathOf, sourceReady, type PullGroup } from "./check.ts";
+import { actOnVerdict, checkPullDest, judgeRequest, pathOf, sourceReady, sourceRemote, type PullGroup } from "./check.ts";
 import { finishPulls } from "./finish.ts";
-import { remoteOf } from "./remote-of.ts";
 import { pullTimeout } from "./task.ts";
 
 /** Requests per batch task. */
@@ -37,6 +36,7 @@ export async function pullBatchTask(node: NodeTarget, reqs: readonly PullRequest
   }
   if (facts.pending.length === 0 || !(await checkPullDest(ctx, node))) return;
   const jobs: Array<{ req: PullRequest; job: PullJob }> = [];
+  let remote: NodeRemote | undefined;
   for (const req of facts.pending) {
     const copies = facts.groupCopies.get(Number(req.file_id)) ?? [];
     const source = facts.sources.get(Number(req.node_from_id));
@@ -47,8 +47,9 @@ export async function pullBatchTask(node: NodeTarget, reqs: readonly PullRequest
     }
     // Queued as a local pull; a source moved to another host since waits for the next update.
     if (verdict.source.host !== ctx.host) continue;
-    if (!(await sourceReady(ctx, req, verdict.source))) continue;
-    const remote = remoteOf(verdict.source);
+    // The batch has one source node: one NodeRemote for all its requests.
+    remote ??= sourceRemote(ctx, verdict.source);
+    if (!(await sourceReady(ctx, req, verdict.source, remote))) continue;
     const size = Number(req.size_b ?? 0);
     jobs.push({
       req,

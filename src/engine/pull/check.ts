@@ -8,6 +8,7 @@ import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
 import type { HasFile, StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
+import type { NodeRemote } from "../extension-api.ts";
 import { indexOps } from "../io/index-ops.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
@@ -91,10 +92,15 @@ export async function checkRequest(ctx: DaemonContext, req: PullRequest, group: 
  * A Default source is always ready; one that stages files first (LustreHSM: from tape) is
  * readied by its own daemon's node update (ready.ts) and pulled from once it says so.
  */
-export async function sourceReady(ctx: DaemonContext, req: PullRequest, source: StorageNodeRow): Promise<boolean> {
-  if (await remoteOf(source, indexOps(ctx.db)).pullReady(req.acq_name, req.file_name)) return true;
+export async function sourceReady(ctx: DaemonContext, req: PullRequest, source: StorageNodeRow, remote: NodeRemote = sourceRemote(ctx, source)): Promise<boolean> {
+  if (await remote.pullReady(req.acq_name, req.file_name)) return true;
   ctx.log.debug(`Skipping request for ${pathOf(req)}: not ready on node ${source.name}.`);
   return false;
+}
+
+/** A source node's NodeRemote, able to ask the index (pullReady of staging classes). */
+export function sourceRemote(ctx: DaemonContext, source: StorageNodeRow): NodeRemote {
+  return remoteOf(source, indexOps(ctx.db));
 }
 
 /**

@@ -15,15 +15,14 @@ import { pullFacts } from "../../index/queries/pull-facts.ts";
 import type { PullRequest } from "../../index/queries/pulls.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
-import type { GroupIO, GroupMember } from "../extension-api.ts";
+import type { GroupIO, GroupMember, NodeRemote } from "../extension-api.ts";
 import { nodeInfo } from "../io/node-info.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { BATCH_ABOVE, batchTaskName, PULL_BATCH, pullBatchTask } from "./batch.ts";
-import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, sourceReady, type PullGroup } from "./check.ts";
+import { actOnVerdict, cancelRequest, checkPullDest, judgeRequest, pathOf, sourceReady, sourceRemote, type PullGroup } from "./check.ts";
 import { fitsBytes, releaseBytes, reserveBytes, reserveFrom } from "./reserve.ts";
-import { remoteOf } from "./remote-of.ts";
 import { queueSearch } from "./search.ts";
 import { pullTask } from "./task.ts";
 
@@ -73,6 +72,7 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
   const facts = await pullFacts(ctx.db, group.id);
   const seen = new Set<number>();
   const pass = new UpdatePass();
+  const remotes = new Map<number, NodeRemote>();
   for (const req of facts.pending) {
     if (ctx.stop.stopping) return;
     // One request per file per update: two requests for one file never run at once from here.
@@ -85,12 +85,15 @@ export async function queuePulls(ctx: DaemonContext, group: PullGroup, io: Group
       continue;
     }
     const src = verdict.source;
+    // One NodeRemote per source node for the whole update, not one per request.
+    let remote = remotes.get(Number(src.id));
+    if (!remote) remotes.set(Number(src.id), (remote = sourceRemote(ctx, src)));
     // A remote source must let this host pull from it (alpenhorn/daemon/update.py: update_pull).
-    if (src.host !== ctx.host && !remoteOf(src).remotePullOk(ctx.host)) {
+    if (src.host !== ctx.host && !remote.remotePullOk(ctx.host)) {
       await cancelRequest(ctx, req, group, src.name, "non-local");
       continue;
     }
-    if (!(await sourceReady(ctx, req, src))) continue;
+    if (!(await sourceReady(ctx, req, src, remote))) continue;
     if (io.doPullSearch && groupFifo) queueSearch(ctx, group, io, req, groupFifo, () => dispatchPull(ctx, group, io, req, src, localNode, true));
     else await dispatchPull(ctx, group, io, req, src, localNode, false, pass);
   }

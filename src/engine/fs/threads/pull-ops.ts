@@ -82,6 +82,13 @@ function syncDir(dir: string): void {
  * means the source is not the registered file, and the link is dropped before the rename.
  */
 export function pullLink(source: string, target: string, expectedSize: number): LinkResult {
+  const r = linkOver(source, target, expectedSize);
+  if (r.state === "linked") syncDir(dirname(target));
+  return r;
+}
+
+/** pullLink without the directory's fsync (pullLinkMany fsyncs each directory once). */
+function linkOver(source: string, target: string, expectedSize: number): LinkResult {
   const tmp = tempName(target);
   try {
     linkSync(source, tmp);
@@ -95,7 +102,6 @@ export function pullLink(source: string, target: string, expectedSize: number): 
       return { state: "mismatch", size: st.size };
     }
     renameSync(tmp, target);
-    syncDir(dirname(target));
     return { state: "linked", size: st.size, used: st.blocks * 512 };
   } catch (err) {
     unlinkQuiet(tmp);
@@ -153,25 +159,10 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
         return { state: "present", used: at.blocks * 512 };
       }
-      const tmp = tempName(target);
-      try {
-        linkSync(item.source, tmp);
-      } catch (err) {
-        return { state: "unlinkable", code: codeOf(err), message: (err as Error).message };
-      }
-      const st = lstatSync(tmp);
-      if (st.size !== item.size) {
-        unlinkQuiet(tmp);
-        return { state: "mismatch", size: st.size };
-      }
-      try {
-        renameSync(tmp, target);
-      } catch (err) {
-        unlinkQuiet(tmp);
-        throw err;
-      }
+      const r = linkOver(item.source, target, item.size);
+      if (r.state !== "linked") return r;
       toSync.add(dirname(target));
-      return { state: "linked", size: st.size, used: st.blocks * 512, ms: performance.now() - t0 };
+      return { ...r, ms: performance.now() - t0 };
     } catch (err) {
       return { state: "error", code: codeOf(err), message: (err as Error).message };
     }
