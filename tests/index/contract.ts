@@ -111,6 +111,63 @@ export function indexContract(backend: Backend, describeOn: DescribeOn = describ
       expect(await idx.db.transaction((tx) => tx.values("SELECT name FROM storagegroup WHERE id = ?", [g.id]))).toEqual([["g"]]);
     });
 
+    test("iterate() yields every row in order, in chunks of the size asked for", async () => {
+      await using idx = await initialisedIndex(backend);
+      const a = await seed.acq(idx.db, { name: "a" });
+      await idx.db.transaction(async (tx) => {
+        for (let i = 0; i < 25; i++) await seed.file(tx, { name: `f${String(i).padStart(2, "0")}`, acq_id: a.id });
+      });
+      const chunks: string[][] = [];
+      for await (const rows of idx.db.iterate<{ file_name: string }>("SELECT name AS file_name FROM archivefile WHERE acq_id = ? ORDER BY name", [a.id], 10))
+        chunks.push(rows.map((r) => r.file_name));
+      expect(chunks.map((c) => c.length)).toEqual([10, 10, 5]);
+      expect(chunks.flat()).toEqual(Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, "0")}`));
+      const none: unknown[] = [];
+      for await (const rows of idx.db.iterate("SELECT id FROM archivefile WHERE id < 0")) none.push(rows);
+      expect(none).toEqual([]);
+      const inTx = await idx.db.transaction(async (tx) => {
+        const got: number[] = [];
+        for await (const rows of tx.iterate<{ n: number }>("SELECT COUNT(*) AS n FROM archivefile")) got.push(...rows.map((r) => Number(r.n)));
+        return got;
+      });
+      expect(inTx).toEqual([25]);
+    });
+
+    // An abandoned cursor must not hold the connection: SQLite's one connection would block
+    // every later statement; a MySQL session left mid-result would fail the next query on it.
+    test("leaving iterate() early frees the connection for the next statements and transactions", async () => {
+      await using idx = await initialisedIndex(backend);
+      const a = await seed.acq(idx.db, { name: "a" });
+      await idx.db.transaction(async (tx) => {
+        for (let i = 0; i < 50; i++) await seed.file(tx, { name: `f${i}`, acq_id: a.id });
+      });
+      for (let round = 0; round < 6; round++) {
+        let seen = 0;
+        for await (const rows of idx.db.iterate("SELECT id FROM archivefile ORDER BY id", [], 5)) {
+          seen += rows.length;
+          if (seen >= 10) break;
+        }
+        expect(seen).toBe(10);
+      }
+      await expect(
+        (async () => {
+          for await (const _ of idx.db.iterate("SELECT id FROM archivefile", [], 5)) throw new Error("consumer failed");
+        })(),
+      ).rejects.toThrow("consumer failed");
+      await idx.db.transaction((tx) => tx.run("INSERT INTO storagegroup (name) VALUES ('after')"));
+      expect(await idx.db.get("SELECT COUNT(*) AS n FROM archivefile")).toEqual({ n: 50 });
+      expect(await idx.db.all("SELECT name FROM storagegroup WHERE name = 'after'")).toEqual([{ name: "after" }]);
+    });
+
+    test("iterate() reports a bad statement as an IndexError", async () => {
+      await using idx = await initialisedIndex(backend);
+      const run = async () => {
+        for await (const _ of idx.db.iterate("SELECT nope FROM archivefile")) void _;
+      };
+      await expect(run()).rejects.toBeInstanceOf(IndexError);
+      expect(await idx.db.all("SELECT id FROM archivefile")).toEqual([]);
+    });
+
     test("UPDATE reports matched rows, also when nothing changes", async () => {
       await using idx = await initialisedIndex(backend);
       await seed.group(idx.db, { name: "g", notes: "x" });

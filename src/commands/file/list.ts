@@ -6,7 +6,7 @@ import { prettyBytes, prettyTime } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
 import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { copiesOnNode } from "../../index/queries/copies-bulk.ts";
-import { filePathsOnNode, fileIdsInGroups, nodeHasCopy, fileIdsOnNodes, listFilesOrdered, type ListedFile } from "../../index/queries/files.ts";
+import { filePathChunksOnNode, fileIdsInGroups, nodeHasCopy, fileIdsOnNodes, listFilesOrdered, type ListedFile } from "../../index/queries/files.ts";
 import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";
@@ -64,10 +64,13 @@ Normally only one of the location constraints need be satisfied for a file to be
       if (!(await nodeHasCopy(db, node.id, flags))) return;
       const acqIds: number[] = [];
       for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
-      const paths = await filePathsOnNode(db, node.id, flags, acqIds);
-      if (paths.length === 0) return ctx.out.echo("");
-      // In pieces: one string of a million lines would hold the whole listing twice.
-      for (let i = 0; i < paths.length; i += 10_000) ctx.out.echo(paths.slice(i, i + 10_000).join("\n"));
+      // Streamed: a million lines are written as they are read, never held whole.
+      let printed = false;
+      for await (const paths of filePathChunksOnNode(db, node.id, flags, acqIds)) {
+        ctx.out.echo(paths.join("\n"));
+        printed = true;
+      }
+      if (!printed) ctx.out.echo("");
       return;
     }
     const resolveNodes = async (names: string[]) => {

@@ -52,6 +52,7 @@ export const mysqlDialect: Dialect = {
   upsert: (table, columns, _conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
+  joinInOrder: "STRAIGHT_JOIN",
   randomOrder: "RAND()",
   // Locks the rows read until the transaction ends; a locking read sees the latest commits.
   lockRows: " FOR UPDATE",

@@ -46,6 +46,7 @@ export const sqliteDialect: Dialect = {
   upsert: (table, columns, conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
+  joinInOrder: "CROSS JOIN",
   randomOrder: "RANDOM()",
   // A write transaction (BEGIN IMMEDIATE) already excludes every other writer.
   lockRows: "",

@@ -24,6 +24,11 @@ export interface Dialect {
    */
   /** `rows` rows of `columns` values (placeholders row after row). */
   upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows?: number): string;
+  /**
+   * Join keyword that makes the planner read the tables in the order written (SQLite: CROSS
+   * JOIN; MySQL: STRAIGHT_JOIN), for a listing whose index order is its ORDER BY.
+   */
+  readonly joinInOrder: string;
   /** ORDER BY expression for a random row order. */
   readonly randomOrder: string;
   /**

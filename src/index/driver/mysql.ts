@@ -6,7 +6,7 @@ import mysql from "mysql2/promise";
 import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { IndexError } from "../../common/errors.ts";
 import { mysqlDialect } from "../dialect/mysql.ts";
-import type { Db, Driver, Param, Row, RunResult, StatementTrace } from "./types.ts";
+import { ITERATE_CHUNK_ROWS, type Db, type Driver, type Param, type Row, type RunResult, type StatementTrace } from "./types.ts";
 
 export interface MysqlOptions {
   readonly host: string;
@@ -92,6 +92,8 @@ class MysqlDriver implements Driver {
         const r = (await self.exec(on, sql, params, retry)) as ResultSetHeader;
         return { changes: r.affectedRows, lastInsertId: Number(r.insertId) };
       },
+      iterate: <T = Row>(sql: string, params: readonly Param[] = [], chunkRows = ITERATE_CHUNK_ROWS) =>
+        on === self.pool ? self.iterate<T>(sql, params, chunkRows) : oneChunk(db.all<T>(sql, params)),
       transaction: <T>(fn: (tx: Db) => Promise<T>) => (on === self.pool ? self.transaction(fn) : fn(db)),
     };
     return db;
@@ -108,6 +110,48 @@ class MysqlDriver implements Driver {
   }
   run(sql: string, params?: readonly Param[]) {
     return this.direct.run(sql, params);
+  }
+
+  /**
+   * A streamed result on a connection of its own (mysql2 reads rows off the socket as the
+   * stream is consumed, so the server's result never sits in memory whole). A connection left
+   * mid-result cannot serve another statement, so an early exit destroys it instead of
+   * returning it to the pool.
+   */
+  async *iterate<T = Row>(sql: string, params: readonly Param[] = [], chunkRows = ITERATE_CHUNK_ROWS): AsyncGenerator<T[]> {
+    let conn: PoolConnection;
+    try {
+      conn = await this.pool.getConnection();
+    } catch (err) {
+      throw new IndexError((err as Error).message, mysqlDialect.classifyError(err), err);
+    }
+    this.trace?.(sql, params);
+    // The promise wrapper's `connection` is the callback-style connection, whose query() can stream.
+    const core = conn.connection as unknown as { query(sql: string, values: Param[]): { stream(o: { highWaterMark: number }): AsyncIterable<T> & { destroy(): void } } };
+    const rows = core.query(sql, [...params]).stream({ highWaterMark: Math.min(chunkRows, 1000) });
+    let finished = false;
+    try {
+      let chunk: T[] = [];
+      try {
+        for await (const row of rows) {
+          chunk.push(row);
+          if (chunk.length >= chunkRows) {
+            yield chunk;
+            chunk = [];
+          }
+        }
+      } catch (err) {
+        throw err instanceof IndexError ? err : new IndexError((err as Error).message, mysqlDialect.classifyError(err), err);
+      }
+      finished = true;
+      if (chunk.length) yield chunk;
+    } finally {
+      if (finished) conn.release();
+      else {
+        rows.destroy();
+        conn.destroy();
+      }
+    }
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -136,4 +180,10 @@ class MysqlDriver implements Driver {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** Inside a transaction (one connection, no second cursor on it): the whole result as one chunk. */
+async function* oneChunk<T>(rows: Promise<T[]>): AsyncGenerator<T[]> {
+  const all = await rows;
+  if (all.length) yield all;
 }

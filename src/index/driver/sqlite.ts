@@ -5,7 +5,7 @@
 import { Database } from "bun:sqlite";
 import { IndexError } from "../../common/errors.ts";
 import { sqliteDialect } from "../dialect/sqlite.ts";
-import type { Db, Driver, Param, Row, RunResult, StatementTrace } from "./types.ts";
+import { ITERATE_CHUNK_ROWS, type Db, type Driver, type Param, type Row, type RunResult, type StatementTrace } from "./types.ts";
 
 export interface SqliteOptions {
   /** File path, or ":memory:". */
@@ -60,6 +60,43 @@ class SqliteDriver implements Driver {
     });
   }
 
+  /** Chunks from a statement of its own (a cached one has one cursor shared by every use). */
+  private *chunksNow<T>(sql: string, params: readonly Param[], chunkRows: number): Generator<T[]> {
+    this.trace?.(sql, params);
+    let stmt: ReturnType<Database["prepare"]>;
+    try {
+      stmt = this.db.prepare(sql);
+    } catch (err) {
+      throw wrap(err);
+    }
+    try {
+      let rows: Iterator<unknown>;
+      try {
+        rows = stmt.iterate(...(params as Param[]));
+      } catch (err) {
+        throw wrap(err);
+      }
+      let chunk: T[] = [];
+      for (;;) {
+        let r: IteratorResult<unknown>;
+        try {
+          r = rows.next();
+        } catch (err) {
+          throw wrap(err);
+        }
+        if (r.done) break;
+        chunk.push(r.value as T);
+        if (chunk.length >= chunkRows) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length) yield chunk;
+    } finally {
+      stmt.finalize();
+    }
+  }
+
   /** A handle bound to the open transaction: it must not wait for its own transaction. */
   private readonly inTx: Db = {
     dialect: sqliteDialect,
@@ -67,6 +104,7 @@ class SqliteDriver implements Driver {
     get: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params)[0],
     values: async (sql: string, params?: readonly Param[]) => this.valuesNow(sql, params),
     run: async (sql: string, params?: readonly Param[]) => this.runNow(sql, params),
+    iterate: <T = Row>(sql: string, params: readonly Param[] = [], chunkRows = ITERATE_CHUNK_ROWS) => toAsync(this.chunksNow<T>(sql, params, chunkRows)),
     transaction: <T>(fn: (tx: Db) => Promise<T>) => fn(this.inTx),
   };
 
@@ -88,6 +126,23 @@ class SqliteDriver implements Driver {
   async run(sql: string, params?: readonly Param[]): Promise<RunResult> {
     while (this.txDepth > 0) await this.txDone;
     return this.runNow(sql, params);
+  }
+
+  /**
+   * Holds the connection as a transaction does while the cursor is open: a BEGIN on this one
+   * connection between two chunks would put the half-read SELECT inside someone's transaction.
+   */
+  async *iterate<T = Row>(sql: string, params: readonly Param[] = [], chunkRows = ITERATE_CHUNK_ROWS): AsyncGenerator<T[]> {
+    while (this.txDepth > 0) await this.txDone;
+    let release!: () => void;
+    this.txDone = new Promise<void>((r) => (release = r));
+    this.txDepth = 1;
+    try {
+      yield* this.chunksNow<T>(sql, params, chunkRows);
+    } finally {
+      this.txDepth = 0;
+      release();
+    }
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -115,6 +170,10 @@ class SqliteDriver implements Driver {
     while (this.txDepth > 0) await this.txDone;
     this.db.close();
   }
+}
+
+async function* toAsync<T>(chunks: Generator<T>): AsyncGenerator<T> {
+  yield* chunks;
 }
 
 function wrap(err: unknown): IndexError {

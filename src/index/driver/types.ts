@@ -24,11 +24,22 @@ export interface Db {
   values(sql: string, params?: readonly Param[]): Promise<unknown[][]>;
   run(sql: string, params?: readonly Param[]): Promise<RunResult>;
   /**
+   * The rows of a SELECT in chunks of about `chunkRows`, read from the database as they are
+   * consumed, so a listing of millions of rows never sits in memory whole. Give every column a
+   * distinct name (rows are keyed by column name). Leave the loop early only with `break` or a
+   * throw: either closes the cursor. While it runs, other statements on the same handle wait
+   * (SQLite) or use other connections (MySQL).
+   */
+  iterate<T = Row>(sql: string, params?: readonly Param[], chunkRows?: number): AsyncIterable<T[]>;
+  /**
    * Run `fn` inside one write transaction: committed when it resolves, rolled back when it
    * throws. Calling it on a handle that is already in a transaction just runs `fn` there.
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
 }
+
+/** Rows per chunk of `iterate` when the caller does not say. */
+export const ITERATE_CHUNK_ROWS = 10_000;
 
 export interface Driver extends Db {
   close(): Promise<void>;

@@ -104,18 +104,68 @@ export async function fileIdsOnNodes(db: Db, nodeIds: number[], f: CopyStateFilt
 
 /**
  * `acq/file` paths of the files with a copy on one node satisfying the filter, in `file list`
- * order (acquisition name, then file name), optionally within some acquisitions: one query,
- * array rows (`file list --node=N`, on millions of copies).
+ * order (acquisition name, then file name), optionally within some acquisitions, in chunks read
+ * as they are consumed (`file list --node=N`, on millions of copies).
+ *
+ * Two plans, chosen by how much of the index the node holds. A node holding a large share is
+ * listed by walking acquisitions and files in name order through their indexes and probing the
+ * node's copy of each: no sort, first line at once, cost ∝ files in the index. A node holding
+ * few is listed from its own copies and sorted: cost ∝ its copies. Measured on 1,000,000 files
+ * all on the node: 0.46 s against 1.1 s; the walk loses below about a third of the files.
  */
-export async function filePathsOnNode(db: Db, nodeId: number, f: CopyStateFilter, acqIds: readonly number[]): Promise<string[]> {
+export async function* filePathChunksOnNode(db: Db, nodeId: number, f: CopyStateFilter, acqIds: readonly number[]): AsyncGenerator<string[]> {
   const cond = copyStateSql("c", stateFilterConditions(f));
   const acq = acqIds.length ? ` AND f.acq_id IN (${placeholders(acqIds.length)})` : "";
-  const rows = await db.values(
-    `SELECT a.name, f.name FROM archivefile f JOIN archiveacq a ON f.acq_id = a.id
-      WHERE f.id IN (SELECT c.file_id FROM archivefilecopy c WHERE c.node_id = ? AND ${cond.sql})${acq} ORDER BY a.name, f.name`,
-    [nodeId, ...cond.params, ...acqIds],
-  );
-  return rows.map((r) => `${r[0]}/${r[1]}`);
+  const sql =
+    (await nodeShareOfFiles(db, nodeId, cond)) >= WALK_FILES_ABOVE_SHARE
+      ? `SELECT a.name || '/' || f.name AS path FROM archiveacq a ${db.dialect.joinInOrder} archivefile f ON f.acq_id = a.id
+           ${db.dialect.joinInOrder} archivefilecopy c ON c.file_id = f.id AND c.node_id = ?
+          WHERE ${cond.sql}${acq} ORDER BY a.name, f.name`
+      : `SELECT a.name || '/' || f.name AS path FROM archivefile f JOIN archiveacq a ON f.acq_id = a.id
+          WHERE f.id IN (SELECT c.file_id FROM archivefilecopy c WHERE c.node_id = ? AND ${cond.sql})${acq} ORDER BY a.name, f.name`;
+  for await (const rows of db.iterate<{ path: string }>(sql, [nodeId, ...cond.params, ...acqIds])) {
+    yield rows.map((r) => r.path);
+  }
+}
+
+/** Above this estimated share of the index's files on a node, `filePathChunksOnNode` walks the files. */
+const WALK_FILES_ABOVE_SHARE = 0.3;
+/** File-id windows sampled by `nodeShareOfFiles`, and their width. */
+const SHARE_SAMPLES = 16;
+const SHARE_WINDOW = 1000;
+
+/**
+ * Estimated fraction of the index's files that have a copy on the node satisfying `cond`, from
+ * a few evenly spaced windows of file ids (a few thousand index probes, not a count of the
+ * node's copies, which costs as much as the listing's choice is meant to save). Small indexes
+ * are counted exactly.
+ */
+export async function nodeShareOfFiles(db: Db, nodeId: number, cond: { sql: string; params: Param[] }): Promise<number> {
+  const bounds = await db.get<{ lo: number | null; hi: number | null }>("SELECT MIN(id) AS lo, MAX(id) AS hi FROM archivefile");
+  const lo = Number(bounds?.lo ?? 0);
+  const hi = Number(bounds?.hi ?? 0);
+  const span = hi - lo + 1;
+  if (bounds?.hi == null || span <= 0) return 0;
+  const windows: Array<[number, number]> = [];
+  if (span <= SHARE_SAMPLES * SHARE_WINDOW) windows.push([lo, hi]);
+  else {
+    const step = Math.floor((span - SHARE_WINDOW) / (SHARE_SAMPLES - 1));
+    for (let i = 0; i < SHARE_SAMPLES; i++) windows.push([lo + i * step, lo + i * step + SHARE_WINDOW - 1]);
+  }
+  let hits = 0;
+  let files = 0;
+  for (const [from, to] of windows) {
+    // `c.node_id + 0`: an expression no index serves, so both databases probe the (file_id,
+    // node_id) index over the window instead of walking every copy of the node.
+    const row = await db.get<{ copies: number | string; files: number | string }>(
+      `SELECT (SELECT COUNT(*) FROM archivefilecopy c WHERE c.file_id BETWEEN ? AND ? AND c.node_id + 0 = ? AND ${cond.sql}) AS copies,
+              (SELECT COUNT(*) FROM archivefile WHERE id BETWEEN ? AND ?) AS files`,
+      [from, to, nodeId, ...cond.params, from, to],
+    );
+    hits += Number(row?.copies ?? 0);
+    files += Number(row?.files ?? 0);
+  }
+  return files === 0 ? 0 : hits / files;
 }
 
 /** Whether a node has a copy satisfying the filter. */
