@@ -27,6 +27,28 @@ export const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
 export const us = (s: number) => `${(s * 1e6).toFixed(1)} µs`;
 export const fmtRuns = (xs: number[]) => `[${xs.map((x) => x.toFixed(3)).join(", ")}]`;
 
+/**
+ * File counts at which import, sync and verify print their cost per file, to show it stays flat
+ * (BENCH_SCALE_MAX sets the largest; 10,000 or less drops it).
+ */
+const SCALE_MAX = Number(process.env.BENCH_SCALE_MAX ?? 100_000);
+export const SCALE_SIZES = [1_000, 10_000, ...(SCALE_MAX > 10_000 ? [SCALE_MAX] : [])];
+
+/** Runs at a size: `runs` up to 10,000 files, one above (each such run takes many seconds). */
+export const runsAt = (n: number, runs: number) => (n > 10_000 ? 1 : runs);
+
+/**
+ * The cost per file at each size, and whether it stays flat: it may fall as the fixed start-up
+ * cost spreads over more files, but never rise by more than a quarter from one size to the next.
+ */
+export function perFileScaling(points: Array<{ n: number; seconds: number }>): string {
+  const sorted = [...points].sort((a, b) => a.n - b.n);
+  const per = sorted.map((p) => p.seconds / p.n);
+  const flat = per.every((c, i) => i === 0 || c <= per[i - 1]! * 1.25);
+  const cells = sorted.map((p, i) => `${p.n.toLocaleString("en")}: ${us(per[i]!)}`).join(", ");
+  return `per file ${cells}: ${flat ? "flat" : "NOT FLAT"}`;
+}
+
 export function timeSync(fn: () => void): number {
   const t0 = performance.now();
   fn();

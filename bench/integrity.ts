@@ -4,8 +4,8 @@
 //
 //   1. verify N registered 1 KiB copies: `node verify --all --force NODE`, then the timed
 //      `serve --once` (spawn to exit); every copy must end has_file 'Y'. Against `md5sum` of
-//      the same files (one process, xargs). N = 1,000 and 10,000 (and 100,000 with
-//      BENCH_VERIFY_100K=1), to show the per-file cost stays flat.
+//      the same files (one process, xargs). N = 1,000, 10,000 and 100,000 (BENCH_SCALE_MAX;
+//      once above 10,000), to show the per-file cost stays flat.
 //   2. MD5 of one page-cached file of BENCH_BIG_MB MiB (default 2048) by the daemon:
 //      `file verify`, then the timed `serve --once`, against `md5sum` of it in the same run.
 //   3. delete N released copies (each also healthy on two archive nodes of another host):
@@ -23,12 +23,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFile } from "./_files.ts";
-import { BIN, cpuOf, expectStates, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, Site, timeSync, tool, us } from "./_site.ts";
+import { BIN, cpuOf, expectStates, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
 import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 2048);
-const SIZES = [1_000, 10_000, ...(process.env.BENCH_VERIFY_100K ? [100_000] : [])];
+const SIZES = SCALE_SIZES;
 const DELETE_N = 10_000;
 const WAL = process.env.BENCH_NO_WAL ? false : true;
 const OTHER_HOST = "archivehost";
@@ -79,7 +79,7 @@ function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[];
     const serve: number[] = [];
     const cli: number[] = [];
     const md5sum: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
+    for (let r = 0; r < runsAt(n, RUNS); r++) {
       const v = verifyOnce(site, n, `${wal ? "wal" : "verify"}${r}`);
       serve.push(v.serve);
       cli.push(v.cli);
@@ -204,6 +204,7 @@ try {
 
   if (ONLY.has("verify")) {
     console.log("1. Verify N registered 1 KiB copies: node verify --all --force, then serve --once; all copies end 'Y'");
+    const points: Array<{ n: number; seconds: number }> = [];
     for (const n of SIZES) {
       const [v, c] = cpuOf(() => benchVerify(n, false));
       const serve = median(v.serve);
@@ -214,7 +215,9 @@ try {
       );
       if (n === 10_000) console.log(`  target: serve ≤ 1 s for 10,000: ${serve <= 1 ? "met" : "MISSED"}`);
       if (n === 10_000) record({ key: "verify10k", value: serve, baseline: md5sum });
+      points.push({ n, seconds: serve });
     }
+    console.log(`  ${perFileScaling(points)}`);
     if (WAL) {
       const [v, c] = cpuOf(() => benchVerify(10_000, true));
       console.log(`  N= 10000, index in WAL mode (bench-side pragma): serve ${ms(median(v.serve))} ${fmtRuns(v.serve)} ${cpu(c)}`);

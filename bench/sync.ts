@@ -3,18 +3,19 @@
 // own group) on the same host and filesystem, `node sync bench dest --force`, then the timed
 // `serve --once` (spawn to exit). Every copy on "dest" must end has_file 'Y' and every file there
 // must be a hard link of its source (same inode). Against `cp -al` of the same tree in the same
-// run (the machine's own way of making those links). N = 10,000 (BENCH_SYNC_N to change);
-// BENCH_RUNS times (default 3), median printed; also with the index in WAL mode (bench-side
+// run (the machine's own way of making those links). N = 10,000, and 1,000 and 100,000
+// (BENCH_SCALE_MAX) for the cost per file, which must stay flat; BENCH_RUNS times (default 3;
+// once above 10,000), median printed; also 10,000 with the index in WAL mode (bench-side
 // pragma; the daemon's own settings are untouched).
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, cpuOf, expectStates, fmtRuns, HOST, median, ms, Site, timeSync, tool, us } from "./_site.ts";
+import { BIN, cpuOf, expectStates, fmtRuns, HOST, median, ms, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
 import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const N = Number(process.env.BENCH_SYNC_N ?? 10_000);
+const N = 10_000;
 
 if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
   const { compile } = await import("../scripts/compile.ts");
@@ -24,23 +25,23 @@ if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
 const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-sync-"));
 
 /** A site with N healthy copies on "bench" and an empty node "dest" on the same host. */
-function prepare(tag: string, wal: boolean): { site: Site; rels: string[]; dest: string } {
+function prepare(tag: string, wal: boolean, n = N): { site: Site; rels: string[]; dest: string } {
   const site = new Site(top, tag);
   const dest = join(site.dir, "dest");
   mkdirSync(dest);
   site.cli(["node", "create", "dest", "--create-group", "--root", dest, "--host", HOST, "--activate"]);
   Bun.write(join(dest, "ALPENHORN_NODE"), "dest\n");
-  const rels = site.registerSmall(N);
+  const rels = site.registerSmall(n);
   if (wal) site.wal();
   return { site, rels, dest };
 }
 
-function syncOnce(wal: boolean, r: number): { serve: number; cli: number } {
-  const { site, rels, dest } = prepare(`sync${wal ? "wal" : ""}${r}`, wal);
+function syncOnce(wal: boolean, r: number, n: number): { serve: number; cli: number } {
+  const { site, rels, dest } = prepare(`sync${n}${wal ? "wal" : ""}${r}`, wal, n);
   try {
     const cli = timeSync(() => site.cli(["node", "sync", "bench", "dest", "--force"]));
     const serve = site.serveOnce(`${wal ? "wal" : "sync"}${r}`);
-    expectStates(site, { Y: N }, "dest after serve --once", "dest");
+    expectStates(site, { Y: n }, "dest after serve --once", "dest");
     for (const rel of rels) {
       const a = statSync(join(site.root, rel));
       const b = statSync(join(dest, rel));
@@ -52,11 +53,11 @@ function syncOnce(wal: boolean, r: number): { serve: number; cli: number } {
   }
 }
 
-function benchSync(wal: boolean): { serve: number[]; cli: number[] } {
+function benchSync(wal: boolean, n = N): { serve: number[]; cli: number[] } {
   const serve: number[] = [];
   const cli: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const v = syncOnce(wal, r);
+  for (let r = 0; r < runsAt(n, RUNS); r++) {
+    const v = syncOnce(wal, r, n);
     serve.push(v.serve);
     cli.push(v.cli);
   }
@@ -92,6 +93,13 @@ try {
     const [w, wc] = cpuOf(() => benchSync(true));
     console.log(`  index in WAL mode (bench-side pragma): serve ${ms(median(w.serve))} ${fmtRuns(w.serve)} cpu ${ms(wc)}`);
   }
+  const points = [{ n: N, seconds: serve }];
+  for (const n of SCALE_SIZES.filter((x) => x !== N)) {
+    const [v, vc] = cpuOf(() => benchSync(false, n));
+    points.push({ n, seconds: median(v.serve) });
+    console.log(`  ${n.toLocaleString("en").padStart(7)} files: serve ${ms(median(v.serve))} ${fmtRuns(v.serve)} cpu ${ms(vc)}`);
+  }
+  console.log(`  ${perFileScaling(points)}`);
   console.log(`  ${load()}`);
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(top, { recursive: true, force: true });
