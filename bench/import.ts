@@ -5,7 +5,7 @@
 // end registered with its size and MD5 and a copy 'Y' on the node. N = 1,000, 10,000 and 100,000
 // (BENCH_SCALE_MAX; the per-file cost must stay flat); BENCH_RUNS times (default 3; once above
 // 10,000), median printed; also 10,000 with the index in WAL mode (bench-side pragma; the
-// daemon's own settings are untouched).
+// daemon's own settings are untouched), and with the node totals' triggers on.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +30,7 @@ function acqName(a: number): string {
 }
 
 /** A site with the pattern_importer and `n` unregistered files on "bench"; rel → MD5. */
-function prepare(tag: string, n: number, wal: boolean): { site: Site; md5s: Map<string, string> } {
+function prepare(tag: string, n: number, wal: boolean, totals = false): { site: Site; md5s: Map<string, string> } {
   const site = new Site(top, tag);
   writeFileSync(site.conf, `${readFileSync(site.conf, "utf8")}extensions: [pattern_importer]\n`);
   // The extension's tables and demo types.
@@ -48,6 +48,7 @@ function prepare(tag: string, n: number, wal: boolean): { site: Site; md5s: Map<
     md5s.set(rel, new Bun.CryptoHasher("md5").update(buf).digest("hex"));
   }
   if (wal) site.wal();
+  if (totals) site.cli(["db", "node-totals", "--enable"]);
   return { site, md5s };
 }
 
@@ -65,8 +66,8 @@ function expectImported(site: Site, md5s: Map<string, string>): void {
   if (rows.length !== md5s.size || bad.length > 0) throw new Error(`${rows.length} files registered of ${md5s.size}, ${bad.length} wrong (logs in ${site.dir})`);
 }
 
-function importOnce(n: number, wal: boolean, r: number): number {
-  const { site, md5s } = prepare(`import-${n}${wal ? "-wal" : ""}-${r}`, n, wal);
+function importOnce(n: number, wal: boolean, r: number, totals = false): number {
+  const { site, md5s } = prepare(`import-${n}${wal ? "-wal" : ""}${totals ? "-totals" : ""}-${r}`, n, wal, totals);
   try {
     site.cli(["node", "scan", "bench", "--register-new"]);
     const serve = site.serveOnce(`${n}${wal ? "wal" : ""}${r}`);
@@ -77,8 +78,8 @@ function importOnce(n: number, wal: boolean, r: number): number {
   }
 }
 
-function bench(n: number, wal: boolean): [number[], number] {
-  return cpuOf(() => Array.from({ length: runsAt(n, RUNS) }, (_, r) => importOnce(n, wal, r)));
+function bench(n: number, wal: boolean, totals = false): [number[], number] {
+  return cpuOf(() => Array.from({ length: runsAt(n, RUNS) }, (_, r) => importOnce(n, wal, r, totals)));
 }
 
 const load = () => `load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`;
@@ -103,6 +104,9 @@ try {
     const [w, wc] = bench(10_000, true);
     console.log(`  index in WAL mode (bench-side pragma): 10,000 files ${ms(median(w))} ${fmtRuns(w)} cpu ${ms(wc)}`);
   }
+  // What the node totals' triggers cost a write-heavy run.
+  const [t, tc] = bench(10_000, false, true);
+  console.log(`  node totals on (db node-totals --enable): 10,000 files ${ms(median(t))} ${fmtRuns(t)} cpu ${ms(tc)}`);
   console.log(`  ${load()}`);
 } finally {
   if (!process.env.BENCH_KEEP) rmSync(top, { recursive: true, force: true });

@@ -6,6 +6,9 @@ export default defineGroup({
   meta: { name: "db", description: "Manage the Data Index." },
   help: "Manage the Data Index.",
   startup: "db-group",
-  subCommands: { init: () => import("./init.ts").then((m) => m.default) },
-  summaries: { init: "Initialise or upgrade the Data Index." },
+  subCommands: {
+    init: () => import("./init.ts").then((m) => m.default),
+    "node-totals": () => import("./node-totals.ts").then((m) => m.default),
+  },
+  summaries: { init: "Initialise or upgrade the Data Index.", "node-totals": "Keep per-node copy totals for fast statistics." },
 });

@@ -52,6 +52,15 @@ export const mysqlDialect: Dialect = {
   upsert: (table, columns, _conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
+  upsertAdd: (table, columns, _conflict, add, values) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values.join(", ")}) ` +
+    `ON DUPLICATE KEY UPDATE ${add.map((c) => `${quote(c)} = ${quote(c)} + VALUES(${quote(c)})`).join(", ")}`,
+  // No WHEN clause on MySQL triggers: the condition becomes an IF around the body.
+  createTrigger: (name, event, table, when, statements) => {
+    const body = statements.map((s) => `${s}; `).join("");
+    return `CREATE TRIGGER ${quote(name)} AFTER ${event} ON ${quote(table)} FOR EACH ROW BEGIN ${when ? `IF ${when} THEN ${body}END IF; ` : body}END`;
+  },
+  listTriggersSql: "SELECT trigger_name AS name FROM information_schema.triggers WHERE trigger_schema = DATABASE() ORDER BY trigger_name",
   joinInOrder: "STRAIGHT_JOIN",
   randomOrder: "RAND()",
   // Locks the rows read until the transaction ends; a locking read sees the latest commits.

@@ -46,6 +46,12 @@ export const sqliteDialect: Dialect = {
   upsert: (table, columns, conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
+  upsertAdd: (table, columns, conflict, add, values) =>
+    `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values.join(", ")}) ` +
+    `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${add.map((c) => `${quote(c)} = ${quote(c)} + excluded.${quote(c)}`).join(", ")}`,
+  createTrigger: (name, event, table, when, statements) =>
+    `CREATE TRIGGER ${quote(name)} AFTER ${event} ON ${quote(table)} FOR EACH ROW ${when ? `WHEN ${when} ` : ""}BEGIN ${statements.map((s) => `${s}; `).join("")}END`,
+  listTriggersSql: "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
   joinInOrder: "CROSS JOIN",
   randomOrder: "RANDOM()",
   // A write transaction (BEGIN IMMEDIATE) already excludes every other writer.

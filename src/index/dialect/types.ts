@@ -25,6 +25,19 @@ export interface Dialect {
   /** `rows` rows of `columns` values (placeholders row after row). */
   upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows?: number): string;
   /**
+   * An INSERT of one row of SQL expressions (`values`, e.g. `NEW.node_id` in a trigger) that,
+   * when the `conflict` columns' unique key already exists, adds the new row's `add` columns to
+   * the stored ones instead.
+   */
+  upsertAdd(table: string, columns: readonly string[], conflict: readonly string[], add: readonly string[], values: readonly string[]): string;
+  /**
+   * `CREATE TRIGGER` that runs `statements` after each `event` row of `table`, only for rows
+   * where `when` (an expression over OLD/NEW) holds, if given.
+   */
+  createTrigger(name: string, event: "INSERT" | "UPDATE" | "DELETE", table: string, when: string | null, statements: readonly string[]): string;
+  /** Names of the triggers of the current database (one column `name`). */
+  readonly listTriggersSql: string;
+  /**
    * Join keyword that makes the planner read the tables in the order written (SQLite: CROSS
    * JOIN; MySQL: STRAIGHT_JOIN), for a listing whose index order is its ORDER BY.
    */

@@ -4,6 +4,7 @@
 
 import type { Db } from "../driver/types.ts";
 import { placeholders } from "./bulk-common.ts";
+import { nodeTotalsState, readNodeTotals } from "../node-totals.ts";
 
 export interface NodeCounts {
   /** Copies with has 'Y' and wants 'Y'. */
@@ -16,7 +17,8 @@ export interface NodeCounts {
 }
 
 /**
- * Raw statistics for each node id (nodes without copies get zeros). Only copies with
+ * Raw statistics for each node id (nodes without copies get zeros), from the node totals when
+ * they are on (src/index/node-totals.ts), else counted from the copies. Only copies with
  * has_file='Y' AND wants_file='Y' count towards `count` and `size` (the summed *file* sizes).
  * `extra` adds the counts of copies with wants_file='Y' and has_file X (corrupt), M (suspect)
  * and N (missing).
@@ -25,6 +27,19 @@ export async function getNodeCounts(db: Db, nodeIds: readonly number[], extra: b
   const out = new Map<number, NodeCounts>();
   for (const id of nodeIds) out.set(id, { count: 0, size: null, corrupt: 0, suspect: 0, missing: 0 });
   if (nodeIds.length === 0) return out;
+  if ((await nodeTotalsState(db)) === "on") {
+    for (const r of await readNodeTotals(db, nodeIds)) {
+      const s = out.get(r.node_id)!;
+      if (r.wants_file !== "Y") continue;
+      if (r.has_file === "Y") {
+        s.count = r.copies;
+        s.size = r.sized > 0 ? r.bytes : null;
+      } else if (extra && r.has_file === "X") s.corrupt = r.copies;
+      else if (extra && r.has_file === "M") s.suspect = r.copies;
+      else if (extra && r.has_file === "N") s.missing = r.copies;
+    }
+    return out;
+  }
   const ids = placeholders(nodeIds.length);
   const main = await db.all<{ node_id: number; count: number | string; size: number | string | null }>(
     "SELECT c.node_id AS node_id, COUNT(c.id) AS count, SUM(f.size_b) AS size FROM archivefilecopy c " +
