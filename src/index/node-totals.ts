@@ -85,15 +85,21 @@ export async function nodeTotalsState(db: Db): Promise<NodeTotalsState> {
  */
 export async function enableNodeTotals(db: Db): Promise<void> {
   await dropNodeTotals(db);
-  await db.run(
-    `CREATE TABLE ${T} (node_id INTEGER NOT NULL, has_file CHAR(1) NOT NULL, wants_file CHAR(1) NOT NULL, ` +
-      `copies BIGINT NOT NULL, sized BIGINT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (node_id, has_file, wants_file))`,
-  );
-  for (const t of TRIGGERS) await db.run(db.dialect.createTrigger(t.name, t.event, t.table, t.when, t.statements(db)));
-  await db.transaction(async (tx) => {
-    await tx.run(`DELETE FROM ${T}`);
-    await tx.run(`INSERT INTO ${T} (${COLUMNS.join(", ")}) ${RECOUNT_SQL}`);
-  });
+  try {
+    await db.run(
+      `CREATE TABLE ${T} (node_id INTEGER NOT NULL, has_file CHAR(1) NOT NULL, wants_file CHAR(1) NOT NULL, ` +
+        `copies BIGINT NOT NULL, sized BIGINT NOT NULL, bytes BIGINT NOT NULL, PRIMARY KEY (node_id, has_file, wants_file))`,
+    );
+    for (const t of TRIGGERS) await db.run(db.dialect.createTrigger(t.name, t.event, t.table, t.when, t.statements(db)));
+    await db.transaction(async (tx) => {
+      await tx.run(`DELETE FROM ${T}`);
+      await tx.run(`INSERT INTO ${T} (${COLUMNS.join(", ")}) ${RECOUNT_SQL}`);
+    });
+  } catch (err) {
+    // E.g. MySQL refusing triggers to a user without the privilege: leave nothing half made.
+    await dropNodeTotals(db).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Remove the triggers and the table (whatever part of them exists). */
