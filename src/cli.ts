@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { HELP_CONFIG_TEXT, versionText } from "./common/about.ts";
-import { loadConfig, type Config } from "./common/config.ts";
+import type { Config } from "./common/config.ts";
 import { AbortedError, AlpenhornError, ExitRequest, UsageError, exitCodeFor } from "./common/errors.ts";
 import { Logger, stderrSink, type LevelName } from "./common/logger.ts";
 import { initExtensions } from "./engine/extensions/init.ts";
@@ -140,6 +140,8 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
     let config: Config | undefined;
     let extensions: LoadedExtensions = NO_EXTENSIONS;
     if (startup !== "none") try {
+      // Imported here, not above: `--help` and usage errors never need the YAML parser.
+      const { loadConfig } = await import("./common/config.ts");
       config = loadConfig({ confFile: top.conf, testIsolation: top.testIsolation, env, cwd, log });
       extensions = await loadExtensions(config.list("extensions", []), log, cwd);
       const dbConfig = config.mapping("database", {});

@@ -10,5 +10,5 @@ export default defineGroup({
     init: () => import("./init.ts").then((m) => m.default),
     "node-totals": () => import("./node-totals.ts").then((m) => m.default),
   },
-  summaries: { init: "Initialise or upgrade the Data Index.", "node-totals": "Keep per-node copy totals for fast statistics." },
+  summaries: { init: "Initialise or upgrade the Data Index.", "node-totals": "Keep per-node copy totals for fast stats." },
 });

@@ -14,8 +14,8 @@ const STATE_LINE = {
 const fmt = (r: NodeTotalsRow | null) => (r ? `${r.copies} copies, ${r.sized} sized, ${r.bytes} bytes` : "nothing");
 
 export default defineCommand({
-  meta: { name: "node-totals", description: "Keep per-node copy totals for fast statistics." },
-  help: `Keep per-node copy totals for fast statistics.
+  meta: { name: "node-totals", description: "Keep per-node copy totals for fast stats." },
+  help: `Keep per-node copy totals for fast stats.
 
 With --enable, adds a table of copy counts and file sizes per node and copy state to the Data Index, with triggers that keep it current whoever writes the index, and fills it from the copies; "node stats", "node show --stats" and "group show" then read it instead of counting every copy.  Each write of a copy costs a few microseconds more.  --disable removes the table and triggers; --check recounts the copies and reports any difference.  Without an option, says whether the totals are on.`,
   options: {
