@@ -86,14 +86,19 @@ for (const [backend, describeOn] of await backendSuites()) {
         expect(await copyOn(idx, fileId, dst.node.id)).toBeUndefined();
         // The killed pull's directory, where its forked rsync receiver still writes.
         const staleDir = join(dst.root, leftovers(dst.root).find((p) => /\.alpentemp[^/]*$/.test(p))!);
-        expect(rsyncsOn(`${staleDir}/`).length).toBeGreaterThan(0);
+        const stale = rsyncsOn(`${staleDir}/`);
+        expect(stale.length).toBeGreaterThan(0);
+        // Frozen, so they cannot notice the dead connection and exit on their own before the
+        // tidy-up comes (on a loaded machine they did): only its SIGKILL can end them now.
+        for (const pid of stale) process.kill(pid, "SIGSTOP");
 
         const fast = conf("");
         const second = new DaemonProc(exe, ["serve", "--test-isolation", "-c", fast], idx.dir.path);
         try {
           await second.wait(/Removing stale temporary directory .*\.alpentemp/, 60_000);
           // The killed daemon's rsync receiver (a fork, which the parent-death signal misses) is stopped by the tidy-up.
-          expect(second.has(/Killed stale rsync \(pid \d+\) writing in .*\.alpentemp/)).toBe(true);
+          // Its line comes after the reap, an fs-thread call later than the "Removing" line.
+          await second.wait(/Killed stale rsync \(pid \d+\) writing in .*\.alpentemp/, 30_000);
           await Bun.sleep(300);
           expect(rsyncsOn(`${staleDir}/`)).toEqual([]);
           await second.wait(/Pull of 2025\/02\/21\/big -\$\(x\);\.dat complete\. Transferred 2\.0+ MiB in /, 60_000);
