@@ -6,6 +6,12 @@ export default defineGroup({
   meta: { name: "db", description: "Manage the Data Index." },
   help: "Manage the Data Index.",
   startup: "db-group",
-  subCommands: { init: () => import("./init.ts").then((m) => m.default) },
-  summaries: { init: "Initialise or upgrade the Data Index." },
+  subCommands: {
+    check: () => import("./check.ts").then((m) => m.default),
+    init: () => import("./init.ts").then((m) => m.default),
+  },
+  summaries: {
+    check: "Check the Data Index for inconsistencies.",
+    init: "Initialise or upgrade the Data Index.",
+  },
 });
