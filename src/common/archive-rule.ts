@@ -51,3 +51,26 @@ export function underMinimumSpace(node: { readonly avail_gb: number | null; read
   const avail = node.avail_gb === null ? null : Number(node.avail_gb);
   return avail !== null && avail < Number(node.min_avail_gb ?? 0) && !isArchiveNode(node);
 }
+
+/** The risk classes of `node risk`, in the order they are shown. */
+export const RISK_CLASSES = ["only_here", "under_archived", "no_healthy_copy"] as const;
+export type RiskClass = (typeof RISK_CLASSES)[number];
+
+/**
+ * The risk classes of one copy, from its state and its file's counts over all nodes (this copy
+ * included): `healthyCopies` healthy copies anywhere, `archiveCopies` healthy ones on archive
+ * nodes. A healthy copy is `only_here` when it is the only healthy copy, and `under_archived`
+ * when the file has fewer healthy archive copies than `required`; a suspect or corrupt copy is
+ * `no_healthy_copy` when no healthy copy exists. A missing copy ('N') is in no class.
+ * src/index/queries/risk.ts counts the same classes set-wise; a test holds them together.
+ */
+export function riskClassesOf(hasFile: string, healthyCopies: number, archiveCopies: number, required: number): RiskClass[] {
+  if (hasFile === HEALTHY_HAS_FILE) {
+    const out: RiskClass[] = [];
+    if (healthyCopies === 1) out.push("only_here");
+    if (archiveCopies < required) out.push("under_archived");
+    return out;
+  }
+  if ((hasFile === "M" || hasFile === "X") && healthyCopies === 0) return ["no_healthy_copy"];
+  return [];
+}
