@@ -85,7 +85,11 @@ async function runDrain(ctx: CommandContext, db: Db, mode: RunMode, nodeName: st
   if (requests.length) {
     echo(`${mode.update ? "Requesting" : "Would request"} ${copies(requests.length)} first:`);
     const perGroup = new Map<number, DrainCopy[]>();
-    for (const r of requests) perGroup.set(r.group, [...(perGroup.get(r.group) ?? []), r.copy]);
+    for (const r of requests) {
+      const list = perGroup.get(r.group);
+      if (list) list.push(r.copy);
+      else perGroup.set(r.group, [r.copy]);
+    }
     for (const [g, list] of [...perGroup].sort((a, b) => (groupNames.get(a[0])! < groupNames.get(b[0])! ? -1 : 1)))
       echo(`  ${files(tally(list))} to group ${groupNames.get(g)}`);
   }
