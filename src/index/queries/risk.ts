@@ -1,9 +1,9 @@
 // The queries of `alpenhorn node risk`: per node, the files (and bytes) whose safety depends on
 // it, in the classes of riskClassesOf (src/common/archive-rule.ts), counted set-wise: one
-// aggregate over every copy of the index gives each file's healthy and healthy-archive copy
-// counts, joined to the copies of the nodes asked about. No per-file round trips: a
-// million-copy index is one statement. Which nodes are archive nodes is decided by the caller
-// on node rows (isArchiveNode), so this module writes no SQL on the node's type.
+// aggregate reads every copy of the index once, file by file (riskByNode), and `--list` reads
+// a node's copies a page at a time with their files' counts (nodeCopiesPage, fileCopyCounts).
+// No per-file round trips. Which nodes are archive nodes is decided by the caller on node rows
+// (isArchiveNode), so this module writes no SQL on the node's type.
 
 import { HEALTHY_HAS_FILE, type RiskClass } from "../../common/archive-rule.ts";
 import type { Db, Param } from "../driver/types.ts";
@@ -27,58 +27,80 @@ function inList(column: string, ids: readonly number[]): { sql: string; params: 
   return ids.length === 0 ? { sql: "1 = 0", params: [] } : { sql: `${column} IN (${placeholders(ids.length)})`, params: [...ids] };
 }
 
-/** Per file: healthy copies anywhere, and healthy copies on archive nodes. */
-function fileCounts(rule: RiskRule): { sql: string; params: Param[] } {
-  const archive = inList("node_id", rule.archiveNodeIds);
-  return {
-    sql: `SELECT file_id, SUM(CASE WHEN has_file = ? THEN 1 ELSE 0 END) AS healthy,
-                 SUM(CASE WHEN has_file = ? AND ${archive.sql} THEN 1 ELSE 0 END) AS archived
-            FROM archivefilecopy GROUP BY file_id`,
-    params: [HEALTHY_HAS_FILE, HEALTHY_HAS_FILE, ...archive.params],
-  };
+/** An id written into SQL: node ids come from the index, but are checked to be integers. */
+function idLiteral(id: number): string {
+  if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${id}`);
+  return String(id);
 }
 
-/** Each class's condition on copy `c` and its file's counts `h` (riskClassesOf, in SQL). */
-function classCondition(cls: RiskClass, required: number): { sql: string; params: Param[] } {
-  switch (cls) {
-    case "only_here":
-      return { sql: "c.has_file = ? AND h.healthy = 1", params: [HEALTHY_HAS_FILE] };
-    case "under_archived":
-      return { sql: "c.has_file = ? AND h.archived < ?", params: [HEALTHY_HAS_FILE, required] };
-    case "no_healthy_copy":
-      return { sql: "c.has_file IN ('M', 'X') AND h.healthy = 0", params: [] };
-  }
-}
+/** Nodes per statement: each adds seven columns to it. */
+const NODES_PER_STATEMENT = 50;
 
-const CLASSES: readonly RiskClass[] = ["only_here", "under_archived", "no_healthy_copy"];
-
-/** The tallies of every class for each of `nodeIds` (zeros for a node with none). */
+/**
+ * The tallies of every class for each of `nodeIds` (zeros for a node with none), in one
+ * statement per 50 nodes. The inner aggregate reads every copy once, file by file, giving each
+ * file its size, its healthy and healthy-archive copy counts, and the state of its copy on
+ * each asked node (one column per node: a file has at most one copy per node); the outer one
+ * sums the classes (riskClassesOf's rules) per node column. No per-copy join back to a derived
+ * table, which would cost a temporary index over every file.
+ */
 export async function riskByNode(db: Db, nodeIds: readonly number[], rule: RiskRule): Promise<Map<number, NodeRisk>> {
   const out = new Map<number, NodeRisk>();
   for (const id of nodeIds) out.set(id, { only_here: { files: 0, bytes: 0 }, under_archived: { files: 0, bytes: 0 }, no_healthy_copy: { files: 0, bytes: 0 } });
-  if (nodeIds.length === 0) return out;
-  const counts = fileCounts(rule);
-  const sums: string[] = [];
-  const sumParams: Param[] = [];
-  for (const [i, cls] of CLASSES.entries()) {
-    const cond = classCondition(cls, rule.required);
-    sums.push(`SUM(CASE WHEN ${cond.sql} THEN 1 ELSE 0 END) AS f${i}`, `SUM(CASE WHEN ${cond.sql} THEN COALESCE(f.size_b, 0) ELSE 0 END) AS b${i}`);
-    sumParams.push(...cond.params, ...cond.params);
-  }
-  const nodes = inList("c.node_id", nodeIds);
-  const rows = await db.all<Record<string, number | string | null>>(
-    `SELECT c.node_id AS node_id, ${sums.join(", ")}
-       FROM archivefilecopy c JOIN archivefile f ON f.id = c.file_id JOIN (${counts.sql}) h ON h.file_id = c.file_id
-      WHERE ${nodes.sql} GROUP BY c.node_id`,
-    [...sumParams, ...counts.params, ...nodes.params],
-  );
-  for (const r of rows) {
-    const risk = out.get(Number(r.node_id))!;
-    // MySQL returns SUM() as DECIMAL text.
-    for (const [i, cls] of CLASSES.entries()) risk[cls] = { files: Number(r[`f${i}`] ?? 0), bytes: Number(r[`b${i}`] ?? 0) };
+  const archive = rule.archiveNodeIds.length === 0 ? "1 = 0" : `c.node_id IN (${rule.archiveNodeIds.map(idLiteral).join(", ")})`;
+  const ids = [...out.keys()];
+  for (let i = 0; i < ids.length; i += NODES_PER_STATEMENT) {
+    const part = ids.slice(i, i + NODES_PER_STATEMENT);
+    const states = part.map((id, k) => `MAX(CASE WHEN c.node_id = ${idLiteral(id)} THEN c.has_file END) AS s${k}`).join(", ");
+    const sums = part.flatMap((_, k) =>
+      CLASSES.map((cls) => {
+        const cond = classCondition(cls, `s${k}`);
+        return `SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END), SUM(CASE WHEN ${cond} THEN size ELSE 0 END)`;
+      }),
+    );
+    const rows = await db.values(
+      `SELECT ${sums.join(", ")}
+         FROM (SELECT COALESCE(MAX(f.size_b), 0) AS size,
+                      SUM(CASE WHEN c.has_file = ? THEN 1 ELSE 0 END) AS healthy,
+                      SUM(CASE WHEN c.has_file = ? AND ${archive} THEN 1 ELSE 0 END) AS archived,
+                      ${states}
+                 FROM archivefile f JOIN archivefilecopy c ON c.file_id = f.id GROUP BY f.id) p`,
+      [...sumParams(part.length, rule.required), HEALTHY_HAS_FILE, HEALTHY_HAS_FILE],
+    );
+    const row = rows[0] ?? [];
+    for (const [k, id] of part.entries()) {
+      const risk = out.get(id)!;
+      // MySQL returns SUM() as DECIMAL text; no row at all (no files) is all zeros.
+      for (const [j, cls] of CLASSES.entries()) {
+        const at = (k * CLASSES.length + j) * 2;
+        risk[cls] = { files: Number(row[at] ?? 0), bytes: Number(row[at + 1] ?? 0) };
+      }
+    }
   }
   return out;
 }
+
+/** Each class's condition on the state column `s` of a file row (riskClassesOf, in SQL). */
+function classCondition(cls: RiskClass, s: string): string {
+  switch (cls) {
+    case "only_here":
+      return `${s} = ? AND healthy = 1`;
+    case "under_archived":
+      return `${s} = ? AND archived < ?`;
+    case "no_healthy_copy":
+      return `${s} IN ('M', 'X') AND healthy = 0`;
+  }
+}
+
+/** The parameters of the sums, in their order: per node, per class, twice (count and bytes). */
+function sumParams(nodes: number, required: number): Param[] {
+  const perClass: Record<RiskClass, Param[]> = { only_here: [HEALTHY_HAS_FILE], under_archived: [HEALTHY_HAS_FILE, required], no_healthy_copy: [] };
+  const out: Param[] = [];
+  for (let k = 0; k < nodes; k++) for (const cls of CLASSES) out.push(...perClass[cls], ...perClass[cls]);
+  return out;
+}
+
+const CLASSES: readonly RiskClass[] = ["only_here", "under_archived", "no_healthy_copy"];
 
 /** A copy of a node as the `--list` pages read it. */
 export interface PagedCopy {

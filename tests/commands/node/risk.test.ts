@@ -64,6 +64,20 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(bad.err).toContain("Error: Invalid value for '--list': 'lost' is not one of 'only_here', 'under_archived', 'no_healthy_copy'.");
     });
 
+    test("more nodes than one statement takes (50): each node still gets its own tallies", async () => {
+      await using idx = await initialisedIndex(backend);
+      const db = idx.db;
+      const g = await seed.group(db, { name: "g" });
+      const acq = await seed.acq(db, { name: "a" });
+      for (let i = 0; i < 53; i++) {
+        const n = await seed.node(db, { name: `n${i}`, group_id: g.id, active: 1, storage_type: "T" });
+        const f = await seed.file(db, { name: `f${i}`, acq_id: acq.id, size_b: i + 1 });
+        await seed.copy(db, { file_id: f.id, node_id: n.id, has_file: "Y" });
+      }
+      const r = JSON.parse((await cliFor(idx)(["node", "risk", "--json"])).out) as Array<{ node: string; only_here: { files: number; bytes: number } }>;
+      expect(r.map((x) => [x.node, x.only_here.files, x.only_here.bytes])).toEqual(Array.from({ length: 53 }, (_, i) => [`n${i}`, 1, i + 1]));
+    });
+
     test("a random index: the set-wise tallies and lists equal the pure predicate applied copy by copy", async () => {
       await using idx = await initialisedIndex(backend);
       const db = idx.db;
