@@ -54,6 +54,14 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await cli(["node", "risk", "arch3", "--list", "only_here"])).toEqual({ code: 0, out: "", err: "" });
     });
 
+    test("--help: alpenhorn's usage line for an optional variadic argument", async () => {
+      await using idx = await initialisedIndex(backend);
+      const r = await cliFor(idx)(["node", "risk", "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toStartWith("Usage: alpenhorn node risk [OPTIONS] [NODE]...\n\n  Show files at risk on Storage Nodes.\n");
+      expect(r.out).toContain("  --list CLASS  List the files of class CLASS");
+    });
+
     test("bad input: an unknown node, an unknown class", async () => {
       await using idx = await initialisedIndex(backend);
       await riskLayout(idx.db);
