@@ -196,7 +196,7 @@ export async function claimBatchForDelete(tx: Db, copyIds: readonly number[], ru
     if (!list) byFile.set(f, (list = []));
     list.push(r);
   }
-  const healthyNodes = [...new Set(rows.filter(isHealthyCopy).map((r) => Number(r.node_id)))];
+  const healthyNodes = [...new Set(rows.filter((r) => r.has_file === "Y").map((r) => Number(r.node_id)))];
   const archiveIds = new Set(
     healthyNodes.length === 0 ? [] : (await allIn<{ id: number }>(tx, "SELECT id FROM storagenode", "id", healthyNodes, " AND storage_type = 'A'")).map((r) => Number(r.id)),
   );
