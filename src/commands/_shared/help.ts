@@ -7,7 +7,8 @@ import { HELP_OPTION } from "./define.ts";
 export function usageLine(path: string, def: CommandDef | GroupDef | { kind: "root" }): string {
   const prefix = path ? `alpenhorn ${path}` : "alpenhorn";
   if (def.kind !== "command") return `Usage: ${prefix} [OPTIONS] COMMAND [ARGS]...`;
-  const args = def.args.map((a) => (a.variadic ? `${a.name}...` : a.name));
+  // click shows an optional variadic argument (nargs=-1) as `[NAME]...`.
+  const args = def.args.map((a) => (a.variadic ? (a.required === true ? `${a.name}...` : `[${a.name}]...`) : a.name));
   return `Usage: ${prefix} [OPTIONS]${args.length ? " " + args.join(" ") : ""}`;
 }
 

@@ -7,8 +7,13 @@ export default defineGroup({
   help: "Manage the Data Index.",
   startup: "db-group",
   subCommands: {
+    check: () => import("./check.ts").then((m) => m.default),
     init: () => import("./init.ts").then((m) => m.default),
     "node-totals": () => import("./node-totals.ts").then((m) => m.default),
   },
-  summaries: { init: "Initialise or upgrade the Data Index.", "node-totals": "Keep per-node copy totals for fast stats." },
+  summaries: {
+    check: "Check the Data Index for inconsistencies.",
+    init: "Initialise or upgrade the Data Index.",
+    "node-totals": "Keep per-node copy totals for fast stats.",
+  },
 });

@@ -8,6 +8,7 @@ export default defineGroup({
   subCommands: {
     clean: () => import("./clean.ts").then((m) => m.default),
     create: () => import("./create.ts").then((m) => m.default),
+    explain: () => import("./explain.ts").then((m) => m.default),
     find: () => import("./find.ts").then((m) => m.default),
     import: () => import("./import.ts").then((m) => m.default),
     list: () => import("./list.ts").then((m) => m.default),
@@ -20,6 +21,7 @@ export default defineGroup({
   summaries: {
     clean: "Remove a File from a Node.",
     create: "Create a new File record.",
+    explain: "Explain what the daemon will do with a File.",
     find: "Find Files on Nodes.",
     import: "Import a File on a Node.",
     list: "List Files.",

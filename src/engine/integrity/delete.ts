@@ -5,6 +5,7 @@
 // transaction that re-checks the archive-copy rule on locked rows (ClaimAhead); each task
 // removes its claimed files, then records them removed.
 
+import { archiveCopyCount, underMinimumSpace } from "../../common/archive-rule.ts";
 import { prettyBytes } from "../../common/format.ts";
 import { claimBatchForDelete, deleteCandidates, pendingSourceFileIds, releaseClaim, type Claim, type ClaimRules, type DeleteCandidate } from "../../index/queries/integrity.ts";
 import type { HasFile } from "../../index/rows.ts";
@@ -56,8 +57,8 @@ export async function queueDeletions(node: NodeTarget): Promise<void> {
   if (!fifo || !node.io) return;
   const avail = row.avail_gb === null ? null : Number(row.avail_gb);
   const min = Number(row.min_avail_gb ?? 0);
-  const underMin = avail !== null && avail < min && row.storage_type !== "A";
-  const needed = underMin ? Math.floor((min - avail) * GIB) : 0;
+  const underMin = underMinimumSpace(row);
+  const needed = underMin && avail !== null ? Math.floor((min - avail) * GIB) : 0;
   if (underMin) ctx.log.info(`Hit minimum available space on ${node.name} -- will attempt to free ${prettyBytes(needed)}.`);
   // Deletions that finished are written first: their copies are no longer candidates.
   await ctx.recorder.flush();
@@ -123,7 +124,7 @@ class ClaimAhead {
 
 /** `daemon.archive_copy_count`: healthy archive copies that must remain besides the deleted one. */
 export function archiveCopiesRequired(node: NodeTarget): number {
-  return node.ctx.config.int("daemon.archive_copy_count", { default: 2, min: 0 });
+  return archiveCopyCount(node.ctx.config);
 }
 
 async function deleteBatch(node: NodeTarget, batch: readonly DeleteCandidate[], ahead: ClaimAhead): Promise<void> {

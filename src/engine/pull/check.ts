@@ -6,15 +6,16 @@
 
 import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { cancelPull, copyStateOn, nodeById, nodeTotalBytes, type PullRequest } from "../../index/queries/pulls.ts";
-import type { HasFile, StorageNodeRow } from "../../index/rows.ts";
+import type { StorageNodeRow } from "../../index/rows.ts";
 import type { DaemonContext } from "../context.ts";
 import type { NodeRemote } from "../extension-api.ts";
 import { indexOps } from "../io/index-ops.ts";
 import { retryBusy } from "../retry.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { remoteOf } from "./remote-of.ts";
+import { judgeRequest, judgeRoom, roomNeedsTotal, roomRefusalText, type RequestVerdict } from "./rules.ts";
 
-const GIB = 2 ** 30;
+export { judgeRequest, type RequestVerdict } from "./rules.ts";
 
 export const pathOf = (req: PullRequest) => `${req.acq_name}/${req.file_name}`;
 
@@ -30,24 +31,6 @@ export async function cancelRequest(ctx: DaemonContext, req: PullRequest, group:
   else if (reason === "missing") ctx.log.warning(`Cancelling pull request for ${path}:  not available on node ${source} [file_id=${req.file_id}]`);
   else ctx.log.warning(`Cancelling pull request for ${path}:  remote pull from node ${source} not possible [file_id=${req.file_id}]`);
   if (await retryBusy(() => cancelPull(ctx.db, req.id))) ctx.metrics.inc("requests_completed", { type: "copy", result: reason, node: source, group: group.name });
-}
-
-/** What the checks of a request conclude, before any destination check. */
-export type RequestVerdict =
-  | { readonly go: true; readonly source: StorageNodeRow }
-  | { readonly go: false; readonly why: "duplicate" | "group-needs-check" | "source-inactive" | "missing" | "source-needs-check" };
-
-/**
- * alpenhorn's request checks, in its order, on facts already read: the file's state in the
- * group, the source node's row and the state of the source copy. Pure.
- */
-export function judgeRequest(inGroup: HasFile, source: StorageNodeRow | undefined, sourceState: HasFile): RequestVerdict {
-  if (inGroup === "Y") return { go: false, why: "duplicate" };
-  if (inGroup === "M") return { go: false, why: "group-needs-check" };
-  if (!source || !Number(source.active)) return { go: false, why: "source-inactive" };
-  if (sourceState === "N" || sourceState === "X") return { go: false, why: "missing" };
-  if (sourceState === "M") return { go: false, why: "source-needs-check" };
-  return { go: true, source };
 }
 
 /** Log (and cancel, when hopeless) a request the checks stopped; alpenhorn's lines. */
@@ -112,19 +95,10 @@ export async function checkPullDest(ctx: DaemonContext, dest: NodeTarget, opts: 
   const row = dest.row;
   const message = opts.message || `Skipping pull for StorageNode ${row.name}`;
   const say = (text: string) => (opts.level === "debug" ? ctx.log.debug(text) : ctx.log.info(text));
-  const avail = row.avail_gb === null ? null : Number(row.avail_gb);
-  const min = Number(row.min_avail_gb ?? 0);
-  if (avail !== null && avail < min) {
-    say(`${message}: hit minimum free space: (${avail.toFixed(2)} GiB < ${min.toFixed(2)} GiB)`);
-    return false;
-  }
-  const max = row.max_total_gb === null ? 0 : Number(row.max_total_gb);
-  if (max > 0) {
-    const total = (await nodeTotalBytes(ctx.db, row.id)) / GIB;
-    if (total >= max) {
-      say(`${message}: node full.  (${total.toFixed(2)} GiB >= ${max.toFixed(2)} GiB)`);
-      return false;
-    }
-  }
-  return true;
+  // The total is read (one query) only for a node with a positive max_total_gb.
+  const total = roomNeedsTotal(row) ? await nodeTotalBytes(ctx.db, row.id) : 0;
+  const verdict = judgeRoom(row, () => total);
+  if (verdict.ok) return true;
+  say(`${message}: ${roomRefusalText(verdict)}`);
+  return false;
 }

@@ -3,6 +3,7 @@
 // other daemons (alpenhorn/io/default/check.py and delete.py at 632dd41; the in-task re-check
 // is upstream's ArchiveFileCopy.check_delete, later than 632dd41: 89943e0).
 
+import { archiveRuleAllowsDelete, isHealthyCopy, upForDeletion } from "../../common/archive-rule.ts";
 import type { Db } from "../driver/types.ts";
 import type { HasFile } from "../rows.ts";
 import { chunks, placeholders } from "./bulk-common.ts";
@@ -205,15 +206,15 @@ export async function claimBatchForDelete(tx: Db, copyIds: readonly number[], ru
     const m = me.get(id);
     const mine = m && byFile.get(Number(m.file_id))?.find((c) => Number(c.id) === id);
     if (!mine || mine.has_file === "N") outcome.set(id, { claimed: false, reason: "absent" });
-    else if (!(mine.wants_file === "N" || (rules.discretionary && mine.wants_file === "M"))) outcome.set(id, { claimed: false, reason: "not-released" });
+    else if (!upForDeletion(mine, rules.discretionary)) outcome.set(id, { claimed: false, reason: "not-released" });
     else {
-      const others = byFile.get(Number(mine.file_id))!.filter((c) => Number(c.id) !== id && c.has_file === "Y");
+      const others = byFile.get(Number(mine.file_id))!.filter((c) => Number(c.id) !== id && isHealthyCopy(c));
       outcome.set(id, { archived: others.filter((c) => archiveIds.has(Number(c.node_id))).length, mine });
     }
   }
   const counted = [...outcome.values()].filter((o): o is { archived: number; mine: Row } => "mine" in o);
   if (counted.length > 0) await afterCount?.();
-  const enough = counted.filter((o) => o.archived >= rules.archiveCopies);
+  const enough = counted.filter((o) => archiveRuleAllowsDelete(o.archived, rules.archiveCopies));
   const pending = new Set<string>();
   if (enough.length > 0) {
     const files = [...new Set(enough.map((o) => Number(o.mine.file_id)))];
@@ -231,7 +232,7 @@ export async function claimBatchForDelete(tx: Db, copyIds: readonly number[], ru
   for (const id of copyIds) {
     const o = outcome.get(id)!;
     if (!("mine" in o)) claims.push(o);
-    else if (o.archived < rules.archiveCopies) claims.push({ claimed: false, reason: "too-few", archiveCopies: o.archived });
+    else if (!archiveRuleAllowsDelete(o.archived, rules.archiveCopies)) claims.push({ claimed: false, reason: "too-few", archiveCopies: o.archived });
     else if (pending.has(`${Number(o.mine.file_id)}:${Number(o.mine.node_id)}`)) claims.push({ claimed: false, reason: "transfer-pending" });
     else {
       claims.push({ claimed: true, previous: o.mine.has_file });
@@ -252,8 +253,8 @@ async function claimOne(tx: Db, copyId: number, rules: ClaimRules, afterCount?: 
   );
   const mine = copies.find((c) => Number(c.id) === copyId);
   if (!mine || mine.has_file === "N") return { claimed: false, reason: "absent" };
-  if (!(mine.wants_file === "N" || (rules.discretionary && mine.wants_file === "M"))) return { claimed: false, reason: "not-released" };
-  const others = copies.filter((c) => Number(c.id) !== copyId && c.has_file === "Y");
+  if (!upForDeletion(mine, rules.discretionary)) return { claimed: false, reason: "not-released" };
+  const others = copies.filter((c) => Number(c.id) !== copyId && isHealthyCopy(c));
   let archived = 0;
   if (others.length > 0) {
     const ids = [...new Set(others.map((c) => Number(c.node_id)))];
@@ -262,7 +263,7 @@ async function claimOne(tx: Db, copyId: number, rules: ClaimRules, afterCount?: 
     archived = others.filter((c) => archiveIds.has(Number(c.node_id))).length;
   }
   await afterCount?.();
-  if (archived < rules.archiveCopies) return { claimed: false, reason: "too-few", archiveCopies: archived };
+  if (!archiveRuleAllowsDelete(archived, rules.archiveCopies)) return { claimed: false, reason: "too-few", archiveCopies: archived };
   const pending = await tx.get(
     "SELECT id FROM archivefilecopyrequest WHERE file_id = ? AND node_from_id = ? AND completed = 0 AND cancelled = 0 LIMIT 1",
     [me.file_id, me.node_id],
