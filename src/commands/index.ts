@@ -13,6 +13,7 @@ export const ROOT_COMMANDS: Record<string, Loader> = {
   group: () => import("./group/index.ts").then((m) => m.default),
   node: () => import("./node/index.ts").then((m) => m.default),
   serve: () => import("./serve.ts").then((m) => m.default),
+  status: () => import("./status.ts").then((m) => m.default),
 };
 
 export const ROOT_SUMMARIES: Record<string, string> = {
@@ -23,4 +24,5 @@ export const ROOT_SUMMARIES: Record<string, string> = {
   group: "Manage Storage Groups.",
   node: "Manage Storage Nodes.",
   serve: "Run the alpenhorn daemon.",
+  status: "Show the state of the whole archive.",
 };

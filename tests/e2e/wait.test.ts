@@ -167,6 +167,13 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(r.code).toBe(0);
     }, 200_000);
 
+    test("status: the running daemon's host is alive, the host without one is not", async () => {
+      const r = await s.cli(["status"]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(new RegExp(`^Hosts:\\n  ${HOST}: daemon alive \\(last update \\d+s ago\\)\\n`));
+      expect(r.out).toContain("\n  elsewhere: NO DAEMON (last update never)\n    far (group far, checked never)\n");
+    }, 60_000);
+
     test("progress: drawn with carriage returns on a terminal, ended by a newline; never on a pipe", async () => {
       const r = await underPty(s, ["file", "sync", "2025/02/21/23/1324.dat", "--from", "src", "--to", "scratch", "--wait", "--timeout", "90s"]);
       expect(r.code).toBe(0);
