@@ -36,7 +36,7 @@ export const WAIT_OPTIONS = defineOptions({
     names: ["--timeout"],
     kind: "value",
     metavar: "DUR",
-    help: "With --wait, give up after DUR: seconds (90 or 90s), minutes (15m) or hours (2h).  Default: wait for ever.",
+    help: "With --wait, give up after DUR: seconds (90 or 90s), minutes (15m) or hours (2h).  Default: no limit.",
   },
 });
 
