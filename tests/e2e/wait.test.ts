@@ -174,6 +174,45 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(r.out).toContain("\n  elsewhere: NO DAEMON (last update never)\n    far (group far, checked never)\n");
     }, 60_000);
 
+    test("Ctrl-C stops the wait (the line ended, click's Aborted!, exit 1) and leaves the request filed", async () => {
+      // On a pseudo-terminal, so ^C is the terminal's interrupt, sent once the progress line
+      // shows the wait has begun.
+      const args = ["file", "sync", "2025/02/21/meta.txt", "--from", "src", "--to", "far", "--wait"];
+      const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
+      const cmd = [process.execPath, MAIN, "--test-isolation", "-c", s.cli.confPath, ...args].map(quote).join(" ");
+      const proc = Bun.spawn(["script", "-qfec", cmd, "/dev/null"], {
+        cwd: s.idx.dir.path,
+        // bash runs a lone command by exec: no shell in between to take the ^C for itself.
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: s.idx.dir.path, TERM: "xterm", SHELL: "/bin/bash" },
+        stdin: "pipe",
+        stdout: "pipe",
+        stderr: "pipe",
+        timeout: 60_000,
+      });
+      let text = "";
+      const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
+      while (!text.includes(" transfers, ")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the wait never began: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+      proc.stdin.write("\x03");
+      proc.stdin.flush();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      proc.stdin.end();
+      expect(await proc.exited).toBe(1);
+      expect(text).toMatch(/\r\x1b\[K0\/1 transfers, 0 B of \d+ B, 0 B\/s, \d+s elapsed, ETA unknown(\^C)?\r\nAborted!\r\n$/);
+      const row = await s.idx.db.get<{ completed: number; cancelled: number }>(
+        "SELECT r.completed, r.cancelled FROM archivefilecopyrequest r JOIN storagegroup g ON g.id = r.group_to_id JOIN archivefile f ON f.id = r.file_id " +
+          "WHERE g.name = 'far' AND f.name = 'meta.txt' ORDER BY r.id DESC",
+      );
+      expect([Number(row?.completed), Number(row?.cancelled)]).toEqual([0, 0]);
+    }, 60_000);
+
     test("progress: drawn with carriage returns on a terminal, ended by a newline; never on a pipe", async () => {
       const r = await underPty(s, ["file", "sync", "2025/02/21/23/1324.dat", "--from", "src", "--to", "scratch", "--wait", "--timeout", "90s"]);
       expect(r.code).toBe(0);

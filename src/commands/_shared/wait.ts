@@ -3,7 +3,7 @@
 // progress line on a terminal, then say how it ended: exit 0 all done, 1 some failed (each
 // listed), 3 time ran out (what is still pending listed).
 
-import { UsageError } from "../../common/errors.ts";
+import { AbortedError, UsageError } from "../../common/errors.ts";
 import { WaitFailedError, WaitTimeoutError } from "../../common/wait-errors.ts";
 import type { Db } from "../../index/driver/types.ts";
 import {
@@ -99,22 +99,54 @@ export async function waitForFiled(ctx: CommandContext, plan: WaitPlan, work: Fi
   const start = performance.now();
   const deadline = plan.timeoutS === null ? Infinity : start + plan.timeoutS * 1000;
   const elapsedS = () => (performance.now() - start) / 1000;
-  for (;;) {
-    const pending = tally.pendingIds();
-    const states = await readStates(ctx.db, kind, pending);
-    for (const id of pending) {
-      const row = states.get(id);
-      tally.apply(id, row ? row.verdict : "vanished", row ? row.size : null);
+  // Ctrl-C stops the wait, not the work: the requests stay filed. The progress line is ended
+  // first, then click's `Aborted!` (exit 1), as at a prompt.
+  const interrupt = interruptibleSleep();
+  try {
+    for (;;) {
+      const pending = tally.pendingIds();
+      const states = await readStates(ctx.db, kind, pending);
+      for (const id of pending) {
+        const row = states.get(id);
+        tally.apply(id, row ? row.verdict : "vanished", row ? row.size : null);
+      }
+      const c = tally.counts();
+      progress.draw({ ...c, noun: kindNoun(kind, 2), elapsedS: elapsedS() });
+      if (c.pending === 0 || interrupt.interrupted) break;
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      await interrupt.sleep(Math.min(POLL_INTERVAL_MS, left));
+      if (interrupt.interrupted) break;
     }
-    const c = tally.counts();
-    progress.draw({ ...c, noun: kindNoun(kind, 2), elapsedS: elapsedS() });
-    if (c.pending === 0) break;
-    const left = deadline - performance.now();
-    if (left <= 0) break;
-    await Bun.sleep(Math.min(POLL_INTERVAL_MS, left));
+  } finally {
+    interrupt.release();
+    progress.finish();
   }
-  progress.finish();
+  if (interrupt.interrupted) throw new AbortedError();
   await report(ctx, kind, tally, elapsedS());
+}
+
+/** A sleep that SIGINT cuts short, and whether SIGINT came; `release` restores the default. */
+function interruptibleSleep() {
+  let wake: (() => void) | undefined;
+  const state = {
+    interrupted: false,
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    release: () => process.off("SIGINT", onSigint),
+  };
+  const onSigint = () => {
+    state.interrupted = true;
+    wake?.();
+  };
+  process.on("SIGINT", onSigint);
+  return state;
 }
 
 async function report(ctx: CommandContext, kind: FiledKind, tally: WaitTally, elapsedS: number): Promise<void> {
