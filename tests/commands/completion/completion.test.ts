@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { backendSuites, initialisedIndex, type TestIndex } from "../../helpers/index.ts";
 import { cliFor, type CliRunner } from "../../helpers/run-cli.ts";
 import { seed } from "../../helpers/seed.ts";
+import { ROOT_COMMANDS, ROOT_SUMMARIES } from "../../../src/commands/index.ts";
 
 const MAIN = resolve(import.meta.dir, "../../../src/main.ts");
 const zsh = Bun.which("zsh");
@@ -94,6 +95,15 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await sh.bash(["file", "import", "--t"])).toEqual(["--timeout"]);
       expect(await sh.bash(["status", "-"])).toEqual(["--json", "-h", "--help"]);
       expect(await sh.bash(["--ver"])).toEqual(["--version", "--verbose"]);
+    });
+
+    test("bash: every group's sub-commands are its listed ones, read from the definitions", async () => {
+      for (const [name, load] of Object.entries(ROOT_COMMANDS)) {
+        if (!(name in ROOT_SUMMARIES)) continue;
+        const def = await load();
+        if (def.kind !== "group") continue;
+        expect(await sh.bash([name, ""])).toEqual(Object.keys(def.summaries).sort());
+      }
     });
 
     test("bash: node, group and acquisition names from the index named on the line", async () => {
