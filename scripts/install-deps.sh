@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, when missing, the Debian packages for the test suite: MariaDB, which the index,
 # command and e2e tests run against, and rsync, openssh-server and openssh-client, which the
-# remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1).
+# remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1), zsh,
+# whose completion the CLI generates, and util-linux's `script`, the pseudo-terminal of the
+# --wait progress test.
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 
@@ -13,6 +15,8 @@ wanted=(
   "rsync:/usr/bin/rsync"
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:/usr/bin/ssh"
+  "zsh:/usr/bin/zsh"
+  "bsdutils:/usr/bin/script"
 )
 
 missing=()
@@ -21,7 +25,7 @@ for entry in "${wanted[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-deps: all present (mariadb-server mariadb-client rsync openssh-server openssh-client)"
+  echo "install-deps: all present (mariadb-server mariadb-client rsync openssh-server openssh-client zsh bsdutils)"
   exit 0
 fi
 

@@ -18,27 +18,17 @@ import { checkSchemaVersion } from "./index/version.ts";
 import { parseArgs } from "./commands/_shared/argv.ts";
 import type { CommandContext } from "./commands/_shared/context.ts";
 import { makeOutput } from "./commands/_shared/context.ts";
-import { HELP_OPTION, type CommandDef, type GroupDef, type OptionDef, type Startup } from "./commands/_shared/define.ts";
+import { HELP_OPTION, type CommandDef, type GroupDef, type Startup } from "./commands/_shared/define.ts";
 import { commandHelp, groupHelp, usageLine } from "./commands/_shared/help.ts";
 import type { CliIO } from "./commands/_shared/io.ts";
 import { ROOT_COMMANDS, ROOT_HELP, ROOT_SUMMARIES } from "./commands/index.ts";
+import { TOP_OPTIONS } from "./commands/_shared/top-options.ts";
 
 export interface RunOptions {
   readonly io: CliIO;
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
 }
-
-// Help texts as alpenhorn's entry point has them (its "mulitple" typo included).
-const TOP_OPTIONS: Record<string, OptionDef> = {
-  version: { names: ["--version"], kind: "flag", help: "Show version information and exit." },
-  conf: { names: ["--conf", "-c"], kind: "value", metavar: "FILE", help: "Configuration file to read." },
-  quiet: { names: ["-q", "--quiet"], kind: "count", help: "Decrease verbosity.  May be specified mulitple times: once suppresses normal CLI output, leaving only warning and error message.  A second use also suppresses warnings." },
-  testIsolation: { names: ["--test-isolation"], kind: "flag", help: "Enable test isolation.  Using this option prevents alpenhorn from reading config from the standard config paths." },
-  verbose: { names: ["-v", "--verbose"], kind: "count", help: "Increase verbosity.  May be specified mulitple times: once enables informational messages.  A second use also enables debugging messages." },
-  debug: { names: ["--debug"], kind: "flag", help: "Maximum verbosity." },
-  helpConfig: { names: ["--help-config"], kind: "flag", help: "Help on configuring alpenhorn." },
-};
 
 /** Verbosity 1–5 from -q/-v/--debug, with click's usage errors for conflicting flags. */
 export function verbosityOf(quiet: number, verbose: number, debug: boolean): number {

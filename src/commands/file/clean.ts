@@ -7,6 +7,8 @@ import type { WantsFile } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveFile, resolveNode } from "../_shared/resolve.ts";
+import { getCopy } from "../../index/queries/copies.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 export default defineCommand({
   meta: { name: "clean", description: "Remove a File from a Node." },
@@ -24,12 +26,14 @@ When using --cancel, both kinds of cleaning are cancelled. When cancelling, --no
     cancel: COMMON.cancel,
     node: { names: ["--node"], kind: "value", metavar: "NODE", help: "Update the file on Node NODE." },
     now: COMMON.now,
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
     const { file: path, node: nodeName, cancel, now } = a;
     if (!cancel && !nodeName) throw new UsageError("missing --cancel or --node");
     if (cancel && now) throw new UsageError("cannot use both --cancel and --now");
+    const wait = waitPlan(a);
 
     const wants: WantsFile = cancel ? "Y" : now ? "N" : "M";
 
@@ -44,7 +48,10 @@ When using --cancel, both kinds of cleaning are cancelled. When cancelling, --no
       }
       const file = await resolveFile(tx, path);
       // Every copy row (of the node, if given), whatever its state: alpenhorn's behaviour.
-      return { count: await setCopiesWants(tx, file.id, node ? node.id : null, wants), nodeName: node?.name };
+      const count = await setCopiesWants(tx, file.id, node ? node.id : null, wants);
+      // Cancelling files nothing for the daemon; a mark or release is its copy on the node.
+      const copy = !cancel && node && count ? await getCopy(tx, file.id, node.id) : undefined;
+      return { count, nodeName: node?.name, copyId: copy?.id };
     });
 
     if ("refused" in result) {
@@ -58,5 +65,6 @@ When using --cancel, both kinds of cleaning are cancelled. When cancelling, --no
       else ctx.out.echo(`Cancelled ${count} cleaning ${count === 1 ? "request" : "requests"} for "${path}".`);
     } else if (now) ctx.out.echo(`Released "${path}" for immediate removal on Node "${name}".`);
     else ctx.out.echo(`Marked "${path}" for discretionary cleaning on Node "${name}".`);
+    if (result.copyId !== undefined) await waitForFiled(ctx, wait, { kind: "deletions", ids: [result.copyId] });
   },
 });

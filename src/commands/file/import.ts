@@ -5,6 +5,7 @@ import { UsageError } from "../../common/errors.ts";
 import { requestFileImport as insertImportRequest } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveNode } from "../_shared/resolve.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 export default defineCommand({
   meta: { name: "import", description: "Import a File on a Node." },
@@ -19,16 +20,19 @@ By default, only files already known to alpenhorn are imported, but you can tell
       kind: "flag",
       help: "If path points to a previously-unknown file, add it to the Data Index instead of ignoring it.",
     },
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "PATH" }, { name: "NODE" }],
   async run(ctx, a) {
     const path = a.path;
     if (path.startsWith("/")) throw new UsageError("PATH may not be absolute");
-    await ctx.db.transaction(async (tx) => {
+    const wait = waitPlan(a);
+    const id = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, a.node);
       // PATH is stored verbatim (not normalised), as alpenhorn does.
-      await insertImportRequest(tx, node.id, path, a.registerNew);
+      return insertImportRequest(tx, node.id, path, a.registerNew);
     });
     ctx.out.echo("Added new import request.");
+    await waitForFiled(ctx, wait, { kind: "imports", ids: [id] });
   },
 });

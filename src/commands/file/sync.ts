@@ -6,6 +6,7 @@ import { cancelPendingRequests, insertCopyRequest } from "../../index/queries/re
 import { getCopy, groupStateOfFile } from "../../index/queries/copies.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { resolveFile, resolveGroup, resolveNode } from "../_shared/resolve.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 export default defineCommand({
   meta: { name: "sync", description: "Create or cancel a File transfer." },
@@ -25,10 +26,12 @@ With "--cancel", pending transfer requests for FILE are cancelled, optionally li
     },
     from: { names: ["--from"], kind: "value", metavar: "SOURCE_NODE", help: "Source Node for the transfer request.  Required if not cancelling." },
     to: { names: ["--to"], kind: "value", metavar: "DEST_GROUP", help: "Destination Group for the transfer request.  Required if not cancelling." },
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
     const { file: path, from, to } = a;
+    const wait = waitPlan(a);
 
     if (a.cancel) {
       const count = await ctx.db.transaction(async (tx) => {
@@ -44,7 +47,7 @@ With "--cancel", pending transfer requests for FILE are cancelled, optionally li
     if (!from) throw new UsageError("missing --from");
     if (!to) throw new UsageError("missing --to");
 
-    await ctx.db.transaction(async (tx) => {
+    const filed = await ctx.db.transaction(async (tx): Promise<number | undefined> => {
       const file = await resolveFile(tx, path);
       const src = await resolveNode(tx, from);
       const dest = await resolveGroup(tx, to);
@@ -63,8 +66,10 @@ With "--cancel", pending transfer requests for FILE are cancelled, optionally li
         ctx.out.echo("File missing from source: forcing request.");
       }
       // No check for an existing pending request: alpenhorn allows duplicates.
-      await insertCopyRequest(tx, file.id, src.id, dest.id);
+      const id = await insertCopyRequest(tx, file.id, src.id, dest.id);
       ctx.out.echo("Request submitted.");
+      return id;
     });
+    if (filed !== undefined) await waitForFiled(ctx, wait, { kind: "transfers", ids: [filed] });
   },
 });

@@ -8,6 +8,7 @@ import { cancelRequests, insertCopyRequests, listPendingRequests, pendingRequest
 import { listSyncCandidates } from "../../index/queries/files.ts";
 import type { ArchiveAcqRow, StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { filePath, plural, pySorted, sizeText, totalOrUnknown } from "../_shared/bulk-format.ts";
+import { pendingCopyRequestIds } from "../../index/queries/wait.ts";
 import { checkThenUpdate, notBoth, requiresOther, stdinForcesCheck, type RunMode } from "../_shared/confirm.ts";
 import type { CommandContext } from "../_shared/context.ts";
 import type { OptionArgs } from "../_shared/args-type.ts";
@@ -15,6 +16,8 @@ import { defineCommand, defineOptions } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { checkOption, COMMON, forceOption } from "../_shared/options.ts";
+import type { FiledCollector } from "../_shared/filed.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 /** What one sync run needs, after the usage checks. */
 export interface SyncRequest {
@@ -26,6 +29,8 @@ export interface SyncRequest {
   readonly showAcqs: boolean;
   readonly showFiles: boolean;
   readonly target: readonly string[];
+  /** With --wait: where the update run records the ids of the requests it files. */
+  readonly filed?: FiledCollector;
 }
 
 /** The options of both sync commands, in click's declaration order; `--all`/`--cancel` help differs. */
@@ -43,6 +48,7 @@ export function syncOptions(allHelp: string, cancelHelp: string) {
       ...COMMON.target,
       help: "May be specified multiple times.  Skip files which already exist in any specified target groups GROUP.  Cannot be used with --cancel.",
     },
+    ...WAIT_OPTIONS,
   });
 }
 
@@ -63,6 +69,7 @@ export async function syncCommand(
   if (!a.all && !otherGiven) throw new UsageError(`${names.other} or --all must be provided.`);
   if (a.all && otherGiven) throw new UsageError(`Can't use --all with ${names.other}.`);
 
+  const wait = waitPlan(a);
   const check = stdinForcesCheck(ctx, fileList, a.check, force);
   const listed = await loadFileList(ctx, ctx.db, fileList, names.nodeName);
   const req: SyncRequest = {
@@ -74,8 +81,10 @@ export async function syncCommand(
     showAcqs: a.showAcqs,
     showFiles: a.showFiles,
     target,
+    filed: wait.collector,
   };
   await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runSync(ctx, tx, mode, req)));
+  await waitForFiled(ctx, wait);
 }
 
 /** One run of the sync engine (check or update mode). Ends early with ExitRequest(0). */
@@ -148,7 +157,9 @@ async function runRequests(
   }
 
   if (mode.update) {
-    await insertCopyRequests(db, toSync.map((f) => Number(f.id)), node.id, group.id, utcNow());
+    const fileIds = toSync.map((f) => Number(f.id));
+    await insertCopyRequests(db, fileIds, node.id, group.id, utcNow());
+    if (req.filed) req.filed.record("transfers", await pendingCopyRequestIds(db, node.id, group.id, fileIds));
     ctx.out.echo(`\nAdded ${n} new copy ${plural(n, "request")}.`);
   }
 }

@@ -15,6 +15,8 @@ import { defineCommand } from "../_shared/define.ts";
 import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { checkOption, COMMON, forceOption } from "../_shared/options.ts";
+import type { FiledCollector } from "../_shared/filed.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 const GiB = 2 ** 30;
 const DAY_MS = 86_400_000;
@@ -32,6 +34,8 @@ interface CleanRequest {
   readonly size: bigint | null;
   readonly target: readonly string[];
   readonly goal: WantsFile;
+  /** With --wait: where the update run records the copies it marked or released. */
+  readonly filed?: FiledCollector;
 }
 
 /** Intersection of the files healthy in every target group; null when no target was given. */
@@ -140,6 +144,8 @@ async function runClean(ctx: CommandContext, db: Db, mode: RunMode, req: CleanRe
 
   if (mode.update) {
     const updated = await setCopyWantsFile(db, ids, req.goal);
+    // Un-marking (--cancel) files nothing for the daemon.
+    if (req.goal !== "Y") req.filed?.record("deletions", ids);
     ctx.out.echo(`Updated ${updated} ${plural(updated, "file")}.`);
   }
 }
@@ -185,6 +191,7 @@ Both kinds of cleaning (discretionary and immediate) will be cancelled, but only
     now: COMMON.now,
     size: { names: ["--size", "-s"], kind: "value", type: "float", metavar: "SIZE", help: "Stop cleaning files once the total size cleaned reaches SIZE GiB." },
     target: COMMON.target,
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "NODE" }],
   async run(ctx, a) {
@@ -192,6 +199,7 @@ Both kinds of cleaning (discretionary and immediate) will be cancelled, but only
     notBoth(a.cancel, "cancel", a.now, "now");
     notBoth(a.cancel, "cancel", size !== undefined, "size");
     notBoth(a.check, "check", force, "force");
+    const wait = waitPlan(a);
     if (days !== undefined && days <= 0) throw new UsageError("--days must be positive");
     // NaN is not positive either (alpenhorn crashed on it later).
     if (size !== undefined && !(size > 0)) throw new UsageError("--size must be positive");
@@ -211,7 +219,9 @@ Both kinds of cleaning (discretionary and immediate) will be cancelled, but only
       size: sizeBytes,
       target: a.target,
       goal: a.now ? "N" : a.cancel ? "Y" : "M",
+      filed: wait.collector,
     };
     await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runClean(ctx, tx, mode, req)));
+    await waitForFiled(ctx, wait);
   },
 });

@@ -5,6 +5,7 @@ import { CliError } from "../../common/errors.ts";
 import { insertImportRequest } from "../../index/queries/requests.ts";
 import { defineCommand } from "../_shared/define.ts";
 import { normalisePath, resolveNode } from "../_shared/resolve.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 /** PurePosixPath.relative_to: `path` below `root` component-wise (lexically), or null. */
 function relativeTo(path: string, root: string): string | null {
@@ -25,13 +26,15 @@ This command will submit a request to ask the daemon managing NODE to scan PATH 
 By default, only files already registered in the data index will be imported to NODE.  Unknown files will be skipped.  This can be changed, however, by using the --register-new flag, which tells the daemon to create new records for new files which are determined to be importable.`,
   options: {
     registerNew: { names: ["-n", "--register-new"], kind: "flag", help: "Register unknown files instead of ignoring them." },
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "NODE", required: true }, { name: "PATH", required: false }],
   async run(ctx, a) {
     const name = a.node;
     const given = a.path ?? ".";
     const register = a.registerNew;
-    const message = await ctx.db.transaction(async (tx) => {
+    const wait = waitPlan(a);
+    const { message, id } = await ctx.db.transaction(async (tx) => {
       const node = await resolveNode(tx, name);
       let path = normalisePath(given);
       if (path.startsWith("/")) {
@@ -40,9 +43,10 @@ By default, only files already registered in the data index will be imported to 
         if (rel === null) throw new CliError(`absolute path "${path}" outside node root: ${node.root}`);
         path = rel;
       }
-      await insertImportRequest(tx, node.id, path, { recurse: true, register });
-      return `Added request for scan of "${path}" on Node "${node.name}".`;
+      const id = await insertImportRequest(tx, node.id, path, { recurse: true, register });
+      return { message: `Added request for scan of "${path}" on Node "${node.name}".`, id };
     });
     ctx.out.echo(message);
+    await waitForFiled(ctx, wait, { kind: "imports", ids: [id] });
   },
 });

@@ -15,6 +15,8 @@ import { loadFileList } from "../_shared/file-list.ts";
 import { resolveAcq, resolveNode } from "../_shared/resolve.ts";
 import { STATE_CONDITIONS, stateConditions } from "../_shared/state-filter.ts";
 import { COMMON, forceOption } from "../_shared/options.ts";
+import type { FiledCollector } from "../_shared/filed.ts";
+import { WAIT_OPTIONS, waitForFiled, waitPlan } from "../_shared/wait.ts";
 
 interface VerifyRequest {
   readonly name: string;
@@ -23,6 +25,8 @@ interface VerifyRequest {
   readonly listed: ReadonlySet<number>;
   /** The has_file to set: 'M' to verify, else the forced state of --cancel. */
   readonly goal: HasFile;
+  /** With --wait: where the update run records the copies it set suspect. */
+  readonly filed?: FiledCollector;
 }
 
 const GOAL_WORD: Partial<Record<HasFile, string>> = { Y: "healthy", N: "missing", X: "corrupt" };
@@ -47,7 +51,10 @@ async function runVerify(ctx: CommandContext, db: Db, mode: RunMode, req: Verify
     ctx.out.echo(`${mode.update ? "Forcing" : "Would force"} status of ${n} ${plural(n, "file")} (${size}) to ${GOAL_WORD[req.goal]}.`);
   }
   if (mode.update) {
-    const updated = await setCopyHasFile(db, copies.map((c) => Number(c.id)), req.goal);
+    const ids = copies.map((c) => Number(c.id));
+    const updated = await setCopyHasFile(db, ids, req.goal);
+    // Forcing a state (--cancel) files nothing for the daemon.
+    if (req.goal === "M") req.filed?.record("checks", ids);
     ctx.out.echo(`Updated ${updated} ${plural(updated, "file")}.`);
   }
 }
@@ -86,11 +93,13 @@ NOTE: If you cancel verification of a file which the daemon happens to be in the
     force: forceOption("update"),
     healthy: { names: ["--healthy"], kind: "flag", help: "With --cancel, set file status to healthy.  Without --cancel, verify known good files" },
     missing: { names: ["--missing"], kind: "flag", help: "With --cancel, set file status to missing.  Without --cancel, verify known missing files" },
+    ...WAIT_OPTIONS,
   },
   args: [{ name: "NODE" }],
   async run(ctx, a) {
     const { force, fileList } = a;
     notBoth(a.check, "check", force, "force");
+    const wait = waitPlan(a);
     const check = stdinForcesCheck(ctx, fileList, a.check, force);
     let { corrupt, healthy, missing } = a;
     let selection: CopyStateCondition[];
@@ -114,7 +123,9 @@ NOTE: If you cancel verification of a file which the daemon happens to be in the
       selection,
       listed: await loadFileList(ctx, ctx.db, fileList, a.node),
       goal,
+      filed: wait.collector,
     };
     await checkThenUpdate(ctx, { check, force }, (mode) => ctx.db.transaction((tx) => runVerify(ctx, tx, mode, req)));
+    await waitForFiled(ctx, wait);
   },
 });

@@ -1,0 +1,34 @@
+// `alpenhorn status [--json]`: the operator's one screen, read from the index only: which
+// hosts' daemons are alive, pending work, space limits, suspect and corrupt copies, and how
+// many files hang on a single healthy copy.
+
+import { copyTallies, pendingImportsPerNode, pendingTransfersPerRoute, riskHeadline, statusNodes } from "../index/queries/status.ts";
+import { defineCommand } from "./_shared/define.ts";
+import { buildStatus, statusText } from "./_shared/status-report.ts";
+
+export default defineCommand({
+  meta: { name: "status", description: "Show the state of the whole archive." },
+  help: `Show the state of the whole archive.
+
+For each host: whether its daemon is alive (it has recorded the free space of one of its active nodes within the last three update intervals, daemon.update_interval, plus ten seconds) and its nodes.  Then: pending import requests per node, pending transfers per source node and destination group, copies waiting to be cleaned per node, nodes below their minimum free space or over their maximum size, suspect and corrupt copies per node, and the number of files with a single healthy copy.
+
+Everything is read from the data index; no daemon is contacted.`,
+  options: {
+    json: { names: ["--json"], kind: "flag", help: "Print the status as one JSON object instead." },
+  },
+  args: [],
+  async run(ctx, a) {
+    const db = ctx.db;
+    const facts = {
+      nodes: await statusNodes(db),
+      tallies: await copyTallies(db),
+      imports: await pendingImportsPerNode(db),
+      transfers: await pendingTransfersPerRoute(db),
+      risk: await riskHeadline(db),
+    };
+    const interval = ctx.config.int("daemon.update_interval", { default: 60, min: 0 });
+    const report = buildStatus(facts, Date.now(), interval);
+    if (a.json) ctx.out.print(JSON.stringify(report, null, 2));
+    else for (const line of statusText(report)) ctx.out.echo(line);
+  },
+});
