@@ -2,9 +2,30 @@
 // hosts' daemons are alive, pending work, space limits, suspect and corrupt copies, and how
 // many files hang on a single healthy copy.
 
-import { copyTallies, pendingImportsPerNode, pendingTransfersPerRoute, riskHeadline, statusNodes } from "../index/queries/status.ts";
+import { selectNodes } from "../index/queries/nodes.ts";
+import { riskByNode } from "../index/queries/risk.ts";
+import { copyTallies, pendingImportsPerNode, pendingTransfersPerRoute, statusNodes } from "../index/queries/status.ts";
+import { riskRule } from "./node/risk.ts";
+import type { CommandContext } from "./_shared/context.ts";
 import { defineCommand } from "./_shared/define.ts";
 import { buildStatus, statusText } from "./_shared/status-report.ts";
+
+/**
+ * `node risk`'s `only_here` class summed over every node: the files whose only healthy copy is
+ * on one node (each counted once, at that node), with their bytes. Same query and rule as
+ * `node risk`, so the two never disagree.
+ */
+async function onlyHereTotal(ctx: CommandContext): Promise<{ files: number; bytes: number }> {
+  const nodes = await selectNodes(ctx.db);
+  const risk = await riskByNode(ctx.db, nodes.map((n) => Number(n.id)), await riskRule(ctx, nodes));
+  let files = 0;
+  let bytes = 0;
+  for (const r of risk.values()) {
+    files += r.only_here.files;
+    bytes += r.only_here.bytes;
+  }
+  return { files, bytes };
+}
 
 export default defineCommand({
   meta: { name: "status", description: "Show the state of the whole archive." },
@@ -24,7 +45,7 @@ Everything is read from the data index; no daemon is contacted.`,
       tallies: await copyTallies(db),
       imports: await pendingImportsPerNode(db),
       transfers: await pendingTransfersPerRoute(db),
-      risk: await riskHeadline(db),
+      risk: await onlyHereTotal(ctx),
     };
     const interval = ctx.config.int("daemon.update_interval", { default: 60, min: 0 });
     const report = buildStatus(facts, Date.now(), interval);

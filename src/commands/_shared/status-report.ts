@@ -3,7 +3,7 @@
 
 import { prettyBytes } from "../../common/format.ts";
 import { parseUtc } from "../../common/time.ts";
-import type { CopyTallyRow, RiskHeadline, StatusNodeRow } from "../../index/queries/status.ts";
+import type { CopyTallyRow, StatusNodeRow } from "../../index/queries/status.ts";
 import { formatDuration } from "./duration.ts";
 
 const GIB = 2 ** 30;
@@ -21,7 +21,8 @@ export interface StatusFacts {
   readonly tallies: readonly CopyTallyRow[];
   readonly imports: ReadonlyArray<{ node_id: number; requests: number }>;
   readonly transfers: ReadonlyArray<{ group_name: string; node_name: string; requests: number; bytes: number | string | null }>;
-  readonly risk: RiskHeadline;
+  /** `node risk`'s only_here class over every node: files whose only healthy copy is on one node. */
+  readonly risk: { readonly files: number; readonly bytes: number };
 }
 
 export interface Amount {
@@ -34,12 +35,12 @@ export interface NodeStatus {
   group: string;
   active: boolean;
   /** Seconds since the daemon last recorded this node's free space; null: never. */
-  checkedAgoS: number | null;
-  availGb: number | null;
-  minAvailGb: number;
-  maxTotalGb: number | null;
+  checked_ago_s: number | null;
+  avail_gb: number | null;
+  min_avail_gb: number;
+  max_total_gb: number | null;
   /** Bytes of the copies present or suspect on the node (what max_total_gb limits). */
-  storedBytes: number;
+  stored_bytes: number;
 }
 
 export interface HostStatus {
@@ -47,22 +48,22 @@ export interface HostStatus {
   host: string | null;
   /** alive: a node checked recently; silent: active nodes but none checked recently; idle: no active node. */
   daemon: "alive" | "silent" | "idle";
-  lastSeenAgoS: number | null;
+  last_seen_ago_s: number | null;
   nodes: NodeStatus[];
 }
 
 export interface StatusReport {
-  updateIntervalS: number;
-  aliveWithinS: number;
+  update_interval_s: number;
+  alive_within_s: number;
   hosts: HostStatus[];
   pending: {
     imports: Array<{ node: string; requests: number }>;
-    transfers: Array<{ group: string; fromNode: string; requests: number; bytes: number }>;
+    transfers: Array<{ group: string; from_node: string; requests: number; bytes: number }>;
     cleaning: Array<{ node: string; released: Amount; marked: Amount }>;
   };
-  space: Array<{ node: string; problem: "below-min-free" | "over-max"; gb: number; limitGb: number }>;
+  space: Array<{ node: string; problem: "below-min-free" | "over-max"; gb: number; limit_gb: number }>;
   copies: { suspect: Array<{ node: string } & Amount>; corrupt: Array<{ node: string } & Amount> };
-  risk: { singleCopyFiles: number; singleCopyBytes: number };
+  risk: { only_here: { files: number; bytes: number } };
 }
 
 const num = (v: number | string | null | undefined) => Number(v ?? 0);
@@ -71,8 +72,8 @@ function add(a: Amount | undefined, count: number, bytes: number): Amount {
   return { count: (a?.count ?? 0) + count, bytes: (a?.bytes ?? 0) + bytes };
 }
 
-export function buildStatus(facts: StatusFacts, nowMs: number, updateIntervalS: number): StatusReport {
-  const aliveWithinS = ALIVE_INTERVALS * updateIntervalS + STAMP_JITTER_S;
+export function buildStatus(facts: StatusFacts, nowMs: number, update_interval_s: number): StatusReport {
+  const alive_within_s = ALIVE_INTERVALS * update_interval_s + STAMP_JITTER_S;
   const nodeName = new Map(facts.nodes.map((n) => [Number(n.id), n.name]));
 
   // Per node: stored bytes, suspect, corrupt, released and marked copies.
@@ -100,45 +101,45 @@ export function buildStatus(facts: StatusFacts, nowMs: number, updateIntervalS: 
       name: n.name,
       group: n.group_name,
       active: Boolean(Number(n.active)),
-      checkedAgoS: checked ? Math.max(0, (nowMs - checked.getTime()) / 1000) : null,
-      availGb: n.avail_gb === null ? null : Number(n.avail_gb),
-      minAvailGb: num(n.min_avail_gb),
-      maxTotalGb: n.max_total_gb === null ? null : Number(n.max_total_gb),
-      storedBytes: stored.get(Number(n.id)) ?? 0,
+      checked_ago_s: checked ? Math.max(0, (nowMs - checked.getTime()) / 1000) : null,
+      avail_gb: n.avail_gb === null ? null : Number(n.avail_gb),
+      min_avail_gb: num(n.min_avail_gb),
+      max_total_gb: n.max_total_gb === null ? null : Number(n.max_total_gb),
+      stored_bytes: stored.get(Number(n.id)) ?? 0,
     };
-    const host = hosts.get(n.host) ?? { host: n.host, daemon: "idle", lastSeenAgoS: null, nodes: [] };
+    const host = hosts.get(n.host) ?? { host: n.host, daemon: "idle", last_seen_ago_s: null, nodes: [] };
     host.nodes.push(node);
-    if (node.active && node.checkedAgoS !== null && (host.lastSeenAgoS === null || node.checkedAgoS < host.lastSeenAgoS)) host.lastSeenAgoS = node.checkedAgoS;
+    if (node.active && node.checked_ago_s !== null && (host.last_seen_ago_s === null || node.checked_ago_s < host.last_seen_ago_s)) host.last_seen_ago_s = node.checked_ago_s;
     hosts.set(n.host, host);
     // The same limits the daemon applies before a pull (min_avail_gb, max_total_gb > 0).
-    if (node.availGb !== null && node.availGb < node.minAvailGb) space.push({ node: n.name, problem: "below-min-free", gb: node.availGb, limitGb: node.minAvailGb });
-    if (node.maxTotalGb !== null && node.maxTotalGb > 0 && node.storedBytes / GIB >= node.maxTotalGb)
-      space.push({ node: n.name, problem: "over-max", gb: node.storedBytes / GIB, limitGb: node.maxTotalGb });
+    if (node.avail_gb !== null && node.avail_gb < node.min_avail_gb) space.push({ node: n.name, problem: "below-min-free", gb: node.avail_gb, limit_gb: node.min_avail_gb });
+    if (node.max_total_gb !== null && node.max_total_gb > 0 && node.stored_bytes / GIB >= node.max_total_gb)
+      space.push({ node: n.name, problem: "over-max", gb: node.stored_bytes / GIB, limit_gb: node.max_total_gb });
   }
   for (const h of hosts.values()) {
     if (!h.nodes.some((n) => n.active)) h.daemon = "idle";
-    else h.daemon = h.lastSeenAgoS !== null && h.lastSeenAgoS <= aliveWithinS ? "alive" : "silent";
+    else h.daemon = h.last_seen_ago_s !== null && h.last_seen_ago_s <= alive_within_s ? "alive" : "silent";
   }
 
   const byNode = (m: Map<number, Amount>) =>
     [...m].map(([id, a]) => ({ node: nodeName.get(id) ?? `#${id}`, ...a })).sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0));
   const cleaningIds = new Set([...released.keys(), ...marked.keys()]);
   return {
-    updateIntervalS,
-    aliveWithinS,
+    update_interval_s,
+    alive_within_s,
     hosts: [...hosts.values()].sort((a, b) => (a.host === null ? 1 : b.host === null ? -1 : a.host < b.host ? -1 : a.host > b.host ? 1 : 0)),
     pending: {
       imports: facts.imports
         .map((i) => ({ node: nodeName.get(Number(i.node_id)) ?? `#${i.node_id}`, requests: num(i.requests) }))
         .sort((x, y) => (x.node < y.node ? -1 : 1)),
-      transfers: facts.transfers.map((t) => ({ group: t.group_name, fromNode: t.node_name, requests: num(t.requests), bytes: num(t.bytes) })),
+      transfers: facts.transfers.map((t) => ({ group: t.group_name, from_node: t.node_name, requests: num(t.requests), bytes: num(t.bytes) })),
       cleaning: [...cleaningIds]
         .map((id) => ({ node: nodeName.get(id) ?? `#${id}`, released: released.get(id) ?? { count: 0, bytes: 0 }, marked: marked.get(id) ?? { count: 0, bytes: 0 } }))
         .sort((x, y) => (x.node < y.node ? -1 : 1)),
     },
     space,
     copies: { suspect: byNode(suspect), corrupt: byNode(corrupt) },
-    risk: { singleCopyFiles: facts.risk.singleCopyFiles, singleCopyBytes: facts.risk.singleCopyBytes },
+    risk: { only_here: { files: facts.risk.files, bytes: facts.risk.bytes } },
   };
 }
 
@@ -151,13 +152,13 @@ export function statusText(r: StatusReport): string[] {
   const out: string[] = ["Hosts:"];
   for (const h of r.hosts) {
     const word =
-      h.daemon === "alive" ? `daemon alive (last update ${ago(h.lastSeenAgoS)})` : h.daemon === "silent" ? `NO DAEMON (last update ${ago(h.lastSeenAgoS)})` : "no active nodes";
+      h.daemon === "alive" ? `daemon alive (last update ${ago(h.last_seen_ago_s)})` : h.daemon === "silent" ? `NO DAEMON (last update ${ago(h.last_seen_ago_s)})` : "no active nodes";
     out.push(`  ${h.host ?? "(no host)"}: ${word}`);
     for (const n of h.nodes) {
       const notes = [`group ${n.group}`];
       if (!n.active) notes.push("inactive");
-      else notes.push(`checked ${ago(n.checkedAgoS)}`);
-      if (n.availGb !== null) notes.push(`${prettyBytes(Math.round(n.availGb * GIB))} free`);
+      else notes.push(`checked ${ago(n.checked_ago_s)}`);
+      if (n.avail_gb !== null) notes.push(`${prettyBytes(Math.round(n.avail_gb * GIB))} free`);
       out.push(`    ${n.name} (${notes.join(", ")})`);
     }
   }
@@ -166,7 +167,7 @@ export function statusText(r: StatusReport): string[] {
   out.push("", "Pending work:");
   const before = out.length;
   for (const i of r.pending.imports) out.push(`  import: Node "${i.node}": ${i.requests} ${i.requests === 1 ? "request" : "requests"}`);
-  for (const t of r.pending.transfers) out.push(`  copy: Node "${t.fromNode}" to Group "${t.group}": ${amount({ count: t.requests, bytes: t.bytes })}`);
+  for (const t of r.pending.transfers) out.push(`  copy: Node "${t.from_node}" to Group "${t.group}": ${amount({ count: t.requests, bytes: t.bytes })}`);
   for (const c of r.pending.cleaning) {
     const parts = [];
     if (c.released.count) parts.push(`${amount(c.released)} released`);
@@ -179,8 +180,8 @@ export function statusText(r: StatusReport): string[] {
   for (const s of r.space)
     out.push(
       s.problem === "below-min-free"
-        ? `  Node "${s.node}": below minimum free space (${s.gb.toFixed(2)} GiB < ${s.limitGb.toFixed(2)} GiB)`
-        : `  Node "${s.node}": over maximum size (${s.gb.toFixed(2)} GiB >= ${s.limitGb.toFixed(2)} GiB)`,
+        ? `  Node "${s.node}": below minimum free space (${s.gb.toFixed(2)} GiB < ${s.limit_gb.toFixed(2)} GiB)`
+        : `  Node "${s.node}": over maximum size (${s.gb.toFixed(2)} GiB >= ${s.limit_gb.toFixed(2)} GiB)`,
     );
   if (!r.space.length) out.push("  every node within its limits");
 
@@ -190,7 +191,7 @@ export function statusText(r: StatusReport): string[] {
   if (!r.copies.suspect.length && !r.copies.corrupt.length) out.push("  none suspect or corrupt");
 
   out.push("", "Risk:");
-  const k = r.risk.singleCopyFiles;
-  out.push(k ? `  ${files(k)} (${prettyBytes(r.risk.singleCopyBytes)}) with a single healthy copy` : "  no file with a single healthy copy");
+  const k = r.risk.only_here.files;
+  out.push(k ? `  ${files(k)} (${prettyBytes(r.risk.only_here.bytes)}) with a single healthy copy` : "  no file with a single healthy copy");
   return out;
 }

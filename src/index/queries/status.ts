@@ -53,24 +53,3 @@ export function pendingTransfersPerRoute(db: Db): Promise<Array<{ group_name: st
       "WHERE r.completed = 0 AND r.cancelled = 0 GROUP BY g.name, n.name ORDER BY g.name, n.name",
   );
 }
-
-// ---------------------------------------------------------------------------------------------
-// RISK HEADLINE — a stand-in until `node risk` lands (another engineer's work): when it does,
-// replace the body of riskHeadline with a call to its query and keep this signature, so the
-// status screen and its JSON need no change.
-// ---------------------------------------------------------------------------------------------
-
-export interface RiskHeadline {
-  /** Files with exactly one healthy copy (present, not released) in the whole index. */
-  readonly singleCopyFiles: number;
-  readonly singleCopyBytes: number;
-}
-
-export async function riskHeadline(db: Db): Promise<RiskHeadline> {
-  const r = await db.get<{ files: number; bytes: number | string | null }>(
-    "SELECT COUNT(*) AS files, SUM(t.size_b) AS bytes FROM (" +
-      "SELECT c.file_id, MAX(f.size_b) AS size_b FROM archivefilecopy c JOIN archivefile f ON f.id = c.file_id " +
-      "WHERE c.has_file = 'Y' AND c.wants_file <> 'N' GROUP BY c.file_id HAVING COUNT(*) = 1) t",
-  );
-  return { singleCopyFiles: Number(r?.files ?? 0), singleCopyBytes: Number(r?.bytes ?? 0) };
-}

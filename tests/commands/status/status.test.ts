@@ -76,7 +76,7 @@ for (const [backend, describeOn] of await backendSuites()) {
           '  corrupt: Node "a1": 1 file (300 B)',
           "",
           "Risk:",
-          "  2 files (600 B) with a single healthy copy",
+          "  3 files (900 B) with a single healthy copy",
           "",
         ].join("\n"),
       );
@@ -84,13 +84,13 @@ for (const [backend, describeOn] of await backendSuites()) {
       const j = await cli(["status", "--json"]);
       expect(j.code).toBe(0);
       const report = JSON.parse(j.out);
-      expect(report.aliveWithinS).toBe(40);
+      expect(report.alive_within_s).toBe(40);
       expect(report.hosts.map((h: { host: string | null; daemon: string }) => [h.host, h.daemon])).toEqual([
         ["h1", "alive"],
         ["h2", "silent"],
         [null, "idle"],
       ]);
-      expect(report.pending.transfers).toEqual([{ group: "gfar", fromNode: "a1", requests: 2, bytes: 600 }]);
+      expect(report.pending.transfers).toEqual([{ group: "gfar", from_node: "a1", requests: 2, bytes: 600 }]);
       expect(report.pending.cleaning).toEqual([
         { node: "a1", released: { count: 0, bytes: 0 }, marked: { count: 1, bytes: 400 } },
         { node: "a2", released: { count: 1, bytes: 300 }, marked: { count: 0, bytes: 0 } },
@@ -99,9 +99,10 @@ for (const [backend, describeOn] of await backendSuites()) {
         ["a1", "below-min-free"],
         ["a2", "over-max"],
       ]);
-      expect(report.hosts[0].nodes[1].storedBytes).toBe(100 + 200 + 300);
+      expect(report.hosts[0].nodes[1].stored_bytes).toBe(100 + 200 + 300);
       expect(report.copies).toEqual({ suspect: [{ node: "a2", count: 1, bytes: 200 }], corrupt: [{ node: "a1", count: 1, bytes: 300 }] });
-      expect(report.risk).toEqual({ singleCopyFiles: 2, singleCopyBytes: 600 });
+      // node risk's only_here: a released copy is still the file's only healthy one (three).
+      expect(report.risk).toEqual({ only_here: { files: 3, bytes: 900 } });
     });
 
     test("an empty index: every section says so", async () => {
