@@ -5,16 +5,18 @@
 // listed), and the progress line drawn on a real pseudo-terminal (util-linux `script`) and
 // never on a pipe.
 
+import { binaryPath } from "../helpers/binary.ts";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { backendSuites, type TestIndex } from "../helpers/index.ts";
 import { cliFor, type CliRunner } from "../helpers/run-cli.ts";
 import { seed } from "../helpers/seed.ts";
 import { DaemonProc } from "../helpers/daemon-proc.ts";
 import { demoIndex, HOST } from "../engine/_daemon.ts";
 
-const MAIN = resolve(import.meta.dir, "../../src/main.ts");
+// The compiled binary, as a user runs it (`npm test` builds it before the tests run).
+const BIN = await binaryPath();
 
 interface Site {
   idx: TestIndex;
@@ -50,13 +52,13 @@ function startDaemon(idx: TestIndex): DaemonProc {
     conf,
     `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\nextensions:\n  - pattern_importer\ndaemon:\n  update_interval: 1\n  num_workers: 1\nlogging:\n  level: info\n`,
   );
-  return new DaemonProc(process.execPath, [MAIN, "serve", "--test-isolation", "-c", conf], idx.dir.path);
+  return new DaemonProc(BIN, ["serve", "--test-isolation", "-c", conf], idx.dir.path);
 }
 
 /** The CLI from source under a pseudo-terminal (stdout and stderr both on it); output as the terminal got it. */
 async function underPty(s: Site, args: string[]): Promise<{ code: number; text: string }> {
   const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-  const cmd = [process.execPath, MAIN, "--test-isolation", "-c", s.cli.confPath, ...args].map(quote).join(" ");
+  const cmd = [BIN, "--test-isolation", "-c", s.cli.confPath, ...args].map(quote).join(" ");
   const proc = Bun.spawn(["script", "-qfec", cmd, "/dev/null"], {
     cwd: s.idx.dir.path,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: s.idx.dir.path, TERM: "xterm" },
@@ -179,7 +181,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       // shows the wait has begun.
       const args = ["file", "sync", "2025/02/21/meta.txt", "--from", "src", "--to", "far", "--wait"];
       const quote = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
-      const cmd = [process.execPath, MAIN, "--test-isolation", "-c", s.cli.confPath, ...args].map(quote).join(" ");
+      const cmd = [BIN, "--test-isolation", "-c", s.cli.confPath, ...args].map(quote).join(" ");
       const proc = Bun.spawn(["script", "-qfec", cmd, "/dev/null"], {
         cwd: s.idx.dir.path,
         // bash runs a lone command by exec: no shell in between to take the ^C for itself.
