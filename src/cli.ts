@@ -14,6 +14,7 @@ import { NO_EXTENSIONS, type LoadedExtensions } from "./engine/extensions/types.
 import { connectIndex } from "./index/connect.ts";
 import type { Driver } from "./index/driver/types.ts";
 import { CORE_SCHEMA_VERSION } from "./index/schema.ts";
+import { detectLayout } from "./index/layout/detect.ts";
 import { checkSchemaVersion } from "./index/version.ts";
 import { parseArgs } from "./commands/_shared/argv.ts";
 import type { CommandContext } from "./commands/_shared/context.ts";
@@ -146,7 +147,11 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
       const trace = verbosity >= 5 ? (sql: string) => log.debug(sql) : undefined;
       db = extensions.database ? await extensions.database.ext.connect(dbConfig) : await connectIndex(dbConfig, { cwd, trace });
       if (startup === "db-group") await checkSchemaVersion(db, `<=${CORE_SCHEMA_VERSION}`);
-      else await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+      else {
+        await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+        // Both table layouts say version 2: decide which one this is before any other query.
+        await detectLayout(db);
+      }
       await initExtensions(extensions, db, log, { dbGroup: startup === "db-group" });
     } catch (err) {
       throw startupFailure(err, def);

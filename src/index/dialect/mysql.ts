@@ -58,6 +58,8 @@ export const mysqlDialect: Dialect = {
   beginTransaction: "START TRANSACTION",
   maxParams: 65535,
   listTablesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",
+  listColumnsSql:
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position",
   classifyError(err: unknown): IndexErrorKind {
     const code = String((err as { code?: unknown })?.code ?? "");
     if (code === "ER_DUP_ENTRY") return "conflict";

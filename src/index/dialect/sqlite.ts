@@ -52,6 +52,7 @@ export const sqliteDialect: Dialect = {
   beginTransaction: "BEGIN IMMEDIATE",
   maxParams: 32766,
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+  listColumnsSql: "SELECT name FROM pragma_table_info(?) ORDER BY cid",
   classifyError(err: unknown): IndexErrorKind {
     const code = String((err as { code?: unknown })?.code ?? "");
     const msg = String((err as { message?: unknown })?.message ?? "");

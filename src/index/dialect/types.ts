@@ -37,6 +37,8 @@ export interface Dialect {
   readonly maxParams: number;
   /** Query listing the names of the tables of the current database (one column `name`). */
   readonly listTablesSql: string;
+  /** Query listing the columns (one column `name`, in table order) of the table bound to its one `?`. */
+  readonly listColumnsSql: string;
   /** Map a driver error to a neutral kind, which the retry policy and messages read. */
   classifyError(err: unknown): IndexErrorKind;
 }
