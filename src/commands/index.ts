@@ -11,6 +11,7 @@ export const ROOT_COMMANDS: Record<string, Loader> = {
   db: () => import("./db/index.ts").then((m) => m.default),
   file: () => import("./file/index.ts").then((m) => m.default),
   group: () => import("./group/index.ts").then((m) => m.default),
+  host: () => import("./host/index.ts").then((m) => m.default),
   node: () => import("./node/index.ts").then((m) => m.default),
   serve: () => import("./serve.ts").then((m) => m.default),
 };
@@ -21,6 +22,7 @@ export const ROOT_SUMMARIES: Record<string, string> = {
   db: "Manage the Data Index.",
   file: "Manage Files.",
   group: "Manage Storage Groups.",
+  host: "Manage Storage Hosts.",
   node: "Manage Storage Nodes.",
   serve: "Run the alpenhorn daemon.",
 };

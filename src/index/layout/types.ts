@@ -18,6 +18,11 @@ export interface Layout {
 
 export const LAYOUT_632DD41: Layout = { name: "632dd41", hosts: "strings", archive: "storage_type" };
 export const LAYOUT_MAIN: Layout = { name: "main", hosts: "records", archive: "flag" };
+/** How messages name each layout. */
+export const LAYOUT_TITLES: Readonly<Record<LayoutName, string>> = {
+  "632dd41": "alpenhorn 632dd41's table layout",
+  main: "upstream main's table layout (with storagehost)",
+};
 export const LAYOUTS: Readonly<Record<LayoutName, Layout>> = { "632dd41": LAYOUT_632DD41, main: LAYOUT_MAIN };
 
 /**
