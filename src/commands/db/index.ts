@@ -6,6 +6,9 @@ export default defineGroup({
   meta: { name: "db", description: "Manage the Data Index." },
   help: "Manage the Data Index.",
   startup: "db-group",
-  subCommands: { init: () => import("./init.ts").then((m) => m.default) },
-  summaries: { init: "Initialise or upgrade the Data Index." },
+  subCommands: {
+    init: () => import("./init.ts").then((m) => m.default),
+    migrate: () => import("./migrate.ts").then((m) => m.default),
+  },
+  summaries: { init: "Initialise or upgrade the Data Index.", migrate: "Move the Data Index to another table layout." },
 });
