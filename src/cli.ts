@@ -14,7 +14,7 @@ import { NO_EXTENSIONS, type LoadedExtensions } from "./engine/extensions/types.
 import { connectIndex } from "./index/connect.ts";
 import type { Driver } from "./index/driver/types.ts";
 import { CORE_SCHEMA_VERSION } from "./index/schema.ts";
-import { detectLayout } from "./index/layout/detect.ts";
+import { detectLayout, knownLayout } from "./index/layout/detect.ts";
 import { LAYOUT_TITLES, type LayoutName } from "./index/layout/types.ts";
 import { checkSchemaVersion } from "./index/version.ts";
 import { parseArgs } from "./commands/_shared/argv.ts";
@@ -175,7 +175,7 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
       if (!next) throw new UsageError(`No such command '${sub}'.`);
       if (group.needsLayout) requireLayout(db, path, group.needsLayout);
       args = args.slice(at + 1);
-      def = await next(db?.facts.layout);
+      def = await next(db && knownLayout(db));
       path = `${path} ${sub}`;
       usageFor = def;
     }
@@ -210,7 +210,7 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
 /** A start-up failure, with the command's own exit status for it when it declares one. */
 /** A group that exists in one table layout only, run on an index of the other: one error line. */
 function requireLayout(db: Driver | undefined, path: string, needs: LayoutName): void {
-  const has = db?.facts.layout;
+  const has = db && knownLayout(db);
   if (!has || has.name === needs) return;
   throw new CliError(`"alpenhorn ${path}" needs a Data Index in ${LAYOUT_TITLES[needs]}; this one is in ${LAYOUT_TITLES[has.name]}.`);
 }

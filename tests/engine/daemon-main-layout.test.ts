@@ -129,6 +129,30 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await copyOf(idx, fileId, dst.id))!.has_file).toBe("Y");
     });
 
+    test("a Transport group takes every non-archive node, as main's does", async () => {
+      await using idx = await mainDemoIndex(backend);
+      const mine = await seed.host(idx.db, { name: HOST });
+      const src = await node(idx, "demo_storage1", mine.id, { archive: true, files: { "t.dat": "carry me" } });
+      const t = await seed.group(idx.db, { name: "carriers", io_class: "Transport" });
+      const disks = [];
+      for (const name of ["disk1", "disk2"]) {
+        const root = idx.dir.join(name);
+        mkdirSync(root, { recursive: true });
+        writeFileSync(join(root, "ALPENHORN_NODE"), `${name}\n`);
+        const row = await seed.mainNode(idx.db, { name, group_id: t.id, root, host_id: mine.id, active: 1, archive: 0 });
+        disks.push({ id: Number(row.id), root });
+      }
+      const { fileId, rel } = src.reg["t.dat"]!;
+      await seed.copyRequest(idx.db, { file_id: fileId, node_from_id: src.id, group_to_id: t.id });
+      const r = await runServe(idx);
+      expect(r.messages.some((m) => m.includes("Ignoring non-transport node"))).toBe(false);
+      // One of the two non-archive members carries the file (the daemon records their real free space).
+      const holders = disks.filter((d) => existsSync(join(d.root, rel)));
+      expect(holders).toHaveLength(1);
+      expect(readFileSync(join(holders[0]!.root, rel), "utf8")).toBe("carry me");
+      expect((await copyOf(idx, fileId, holders[0]!.id))!.has_file).toBe("Y");
+    });
+
     test("a remote source whose host row has no log-in details stays pending (unconfigured route)", async () => {
       await using idx = await mainDemoIndex(backend);
       const mine = await seed.host(idx.db, { name: HOST });

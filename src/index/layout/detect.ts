@@ -5,7 +5,7 @@
 import { CliError } from "../../common/errors.ts";
 import type { Db } from "../driver/types.ts";
 import { listTables } from "../version.ts";
-import { LAYOUT_632DD41, LAYOUT_MAIN, type Layout } from "./types.ts";
+import { LAYOUT_632DD41, LAYOUT_MAIN, type ConnectionFacts, type Layout } from "./types.ts";
 
 /** The index's tables match neither supported layout (exit 1, one line). */
 export class LayoutError extends CliError {
@@ -53,16 +53,27 @@ export async function readLayout(db: Db): Promise<Layout | undefined> {
  */
 export async function detectLayout(db: Db): Promise<Layout | undefined> {
   const layout = await readLayout(db);
-  db.facts.layout = layout;
+  factsOf(db).layout = layout;
   return layout;
+}
+
+/** The connection's facts; a database extension's driver written before they existed gets them here. */
+function factsOf(db: Db): ConnectionFacts {
+  const d = db as { facts?: ConnectionFacts };
+  return (d.facts ??= {});
+}
+
+/** The layout start-up detected on this connection, if any (no query). */
+export function knownLayout(db: Db): Layout | undefined {
+  return factsOf(db).layout;
 }
 
 /** The connection's layout, detected on first need; an index without storagenode reads as 632dd41's. */
 export async function layoutOf(db: Db): Promise<Layout> {
-  return db.facts.layout ?? (await detectLayout(db)) ?? LAYOUT_632DD41;
+  return factsOf(db).layout ?? (await detectLayout(db)) ?? LAYOUT_632DD41;
 }
 
 /** Drop what the connection knew about its layout (after DDL changed it). */
 export function forgetLayout(db: Db): void {
-  db.facts.layout = undefined;
+  factsOf(db).layout = undefined;
 }
