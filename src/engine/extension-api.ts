@@ -98,9 +98,9 @@ export interface NodeInfo {
   readonly username: string | null;
   readonly address: string | null;
   readonly active: boolean;
-  /** Archive node (`storage_type` A): counts towards the archive-copy rule. */
+  /** Archive node (632dd41's `storage_type` A; main's `archive`): counts towards the archive-copy rule. */
   readonly archive: boolean;
-  /** Transport node (`storage_type` T). */
+  /** Transport node (632dd41's `storage_type` T; on upstream main's table layout, every non-archive node). */
   readonly transport: boolean;
   readonly ioClass: string | null;
   readonly autoImport: boolean;
