@@ -1,6 +1,7 @@
 // `alpenhorn node`: the command group; each verb lives in its own file beside this one.
 
 import { defineGroup } from "../_shared/define.ts";
+import { mainConfirmHelp } from "../_shared/main-layout-help.ts";
 
 export default defineGroup({
   meta: { name: "node", description: "Manage Storage Nodes." },
@@ -9,7 +10,7 @@ export default defineGroup({
     // Commands whose options differ on upstream main's table layout load main's variant there.
     activate: (layout) => (layout?.name === "main" ? import("./main-layout/activate.ts") : import("./activate.ts")).then((m) => m.default),
     autoclean: () => import("./autoclean.ts").then((m) => m.default),
-    clean: () => import("./clean.ts").then((m) => m.default),
+    clean: mainConfirmHelp(() => import("./clean.ts").then((m) => m.default)),
     create: (layout) => (layout?.name === "main" ? import("./main-layout/create.ts") : import("./create.ts")).then((m) => m.default),
     deactivate: () => import("./deactivate.ts").then((m) => m.default),
     init: () => import("./init.ts").then((m) => m.default),
@@ -19,7 +20,7 @@ export default defineGroup({
     scan: () => import("./scan.ts").then((m) => m.default),
     show: () => import("./show.ts").then((m) => m.default),
     stats: () => import("./stats.ts").then((m) => m.default),
-    sync: () => import("./sync.ts").then((m) => m.default),
+    sync: mainConfirmHelp(() => import("./sync.ts").then((m) => m.default)),
     verify: () => import("./verify.ts").then((m) => m.default),
   },
   summaries: {
