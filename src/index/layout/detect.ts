@@ -33,7 +33,7 @@ export function decideLayout(columns: readonly string[], tables: readonly string
   const archiveFlag = has.has("archive") && !has.has("storage_type");
   if (hostStrings && typeCode) return LAYOUT_632DD41;
   if (hostRecords && archiveFlag) return LAYOUT_MAIN;
-  const found = `storagenode has ${DECIDING_COLUMNS.filter((c) => has.has(c)).join(", ") || "none of them"}; table storagehost ${hostTable ? "present" : "absent"}`;
+  const found = `storagenode has ${DECIDING_COLUMNS.filter((c) => has.has(c)).join(", ") || `none of ${DECIDING_COLUMNS.join(", ")}`}; table storagehost ${hostTable ? "present" : "absent"}`;
   // Upstream's one-day interim layout (1518526) is not supported, but named so the operator knows it.
   const what = hostStrings && archiveFlag ? "Unsupported Data Index layout (upstream 1518526's interim layout: " : "Unrecognised Data Index layout (";
   throw new LayoutError(`${what}${found}); expected ${SUPPORTED}.`);
