@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, when missing, the Debian packages for the test suite: MariaDB, which the index,
 # command and e2e tests run against, and rsync, openssh-server and openssh-client, which the
-# remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1).
+# remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1), and
+# the Python modules the Python original needs to run from its source in
+# tests/e2e/python-original.test.ts (Debian's python3 with peewee, click, PyYAML, tabulate).
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 
@@ -13,15 +15,19 @@ wanted=(
   "rsync:/usr/bin/rsync"
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:/usr/bin/ssh"
+  "python3-peewee:/usr/lib/python3/dist-packages/peewee.py"
+  "python3-click:/usr/lib/python3/dist-packages/click/__init__.py"
+  "python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py"
+  "python3-tabulate:/usr/lib/python3/dist-packages/tabulate.py"
 )
 
 missing=()
 for entry in "${wanted[@]}"; do
-  [[ -x "${entry#*:}" ]] || missing+=("${entry%%:*}")
+  [[ -e "${entry#*:}" ]] || missing+=("${entry%%:*}")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-deps: all present (mariadb-server mariadb-client rsync openssh-server openssh-client)"
+  echo "install-deps: all present (${wanted[*]%%:*})"
   exit 0
 fi
 
