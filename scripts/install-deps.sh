@@ -3,7 +3,8 @@
 # command and e2e tests run against, and rsync, openssh-server and openssh-client, which the
 # remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1), and
 # the Python modules the Python original needs to run from its source in
-# tests/e2e/python-original.test.ts (Debian's python3 with peewee, click, PyYAML, tabulate).
+# tests/e2e/python-original.test.ts (Debian's python3 with peewee, click, PyYAML, tabulate,
+# PyMySQL).
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 
@@ -19,6 +20,7 @@ wanted=(
   "python3-click:/usr/lib/python3/dist-packages/click/__init__.py"
   "python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py"
   "python3-tabulate:/usr/lib/python3/dist-packages/tabulate.py"
+  "python3-pymysql:/usr/lib/python3/dist-packages/pymysql/__init__.py"
 )
 
 missing=()
