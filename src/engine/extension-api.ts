@@ -482,6 +482,11 @@ export interface IOServices {
   /** External transfer tools (rsync) and the settings of remote pulls. */
   readonly commands: CommandService;
   readonly remotePull: RemotePullSettings;
+  /**
+   * The Data Index's table layout: alpenhorn 632dd41's or upstream main's (README "Table
+   * layouts"), for behaviour and wording that follow the alpenhorn of that layout.
+   */
+  readonly tableLayout: "632dd41" | "main";
   /** Aborted when the daemon stops: long work should end. */
   readonly stopping: AbortSignal;
   /** The worker running the caller: n for `Worker#n`, 0 on the main flow (alpenhorn's thread-local `worker_id`). */

@@ -129,7 +129,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect((await copyOf(idx, fileId, dst.id))!.has_file).toBe("Y");
     });
 
-    test("a Transport group takes every non-archive node, as main's does", async () => {
+    test("a Transport group takes every non-archive node and refuses archive ones, as main's does", async () => {
       await using idx = await mainDemoIndex(backend);
       const mine = await seed.host(idx.db, { name: HOST });
       const src = await node(idx, "demo_storage1", mine.id, { archive: true, files: { "t.dat": "carry me" } });
@@ -142,9 +142,15 @@ for (const [backend, describeOn] of await backendSuites()) {
         const row = await seed.mainNode(idx.db, { name, group_id: t.id, root, host_id: mine.id, active: 1, archive: 0 });
         disks.push({ id: Number(row.id), root });
       }
+      // An archive node in the group is refused, in main's words.
+      const vault = idx.dir.join("vault");
+      mkdirSync(vault, { recursive: true });
+      writeFileSync(join(vault, "ALPENHORN_NODE"), "vault\n");
+      await seed.mainNode(idx.db, { name: "vault", group_id: t.id, root: vault, host_id: mine.id, active: 1, archive: 1 });
       const { fileId, rel } = src.reg["t.dat"]!;
       await seed.copyRequest(idx.db, { file_id: fileId, node_from_id: src.id, group_to_id: t.id });
       const r = await runServe(idx);
+      expect(r.messages).toContain('WARNING Ignoring archive node "vault" in Transport Group "carriers"');
       expect(r.messages.some((m) => m.includes("Ignoring non-transport node"))).toBe(false);
       // One of the two non-archive members carries the file (the daemon records their real free space).
       const holders = disks.filter((d) => existsSync(join(d.root, rel)));
