@@ -2,8 +2,10 @@
 # Installs, when missing, the Debian packages for the test suite: MariaDB, which the index,
 # command and e2e tests run against, and rsync, openssh-server and openssh-client, which the
 # remote-pull tests use (tests/helpers/sshd.ts starts a throw-away sshd on 127.0.0.1), zsh,
-# whose completion the CLI generates, and util-linux's `script`, the pseudo-terminal of the
-# --wait progress test.
+# whose completion the CLI generates, util-linux's `script`, the pseudo-terminal of the
+# --wait progress test, and the Python modules the Python original needs to run from its
+# source in tests/e2e/python-original.test.ts (Debian's python3 with peewee, click, PyYAML,
+# tabulate, PyMySQL).
 # Idempotent and fork-free when everything is present, so CI can call it on every run.
 set -euo pipefail
 
@@ -17,15 +19,20 @@ wanted=(
   "openssh-client:/usr/bin/ssh"
   "zsh:/usr/bin/zsh"
   "bsdutils:/usr/bin/script"
+  "python3-peewee:/usr/lib/python3/dist-packages/peewee.py"
+  "python3-click:/usr/lib/python3/dist-packages/click/__init__.py"
+  "python3-yaml:/usr/lib/python3/dist-packages/yaml/__init__.py"
+  "python3-tabulate:/usr/lib/python3/dist-packages/tabulate.py"
+  "python3-pymysql:/usr/lib/python3/dist-packages/pymysql/__init__.py"
 )
 
 missing=()
 for entry in "${wanted[@]}"; do
-  [[ -x "${entry#*:}" ]] || missing+=("${entry%%:*}")
+  [[ -e "${entry#*:}" ]] || missing+=("${entry%%:*}")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-deps: all present (mariadb-server mariadb-client rsync openssh-server openssh-client zsh bsdutils)"
+  echo "install-deps: all present (${wanted[*]%%:*})"
   exit 0
 fi
 

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { HELP_CONFIG_TEXT, versionText } from "./common/about.ts";
 import type { Config } from "./common/config.ts";
-import { AbortedError, AlpenhornError, ExitRequest, UsageError, exitCodeFor } from "./common/errors.ts";
+import { AbortedError, AlpenhornError, CliError, ExitRequest, UsageError, exitCodeFor } from "./common/errors.ts";
 import { Logger, stderrSink, type LevelName } from "./common/logger.ts";
 import { initExtensions } from "./engine/extensions/init.ts";
 import { loadExtensions } from "./engine/extensions/load.ts";
@@ -14,6 +14,8 @@ import { NO_EXTENSIONS, type LoadedExtensions } from "./engine/extensions/types.
 import { connectIndex } from "./index/connect.ts";
 import type { Driver } from "./index/driver/types.ts";
 import { CORE_SCHEMA_VERSION } from "./index/schema.ts";
+import { detectLayout, knownLayout } from "./index/layout/detect.ts";
+import { LAYOUT_TITLES, type LayoutName } from "./index/layout/types.ts";
 import { checkSchemaVersion } from "./index/version.ts";
 import { parseArgs } from "./commands/_shared/argv.ts";
 import type { CommandContext } from "./commands/_shared/context.ts";
@@ -138,7 +140,11 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
       const trace = verbosity >= 5 ? (sql: string) => log.debug(sql) : undefined;
       db = extensions.database ? await extensions.database.ext.connect(dbConfig) : await connectIndex(dbConfig, { cwd, trace });
       if (startup === "db-group") await checkSchemaVersion(db, `<=${CORE_SCHEMA_VERSION}`);
-      else await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+      else {
+        await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+        // Both table layouts say version 2: decide which one this is before any other query.
+        await detectLayout(db);
+      }
       await initExtensions(extensions, db, log, { dbGroup: startup === "db-group" });
     } catch (err) {
       throw startupFailure(err, def);
@@ -159,8 +165,9 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
       const sub = args[at]!;
       const next = group.subCommands[sub];
       if (!next) throw new UsageError(`No such command '${sub}'.`);
+      if (group.needsLayout) requireLayout(db, path, group.needsLayout);
       args = args.slice(at + 1);
-      def = await next();
+      def = await next(db && knownLayout(db));
       path = `${path} ${sub}`;
       usageFor = def;
     }
@@ -193,6 +200,13 @@ export async function runCli(argv: readonly string[], opts: RunOptions): Promise
 }
 
 /** A start-up failure, with the command's own exit status for it when it declares one. */
+/** A group that exists in one table layout only, run on an index of the other: one error line. */
+function requireLayout(db: Driver | undefined, path: string, needs: LayoutName): void {
+  const has = db && knownLayout(db);
+  if (!has || has.name === needs) return;
+  throw new CliError(`"alpenhorn ${path}" needs a Data Index in ${LAYOUT_TITLES[needs]}; this one is in ${LAYOUT_TITLES[has.name]}.`);
+}
+
 function startupFailure(err: unknown, def: CommandDef | GroupDef): unknown {
   if (def.kind !== "command" || def.startupExit === undefined || err instanceof UsageError || err instanceof ExitRequest) return err;
   return new AlpenhornError(err instanceof Error ? err.message : String(err), def.startupExit);

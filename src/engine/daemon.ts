@@ -10,6 +10,7 @@ import { LEVELS, Logger, type LevelName, type LogSink } from "../common/logger.t
 import { connectIndex } from "../index/connect.ts";
 import type { Driver } from "../index/driver/types.ts";
 import { CORE_SCHEMA_VERSION } from "../index/schema.ts";
+import { detectLayout } from "../index/layout/detect.ts";
 import { checkSchemaVersion } from "../index/version.ts";
 import { commandService } from "./io/commands.ts";
 import { remotePullSettings } from "./io/remote-settings.ts";
@@ -121,6 +122,7 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
   let recorder: Recorder | undefined;
   try {
     await checkSchemaVersion(db, CORE_SCHEMA_VERSION);
+    await detectLayout(db);
     // Later than 632dd41 (89943e0): fewer than two archive copies cannot protect a file.
     if (config.int("daemon.archive_copy_count", { default: 2, min: 0 }) < 2) {
       log.error('Config parameter "daemon.archive_copy_count" too small to guarantee archive integrity');

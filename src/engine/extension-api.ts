@@ -98,9 +98,9 @@ export interface NodeInfo {
   readonly username: string | null;
   readonly address: string | null;
   readonly active: boolean;
-  /** Archive node (`storage_type` A): counts towards the archive-copy rule. */
+  /** Archive node (632dd41's `storage_type` A; main's `archive`): counts towards the archive-copy rule. */
   readonly archive: boolean;
-  /** Transport node (`storage_type` T). */
+  /** Transport node (632dd41's `storage_type` T; on upstream main's table layout, every non-archive node). */
   readonly transport: boolean;
   readonly ioClass: string | null;
   readonly autoImport: boolean;
@@ -482,6 +482,11 @@ export interface IOServices {
   /** External transfer tools (rsync) and the settings of remote pulls. */
   readonly commands: CommandService;
   readonly remotePull: RemotePullSettings;
+  /**
+   * The Data Index's table layout: alpenhorn 632dd41's or upstream main's (README "Table
+   * layouts"), for behaviour and wording that follow the alpenhorn of that layout.
+   */
+  readonly tableLayout: "632dd41" | "main";
   /** Aborted when the daemon stops: long work should end. */
   readonly stopping: AbortSignal;
   /** The worker running the caller: n for `Worker#n`, 0 on the main flow (alpenhorn's thread-local `worker_id`). */

@@ -3,6 +3,8 @@
 // then the two summary log lines.
 
 import { prettyDeltaT } from "../common/format.ts";
+import { CliError } from "../common/errors.ts";
+import { hostRecordMissing } from "../index/queries/hosts.ts";
 import { activeNodesOnHost } from "../index/queries/nodes.ts";
 import { groupsByIds } from "../index/queries/groups.ts";
 import type { StorageGroupRow } from "../index/rows.ts";
@@ -34,6 +36,9 @@ export class UpdateLoop {
   async iterate(): Promise<number> {
     const { ctx } = this;
     const start = performance.now();
+    // On upstream main's layout the daemon's host must have a record, looked up every pass as
+    // main does (its daemon ends with this error).
+    if (await hostRecordMissing(ctx.db, ctx.host)) throw new CliError(`No host record for this host (${ctx.host}).`);
     const rows = await activeNodesOnHost(ctx.db, ctx.host);
     if (rows.length === 0) ctx.log.warning(`No active nodes on host (${ctx.host})!`);
     const byName = new Map(rows.map((r) => [r.name, r]));

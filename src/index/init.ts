@@ -4,7 +4,9 @@
 
 import { CliError } from "../common/errors.ts";
 import type { Db } from "./driver/types.ts";
-import { CORE_COMPONENT, CORE_SCHEMA_VERSION, CORE_TABLES, type TableDef } from "./schema.ts";
+import { forgetLayout } from "./layout/detect.ts";
+import type { LayoutName } from "./layout/types.ts";
+import { CORE_COMPONENT, CORE_SCHEMA_VERSION, CORE_TABLES, MAIN_CORE_TABLES, type TableDef } from "./schema.ts";
 import { allSchemaVersions, listTables } from "./version.ts";
 
 /** A schema component `db init` can create: the core, or one from a data-index extension. */
@@ -20,6 +22,13 @@ export interface ComponentDef {
 export class PostInitError extends Error {}
 
 export const CORE: ComponentDef = { component: CORE_COMPONENT, version: CORE_SCHEMA_VERSION, tables: CORE_TABLES };
+/** The core in upstream main's table layout (same name and version: only the tables differ). */
+export const CORE_MAIN: ComponentDef = { component: CORE_COMPONENT, version: CORE_SCHEMA_VERSION, tables: MAIN_CORE_TABLES };
+
+/** The core component that makes a new index of `layout`. */
+export function coreComponent(layout: LayoutName): ComponentDef {
+  return layout === "main" ? CORE_MAIN : CORE;
+}
 
 /** DDL statements creating a table and its indexes, in order. */
 export function tableDdl(db: Db, table: TableDef): string[] {
@@ -66,6 +75,8 @@ export async function initDataIndex(db: Db, components: readonly ComponentDef[],
       failed = true;
       continue;
     }
+    // New tables: the connection decides its layout again on its next node query.
+    forgetLayout(db);
     say(`${name} version ${comp.version} initialised.`);
     created = true;
   }

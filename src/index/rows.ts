@@ -32,11 +32,26 @@ export interface StorageGroupRow {
   io_config: string | null;
 }
 
+/** A host of upstream main's layout (absent in 632dd41's). */
+export interface StorageHostRow {
+  id: number;
+  name: string;
+  username: string | null;
+  address: string | null;
+  notes: string | null;
+}
+
+/**
+ * A node as every query returns it, on either table layout (layout/node-columns.ts): on
+ * upstream main's, `host`, `username` and `address` come from its storagehost row, `host_id`
+ * is set, and `storage_type` is 'A' for an archive node, 'T' for any other.
+ */
 export interface StorageNodeRow {
   id: number;
   name: string;
   root: string | null;
   host: string | null;
+  host_id?: number | null;
   username: string | null;
   address: string | null;
   io_class: string | null;

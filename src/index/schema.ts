@@ -188,6 +188,46 @@ export const CORE_TABLES: readonly TableDef[] = [
   },
 ];
 
+/**
+ * Upstream main's layout (89943e0), also "version 2": a storagehost table, and storagenode with
+ * `host_id` in place of the host strings and the boolean `archive` in place of `storage_type`
+ * (each in the same position). Every other table is the same as 632dd41's.
+ */
+const STORAGEHOST_TABLE: TableDef = {
+  name: "storagehost",
+  columns: [
+    { name: "name", type: varchar(64) },
+    { name: "username", type: varchar(64), nullable: true },
+    { name: "address", type: varchar(255), nullable: true },
+    { name: "notes", type: text, nullable: true },
+  ],
+  indexes: indexes("storagehost", [[["name"], true]]),
+};
+
+function mainStorageNode(old: TableDef): TableDef {
+  const columns: ColumnDef[] = [];
+  for (const c of old.columns) {
+    if (c.name === "host") columns.push({ ...fk("host", "storagehost"), nullable: true });
+    else if (c.name === "username" || c.name === "address") continue;
+    else if (c.name === "storage_type") columns.push({ name: "archive", type: bool });
+    else columns.push(c);
+  }
+  return {
+    name: old.name,
+    columns,
+    indexes: indexes("storagenode", [
+      [["name"], true],
+      [["host_id"], false],
+      [["group_id"], false],
+    ]),
+  };
+}
+
+/** The core tables of upstream main's layout, in the order its `db init` creates them. */
+export const MAIN_CORE_TABLES: readonly TableDef[] = CORE_TABLES.flatMap((t) =>
+  t.name === "storagenode" ? [STORAGEHOST_TABLE, mainStorageNode(t)] : [t],
+);
+
 /** The core component's name in `dataindexversion` and the only version we serve. */
 export const CORE_COMPONENT = "alpenhorn";
 export const CORE_SCHEMA_VERSION = 2;

@@ -7,7 +7,7 @@ import { describe } from "bun:test";
 import { freshDatabase, mariadbOrSkip, mariadbSkipReason } from "./mariadb.ts";
 import { connectIndex } from "../../src/index/connect.ts";
 import type { Driver } from "../../src/index/driver/types.ts";
-import { CORE, initDataIndex } from "../../src/index/init.ts";
+import { CORE, CORE_MAIN, initDataIndex } from "../../src/index/init.ts";
 
 export type Backend = "sqlite" | "mysql";
 
@@ -83,5 +83,12 @@ export async function emptyIndex(backend: Backend): Promise<TestIndex> {
 export async function initialisedIndex(backend: Backend): Promise<TestIndex> {
   const idx = await emptyIndex(backend);
   await initDataIndex(idx.db, [CORE], () => undefined);
+  return idx;
+}
+
+/** A new index with the core schema version 2 in upstream main's table layout (storagehost). */
+export async function mainLayoutIndex(backend: Backend): Promise<TestIndex> {
+  const idx = await emptyIndex(backend);
+  await initDataIndex(idx.db, [CORE_MAIN], () => undefined);
   return idx;
 }

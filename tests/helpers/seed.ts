@@ -10,6 +10,7 @@ import type {
   ArchiveFileImportRequestRow,
   ArchiveFileRow,
   StorageGroupRow,
+  StorageHostRow,
   StorageNodeRow,
   StorageTransferActionRow,
 } from "../../src/index/rows.ts";
@@ -38,6 +39,29 @@ export const seed = {
       auto_import: 0,
       auto_verify: 0,
       storage_type: "A",
+      max_total_gb: null,
+      min_avail_gb: 0,
+      avail_gb: null,
+      avail_gb_last_checked: null,
+      notes: null,
+      io_config: null,
+      ...f,
+    }),
+
+  /** A host (upstream main's layout). */
+  host: (db: Db, f: Partial<StorageHostRow> & { name: string }) =>
+    insert<StorageHostRow>(db, "storagehost", { username: null, address: null, notes: null, ...f }),
+
+  /** A node as upstream main's layout stores it (`host_id`, `archive`); returns the raw row. */
+  mainNode: (db: Db, f: Partial<Omit<StorageNodeRow, "host" | "username" | "address" | "storage_type">> & { name: string; group_id: number; archive?: number }) =>
+    insert<Record<string, unknown>>(db, "storagenode", {
+      root: null,
+      host_id: null,
+      io_class: null,
+      active: 0,
+      auto_import: 0,
+      auto_verify: 0,
+      archive: 0,
       max_total_gb: null,
       min_avail_gb: 0,
       avail_gb: null,

@@ -6,6 +6,7 @@
 import type { ArgsOf } from "./args-type.ts";
 import type { CommandContext } from "./context.ts";
 import type { OptionDef, OptionDefs, PositionalDef } from "./option-def.ts";
+import type { Layout, LayoutName } from "../../index/layout/types.ts";
 
 export type { OptionDef, OptionDefs, PositionalDef, ValueType } from "./option-def.ts";
 
@@ -40,13 +41,19 @@ export interface CommandDef<A = Parsed> {
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
-export type Loader = () => Promise<CommandDef | GroupDef>;
+/**
+ * Loads a command or group. A group's sub-command loaders get the table layout the start-up
+ * detected, so a command that differs between layouts can load the variant for this index.
+ */
+export type Loader = (layout?: Layout) => Promise<CommandDef | GroupDef>;
 
 export interface GroupDef {
   readonly kind: "group";
   readonly meta: CommandMeta;
   readonly help: string;
   readonly startup?: Startup;
+  /** The table layout every command of the group needs (the host group exists on main's only). */
+  readonly needsLayout?: LayoutName;
   readonly subCommands: Readonly<Record<string, Loader>>;
   /** One-line help per sub-command, so listings need not load every module. */
   readonly summaries: Readonly<Record<string, string>>;

@@ -4,7 +4,8 @@
 import { CliError } from "../../common/errors.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { getAcqByName, getFileByAcqAndName, getGroupByName, getNodeByName } from "../../index/queries/lookup.ts";
-import type { ArchiveAcqRow, ArchiveFileRow, StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
+import { getHostByName } from "../../index/queries/hosts.ts";
+import type { ArchiveAcqRow, ArchiveFileRow, StorageGroupRow, StorageHostRow, StorageNodeRow } from "../../index/rows.ts";
 
 export type Message = (name: string) => string;
 
@@ -17,6 +18,13 @@ export async function resolveGroup(db: Db, name: string, msg: Message = (n) => `
 export async function resolveNode(db: Db, name: string, msg: Message = (n) => `no such node: ${n}`): Promise<StorageNodeRow> {
   const row = await getNodeByName(db, name);
   if (!row) throw new CliError(msg(name));
+  return row;
+}
+
+/** A storage host (upstream main's layout) by exact name; upstream's `no such host: X`. */
+export async function resolveHost(db: Db, name: string): Promise<StorageHostRow> {
+  const row = await getHostByName(db, name);
+  if (!row) throw new CliError(`no such host: ${name}`);
   return row;
 }
 

@@ -1,6 +1,7 @@
 // `alpenhorn group`: the command group; each verb lives in its own file beside this one.
 
 import { defineGroup } from "../_shared/define.ts";
+import { mainConfirmHelp } from "../_shared/main-layout-help.ts";
 
 export default defineGroup({
   meta: { name: "group", description: "Manage Storage Groups." },
@@ -12,7 +13,7 @@ export default defineGroup({
     modify: () => import("./modify.ts").then((m) => m.default),
     rename: () => import("./rename.ts").then((m) => m.default),
     show: () => import("./show.ts").then((m) => m.default),
-    sync: () => import("./sync.ts").then((m) => m.default),
+    sync: mainConfirmHelp(() => import("./sync.ts").then((m) => m.default)),
   },
   summaries: {
     autosync: "Manage autosync sources for this group.",

@@ -12,6 +12,7 @@ import { defineCommand } from "../_shared/define.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import type { Db } from "../../index/driver/types.ts";
+import { layoutOf } from "../../index/layout/detect.ts";
 
 /** Count, pretty size and `% Full` cells of a node, as alpenhorn's get_stats renders them. */
 async function statsCells(db: Db, nodes: StorageNodeRow[]): Promise<Map<number, [number, string, string]>> {
@@ -62,13 +63,15 @@ Shows details of the storage group named GROUP.`,
 
     echo("\nNodes:\n");
     const nodes = await listGroupNodes(db, group.id);
+    // Upstream main's layout shows `-` for a node without a host record.
+    const noHost = (await layoutOf(db)).hosts === "records" ? "-" : null;
     if (nodes.length === 0) echo("  none");
     else if (details || stats) {
       const usage = stats ? await statsCells(db, nodes) : new Map<number, [number, string, string]>();
       const headers = [...(details ? ["Name", "Host", "Active", "I/O Class"] : ["Name"]), ...(stats ? ["File Count", "Total Size", "% Full"] : [])];
       const rows = nodes.map((n) => [
         n.name,
-        ...(details ? [n.host, Number(n.active) ? "Yes" : "No", n.io_class ? n.io_class : "Default"] : []),
+        ...(details ? [n.host ?? noHost, Number(n.active) ? "Yes" : "No", n.io_class ? n.io_class : "Default"] : []),
         ...(stats ? usage.get(n.id)! : []),
       ]);
       echo(tabulate(rows, headers));

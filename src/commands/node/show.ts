@@ -3,6 +3,7 @@
 
 import { formatConfigBlock, prettyBytes, prettyTime } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
+import { layoutOf } from "../../index/layout/detect.ts";
 import { listPendingImportRequests, NODE_INIT_PATH } from "../../index/queries/requests.ts";
 import { getGroupById } from "../../index/queries/lookup.ts";
 import { listNodeActions } from "../../index/queries/actions.ts";
@@ -35,18 +36,24 @@ function requestTime(t: string | null): string | null {
 
 async function printRecord(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
   const group = await getGroupById(db, node.group_id);
+  const layout = await layoutOf(db);
   const type = node.storage_type === "A" ? "Archive" : node.storage_type === "T" ? "Transport" : "-";
   const autoVerify = Number(node.auto_verify);
   out.echo(`   Storage Node: ${node.name}`);
   out.echo(`  Storage Group: ${group?.name ?? ""}`);
   out.echo(`         Active: ${Number(node.active) ? "Yes" : "No"}`);
-  out.echo(`           Type: ${type}`);
+  // Upstream main's layout: Archive Yes/No, and the host is one record.
+  if (layout.archive === "flag") out.echo(`        Archive: ${node.storage_type === "A" ? "Yes" : "No"}`);
+  else out.echo(`           Type: ${type}`);
   out.echo(`          Notes: ${node.notes || ""}`);
   out.echo(`      I/O Class: ${node.io_class || "Default"}`);
   out.echo();
-  out.echo(`    Daemon Host: ${node.host || ""}`);
-  out.echo(` Log-in Address: ${node.address || ""}`);
-  out.echo(`Log-in Username: ${node.username || ""}`);
+  if (layout.hosts === "records") out.echo(`   Storage Host: ${node.host ?? ""}`);
+  else {
+    out.echo(`    Daemon Host: ${node.host || ""}`);
+    out.echo(` Log-in Address: ${node.address || ""}`);
+    out.echo(`Log-in Username: ${node.username || ""}`);
+  }
   out.echo(`Filesystem Root: ${node.root || ""}`);
   out.echo();
   out.echo(`    Auto-Import: ${Number(node.auto_import) ? "On" : "Off"}`);

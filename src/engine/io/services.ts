@@ -8,6 +8,7 @@ import { indexOps } from "./index-ops.ts";
 import type { FifoKey } from "../scheduler/queue.ts";
 import { Task } from "../scheduler/task.ts";
 import { currentWorkerId } from "../scheduler/worker-id.ts";
+import { knownLayout } from "../../index/layout/detect.ts";
 
 /** `nodeKey` groups a node's fs calls, so one hung call makes the others fail fast. */
 export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string): IOServices {
@@ -27,6 +28,8 @@ export function ioServices(ctx: DaemonContext, fifo: FifoKey, nodeKey?: string):
     treeLock: ctx.treeLock,
     commands: ctx.commands,
     remotePull: ctx.remotePull,
+    // Decided at start-up; a context without an index (unit tests of I/O classes) is 632dd41's.
+    tableLayout: (ctx.db && knownLayout(ctx.db)?.name) ?? "632dd41",
     stopping: ctx.stop.any.signal,
     workerId: currentWorkerId,
   };

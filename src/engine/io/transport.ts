@@ -12,12 +12,15 @@ export class TransportGroupIO implements GroupIO {
   readonly config: IOConfig;
   readonly doPullSearch = true;
   private readonly log: IOLog;
+  /** Upstream main's wording for a refused member (only archive nodes are refused there). */
+  private readonly mainLayout: boolean;
   private members: GroupMember[] = [];
 
   constructor(init: GroupIOInit) {
     this.group = init.group;
     this.config = init.config;
     this.log = init.services.log;
+    this.mainLayout = init.services.tableLayout === "main";
   }
   setGroup(group: GroupInfo): void {
     this.group = group;
@@ -37,6 +40,7 @@ export class TransportGroupIO implements GroupIO {
     this.members = [];
     for (const m of members) {
       if (m.node.transport) this.members.push(m);
+      else if (this.mainLayout) this.log.warning(`Ignoring archive node "${m.node.name}" in Transport Group "${this.group.name}"`);
       else this.log.warning(`Ignoring non-transport node "${m.node.name}" in Transport Group "${this.group.name}"`);
     }
     if (this.members.length === 0) throw new Error(`no usable nodes (${members.length} unusable) in Transport group ${this.group.name}`);

@@ -68,6 +68,13 @@ export const mysqlDialect: Dialect = {
   beginTransaction: "START TRANSACTION",
   maxParams: 65535,
   listTablesSql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name",
+  listColumnsSql:
+    "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position",
+  listIndexesSql: "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?",
+  listForeignKeysSql:
+    "SELECT constraint_name AS name FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ? AND referenced_table_name IS NOT NULL",
+  uniqueNamesIgnoreCase: true,
+  transactionalDdl: false,
   classifyError(err: unknown): IndexErrorKind {
     const code = String((err as { code?: unknown })?.code ?? "");
     if (code === "ER_DUP_ENTRY") return "conflict";

@@ -59,6 +59,11 @@ export const sqliteDialect: Dialect = {
   beginTransaction: "BEGIN IMMEDIATE",
   maxParams: 32766,
   listTablesSql: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+  listColumnsSql: "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+  listIndexesSql: "SELECT name FROM pragma_index_list(?)",
+  listForeignKeysSql: `SELECT id AS name FROM pragma_foreign_key_list(?) WHERE "from" = ?`,
+  uniqueNamesIgnoreCase: false,
+  transactionalDdl: true,
   classifyError(err: unknown): IndexErrorKind {
     const code = String((err as { code?: unknown })?.code ?? "");
     const msg = String((err as { message?: unknown })?.message ?? "");

@@ -55,6 +55,19 @@ export interface Dialect {
   readonly maxParams: number;
   /** Query listing the names of the tables of the current database (one column `name`). */
   readonly listTablesSql: string;
+  /** Query listing the columns (one column `name`, in table order) of the table bound to its one `?`. */
+  readonly listColumnsSql: string;
+  /** Query listing the index names (one column `name`) of the table bound to its one `?`. */
+  readonly listIndexesSql: string;
+  /** Query listing the foreign-key constraint names (column `name`) of table `?` on column `?`. */
+  readonly listForeignKeysSql: string;
+  /** Whether unique indexes on names ignore case and trailing blanks (MySQL's _ci collations). */
+  readonly uniqueNamesIgnoreCase: boolean;
+  /**
+   * Whether DDL takes part in transactions (SQLite) or commits implicitly (MySQL): a schema
+   * change is one transaction on the first, a sequence of re-runnable steps on the second.
+   */
+  readonly transactionalDdl: boolean;
   /** Map a driver error to a neutral kind, which the retry policy and messages read. */
   classifyError(err: unknown): IndexErrorKind;
 }

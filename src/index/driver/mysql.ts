@@ -6,6 +6,7 @@ import mysql from "mysql2/promise";
 import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { IndexError } from "../../common/errors.ts";
 import { mysqlDialect } from "../dialect/mysql.ts";
+import type { ConnectionFacts } from "../layout/types.ts";
 import { ITERATE_CHUNK_ROWS, type Db, type Driver, type Param, type Row, type RunResult, type StatementTrace } from "./types.ts";
 
 export interface MysqlOptions {
@@ -54,6 +55,7 @@ type Queryable = Pool | PoolConnection;
 
 class MysqlDriver implements Driver {
   readonly dialect = mysqlDialect;
+  readonly facts: ConnectionFacts = {};
   private readonly direct: Db;
   constructor(
     private readonly pool: Pool,
@@ -79,6 +81,7 @@ class MysqlDriver implements Driver {
     const self = this;
     const db: Db = {
       dialect: mysqlDialect,
+      facts: self.facts,
       async all<T = Row>(sql: string, params: readonly Param[] = []) {
         return (await self.exec(on, sql, params, retry)) as T[];
       },

@@ -5,6 +5,7 @@
 import { Database } from "bun:sqlite";
 import { IndexError } from "../../common/errors.ts";
 import { sqliteDialect } from "../dialect/sqlite.ts";
+import type { ConnectionFacts } from "../layout/types.ts";
 import { ITERATE_CHUNK_ROWS, type Db, type Driver, type Param, type Row, type RunResult, type StatementTrace } from "./types.ts";
 
 export interface SqliteOptions {
@@ -29,6 +30,7 @@ export function openSqlite(opts: SqliteOptions): Driver {
 
 class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
+  readonly facts: ConnectionFacts = {};
   /** Settles when the transaction now open (if any) ends. */
   private txDone: Promise<void> = Promise.resolve();
   private txDepth = 0;
@@ -100,6 +102,7 @@ class SqliteDriver implements Driver {
   /** A handle bound to the open transaction: it must not wait for its own transaction. */
   private readonly inTx: Db = {
     dialect: sqliteDialect,
+    facts: this.facts,
     all: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params),
     get: async <T = Row>(sql: string, params?: readonly Param[]) => this.allNow<T>(sql, params)[0],
     values: async (sql: string, params?: readonly Param[]) => this.valuesNow(sql, params),

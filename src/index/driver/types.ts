@@ -2,6 +2,7 @@
 // written once. Placeholders are `?` on both; rows come back keyed by column name.
 
 import type { Dialect } from "../dialect/types.ts";
+import type { ConnectionFacts } from "../layout/types.ts";
 
 export type Param = string | number | bigint | boolean | null;
 export type Row = Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface RunResult {
 /** A database handle: the connection itself, or one bound to an open transaction. */
 export interface Db {
   readonly dialect: Dialect;
+  /** What this connection knows about its index (its table layout); the same object in its transactions. */
+  readonly facts: ConnectionFacts;
   all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
   get<T = Row>(sql: string, params?: readonly Param[]): Promise<T | undefined>;
   /**

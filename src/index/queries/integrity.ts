@@ -7,6 +7,8 @@ import { archiveRuleAllowsDelete, isHealthyCopy, upForDeletion } from "../../com
 import type { Db } from "../driver/types.ts";
 import type { HasFile } from "../rows.ts";
 import { chunks, placeholders } from "./bulk-common.ts";
+import { layoutOf } from "../layout/detect.ts";
+import { archiveNodeSql } from "../layout/node-columns.ts";
 
 /** A copy with what its check needs: where it is and what it should hold. */
 export interface CopyToCheck {
@@ -198,7 +200,7 @@ export async function claimBatchForDelete(tx: Db, copyIds: readonly number[], ru
   }
   const healthyNodes = [...new Set(rows.filter((r) => r.has_file === "Y").map((r) => Number(r.node_id)))];
   const archiveIds = new Set(
-    healthyNodes.length === 0 ? [] : (await allIn<{ id: number }>(tx, "SELECT id FROM storagenode", "id", healthyNodes, " AND storage_type = 'A'")).map((r) => Number(r.id)),
+    healthyNodes.length === 0 ? [] : (await allIn<{ id: number }>(tx, "SELECT id FROM storagenode", "id", healthyNodes, ` AND ${archiveNodeSql(await layoutOf(tx), "storagenode")}`)).map((r) => Number(r.id)),
   );
   // Each copy's verdict up to the count, as claimForDelete reaches it.
   const outcome = new Map<number, Claim | { archived: number; mine: Row }>();
@@ -258,7 +260,7 @@ async function claimOne(tx: Db, copyId: number, rules: ClaimRules, afterCount?: 
   let archived = 0;
   if (others.length > 0) {
     const ids = [...new Set(others.map((c) => Number(c.node_id)))];
-    const archive = await tx.all<{ id: number }>(`SELECT id FROM storagenode WHERE storage_type = 'A' AND id IN (${placeholders(ids.length)})`, ids);
+    const archive = await tx.all<{ id: number }>(`SELECT id FROM storagenode WHERE ${archiveNodeSql(await layoutOf(tx), "storagenode")} AND id IN (${placeholders(ids.length)})`, ids);
     const archiveIds = new Set(archive.map((r) => Number(r.id)));
     archived = others.filter((c) => archiveIds.has(Number(c.node_id))).length;
   }

@@ -3,7 +3,10 @@
 // fetched by SQL equality and then filtered exactly here, the one place that decides it.
 
 import type { Db } from "../driver/types.ts";
-import type { ArchiveAcqRow, ArchiveFileRow, StorageGroupRow, StorageNodeRow } from "../rows.ts";
+import type { ArchiveAcqRow, ArchiveFileRow, StorageGroupRow } from "../rows.ts";
+
+// A node's row depends on the table layout: nodes.ts reads it.
+export { getNodeByName } from "./nodes.ts";
 
 async function byName<T extends { name: string }>(db: Db, table: string, name: string): Promise<T | undefined> {
   const rows = await db.all<T>(`SELECT * FROM ${table} WHERE name = ?`, [name]);
@@ -11,7 +14,6 @@ async function byName<T extends { name: string }>(db: Db, table: string, name: s
 }
 
 export const getGroupByName = (db: Db, name: string) => byName<StorageGroupRow>(db, "storagegroup", name);
-export const getNodeByName = (db: Db, name: string) => byName<StorageNodeRow>(db, "storagenode", name);
 export const getAcqByName = (db: Db, name: string) => byName<ArchiveAcqRow>(db, "archiveacq", name);
 
 export async function getFileInAcq(db: Db, acqId: number, name: string): Promise<ArchiveFileRow | undefined> {

@@ -3,6 +3,9 @@
 // "my nodes").
 
 import type { Db, Param } from "../driver/types.ts";
+import { layoutOf } from "../layout/detect.ts";
+import { nodeHostIsSql, nodeRowSql, nodeWriteValues } from "../layout/node-columns.ts";
+import type { Layout } from "../layout/types.ts";
 import type { StorageNodeRow, StorageType } from "../rows.ts";
 
 export interface NewNode {
@@ -23,29 +26,33 @@ export interface NewNode {
   io_config: string | null;
 }
 
-/** Insert a node with every NOT NULL column supplied (the DDL has no defaults); returns its id. */
+/**
+ * Insert a node with every NOT NULL column supplied (the DDL has no defaults); returns its id.
+ * On upstream main's layout `host` must name a storagehost row (NoSuchHostError).
+ */
 export async function insertNode(db: Db, n: NewNode): Promise<number> {
+  const values = await nodeWriteValues(db, await layoutOf(db), {
+    name: n.name,
+    root: n.root,
+    host: n.host,
+    username: n.username,
+    address: n.address,
+    io_class: n.io_class,
+    group_id: n.group_id,
+    active: n.active ? 1 : 0,
+    auto_import: n.auto_import ? 1 : 0,
+    auto_verify: n.auto_verify,
+    storage_type: n.storage_type,
+    max_total_gb: n.max_total_gb,
+    min_avail_gb: n.min_avail_gb,
+    avail_gb: null,
+    avail_gb_last_checked: null,
+    notes: n.notes,
+    io_config: n.io_config,
+  });
   const r = await db.run(
-    `INSERT INTO storagenode (name, root, host, username, address, io_class, group_id, active, auto_import,
-       auto_verify, storage_type, max_total_gb, min_avail_gb, avail_gb, avail_gb_last_checked, notes, io_config)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
-    [
-      n.name,
-      n.root,
-      n.host,
-      n.username,
-      n.address,
-      n.io_class,
-      n.group_id,
-      n.active ? 1 : 0,
-      n.auto_import ? 1 : 0,
-      n.auto_verify,
-      n.storage_type,
-      n.max_total_gb,
-      n.min_avail_gb,
-      n.notes,
-      n.io_config,
-    ],
+    `INSERT INTO storagenode (${values.map(([c]) => c).join(", ")}) VALUES (${values.map(() => "?").join(", ")})`,
+    values.map(([, v]) => v),
   );
   return r.lastInsertId;
 }
@@ -55,14 +62,11 @@ export type NodeColumn =
   | "auto_verify" | "storage_type" | "max_total_gb" | "min_avail_gb" | "notes" | "io_config";
 export type NodeUpdates = Partial<Record<NodeColumn, string | number | null>>;
 
-/** Write `updates` (column → value) to node `id`; nothing to write is a no-op. */
+/** Write `updates` (column → value, 632dd41's column names) to node `id`; nothing to write is a no-op. */
 export async function updateNode(db: Db, id: number, updates: NodeUpdates): Promise<void> {
-  const cols = Object.keys(updates);
-  if (cols.length === 0) return;
-  await db.run(`UPDATE storagenode SET ${cols.map((c) => `${c} = ?`).join(", ")} WHERE id = ?`, [
-    ...(Object.values(updates) as Param[]),
-    id,
-  ]);
+  const values = await nodeWriteValues(db, await layoutOf(db), updates);
+  if (values.length === 0) return;
+  await db.run(`UPDATE storagenode SET ${values.map(([c]) => `${c} = ?`).join(", ")} WHERE id = ?`, [...values.map(([, v]) => v), id]);
 }
 
 export interface NodeFilter {
@@ -72,7 +76,7 @@ export interface NodeFilter {
 }
 
 /** WHERE clause (empty or " WHERE …") of the filter, on node alias `n`. */
-function nodeWhere(f: NodeFilter): { sql: string; params: Param[] } {
+function nodeWhere(layout: Layout, f: NodeFilter): { sql: string; params: Param[] } {
   const where: string[] = [];
   const params: Param[] = [];
   if (f.active !== undefined) {
@@ -84,7 +88,7 @@ function nodeWhere(f: NodeFilter): { sql: string; params: Param[] } {
     params.push(f.groupId);
   }
   if (f.host !== undefined) {
-    where.push("n.host = ?");
+    where.push(nodeHostIsSql(layout, "n"));
     params.push(f.host);
   }
   return { sql: where.length ? ` WHERE ${where.join(" AND ")}` : "", params };
@@ -97,20 +101,46 @@ function exactHost<T extends StorageNodeRow>(rows: T[], f: NodeFilter): T[] {
 
 /** Nodes matching the filter, in database (id) order. */
 export async function selectNodes(db: Db, f: NodeFilter = {}): Promise<StorageNodeRow[]> {
-  const where = nodeWhere(f);
-  return exactHost(await db.all<StorageNodeRow>(`SELECT n.* FROM storagenode n${where.sql} ORDER BY n.id`, where.params), f);
+  const layout = await layoutOf(db);
+  const where = nodeWhere(layout, f);
+  const node = nodeRowSql(layout, "n");
+  return exactHost(await db.all<StorageNodeRow>(`SELECT ${node.columns} FROM storagenode n${node.joins}${where.sql} ORDER BY n.id`, where.params), f);
 }
 
 export type NodeWithGroup = StorageNodeRow & { group_name: string };
 
 /** Nodes with their group's name, filtered, in database (id) order. */
 export async function listNodes(db: Db, f: NodeFilter = {}): Promise<NodeWithGroup[]> {
-  const where = nodeWhere(f);
+  const layout = await layoutOf(db);
+  const where = nodeWhere(layout, f);
+  const node = nodeRowSql(layout, "n");
   const rows = await db.all<NodeWithGroup>(
-    `SELECT n.*, g.name AS group_name FROM storagenode n JOIN storagegroup g ON n.group_id = g.id${where.sql} ORDER BY n.id`,
+    `SELECT ${node.columns}, g.name AS group_name FROM storagenode n${node.joins} JOIN storagegroup g ON n.group_id = g.id${where.sql} ORDER BY n.id`,
     where.params,
   );
   return exactHost(rows, f);
+}
+
+/** Nodes with the given ids (any order), keyed by id. */
+export async function nodesByIds(db: Db, ids: readonly number[]): Promise<Map<number, StorageNodeRow>> {
+  const out = new Map<number, StorageNodeRow>();
+  if (ids.length === 0) return out;
+  const node = nodeRowSql(await layoutOf(db), "n");
+  const rows = await db.all<StorageNodeRow>(`SELECT ${node.columns} FROM storagenode n${node.joins} WHERE n.id IN (${ids.map(() => "?").join(", ")})`, [...ids]);
+  for (const r of rows) out.set(Number(r.id), r);
+  return out;
+}
+
+/** The node with id `id`. */
+export async function getNodeById(db: Db, id: number): Promise<StorageNodeRow | undefined> {
+  return (await nodesByIds(db, [id])).get(id);
+}
+
+/** The node named exactly `name` (MySQL's _ci collation would also match other spellings). */
+export async function getNodeByName(db: Db, name: string): Promise<StorageNodeRow | undefined> {
+  const node = nodeRowSql(await layoutOf(db), "n");
+  const rows = await db.all<StorageNodeRow>(`SELECT ${node.columns} FROM storagenode n${node.joins} WHERE n.name = ?`, [name]);
+  return rows.find((r) => r.name === name);
 }
 
 /** The member nodes of a group, in database (id) order. */

@@ -8,6 +8,7 @@ import type { Db } from "../driver/types.ts";
 import type { HasFile, StorageNodeRow } from "../rows.ts";
 import { chunks, placeholders } from "./bulk-common.ts";
 import type { PullRequest } from "./pulls.ts";
+import { nodesByIds } from "./nodes.ts";
 
 /** A file's copy on a node of the group, in copy-id order. */
 export interface GroupCopy {
@@ -76,7 +77,7 @@ export async function pullFacts(db: Db, groupId: number, requestIds?: readonly n
   const sources = new Map<number, StorageNodeRow>();
   const sourceIds = [...new Set(pending.map((r) => Number(r.node_from_id)))];
   for (const part of chunks(db, sourceIds)) {
-    for (const n of await db.all<StorageNodeRow>(`SELECT * FROM storagenode WHERE id IN (${placeholders(part.length)})`, part)) sources.set(Number(n.id), n);
+    for (const [id, n] of await nodesByIds(db, part)) sources.set(id, n);
   }
   return { pending, settled, groupCopies, sources };
 }

@@ -7,6 +7,7 @@
 import type { Db } from "../driver/types.ts";
 import { chunks, placeholders } from "./bulk-common.ts";
 import type { HasFile, StorageNodeRow } from "../rows.ts";
+import { getNodeById } from "./nodes.ts";
 
 /** A pending request with what the daemon needs to act on it. */
 export interface PullRequest {
@@ -42,7 +43,7 @@ export async function pullRequestState(db: Db, id: number): Promise<{ completed:
 
 /** A node's row by id (the source of a pull). */
 export function nodeById(db: Db, id: number): Promise<StorageNodeRow | undefined> {
-  return db.get<StorageNodeRow>("SELECT * FROM storagenode WHERE id = ?", [id]);
+  return getNodeById(db, id);
 }
 
 /** has_file of a file's copy on a node; N when it has none. */

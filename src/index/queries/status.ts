@@ -2,6 +2,8 @@
 // per section, never one per node), so the screen costs the same however many nodes exist.
 
 import type { Db } from "../driver/types.ts";
+import { layoutOf } from "../layout/detect.ts";
+import { nodeRowSql } from "../layout/node-columns.ts";
 
 export interface StatusNodeRow {
   id: number;
@@ -16,11 +18,11 @@ export interface StatusNodeRow {
   max_total_gb: number | null;
 }
 
-/** Every node with its group's name, in name order. */
-export function statusNodes(db: Db): Promise<StatusNodeRow[]> {
+/** Every node (its host name whichever table layout holds it) with its group's name, in name order. */
+export async function statusNodes(db: Db): Promise<StatusNodeRow[]> {
+  const node = nodeRowSql(await layoutOf(db));
   return db.all<StatusNodeRow>(
-    "SELECT n.id, n.name, n.host, n.active, n.storage_type, g.name AS group_name, n.avail_gb, n.avail_gb_last_checked, " +
-      "n.min_avail_gb, n.max_total_gb FROM storagenode n JOIN storagegroup g ON g.id = n.group_id ORDER BY n.name",
+    `SELECT ${node.columns}, g.name AS group_name FROM storagenode n${node.joins} JOIN storagegroup g ON g.id = n.group_id ORDER BY n.name`,
   );
 }
 

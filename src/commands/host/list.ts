@@ -1,0 +1,22 @@
+// `alpenhorn host list`: every storage host with its log-in details, node count and notes
+// (upstream main's alpenhorn/cli/host/list.py).
+
+import { tabulate } from "../../common/table.ts";
+import { listHostsWithNodeCounts } from "../../index/queries/hosts.ts";
+import { defineCommand } from "../_shared/define.ts";
+
+export default defineCommand({
+  meta: { name: "list", description: "List all storage hosts." },
+  help: "List all storage hosts.",
+  options: {},
+  args: [],
+  async run(ctx) {
+    const hosts = await listHostsWithNodeCounts(ctx.db);
+    if (hosts.length === 0) {
+      ctx.out.echo("No storage hosts found.");
+      return;
+    }
+    const rows = hosts.map((h) => [h.name, h.username, h.address, h.node_count, h.notes]);
+    ctx.out.echo(tabulate(rows, ["Name", "Username", "Address", "Nodes", "Notes"]));
+  },
+});
