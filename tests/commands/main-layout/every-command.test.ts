@@ -66,6 +66,17 @@ const RUNS: ReadonlyArray<readonly string[]> = [
   ["node", "modify", "n5", "--no-archive", "--host="],
   ["host", "list"],
   ["host", "show", "h1", "--node-details", "--node-stats"],
+  // Ours, built after the layouts: each reads nodes through the layout's node columns.
+  ["status"],
+  ["status", "--json"],
+  ["node", "risk"],
+  ["node", "risk", "n1", "--list", "only_here"],
+  ["file", "explain", "acq1/f.dat"],
+  ["node", "drain", "n2", "--check"],
+  ["db", "node-totals", "--enable"],
+  ["node", "stats"],
+  ["db", "node-totals", "--check"],
+  ["file", "list", "--node=n1"],
 ];
 
 for (const [backend, describeOn] of await backendSuites()) {
