@@ -25,8 +25,8 @@ export interface Workspace extends AsyncDisposable {
   cli(args: readonly string[], input?: string): Promise<RunResult>;
   /** Like cli(), but a non-zero exit throws (set-up steps). */
   ok(args: readonly string[], input?: string): Promise<string>;
-  /** `alpenhorn serve` (running until stopped) with this workspace's config. */
-  daemon(extraArgs?: readonly string[]): Promise<DaemonProc>;
+  /** `alpenhorn serve` (running until stopped; killed at dispose) with this workspace's config or `confFile`. */
+  daemon(extraArgs?: readonly string[], confFile?: string): Promise<DaemonProc>;
 }
 
 /**
@@ -69,8 +69,8 @@ export async function workspace(backend: Backend, opts: { url?: string; daemonCo
     sentinel,
     cli,
     ok,
-    async daemon(extraArgs = []) {
-      const d = new DaemonProc(bin, ["serve", "--test-isolation", "-c", conf, ...extraArgs], dir.path, { PATH: process.env.PATH ?? "/usr/bin:/bin" });
+    async daemon(extraArgs = [], confFile = conf) {
+      const d = new DaemonProc(bin, ["serve", "--test-isolation", "-c", confFile, ...extraArgs], dir.path, { PATH: process.env.PATH ?? "/usr/bin:/bin" });
       daemons.push(d);
       return d;
     },
