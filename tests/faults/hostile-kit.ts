@@ -5,7 +5,7 @@
 
 import { expect } from "bun:test";
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { binaryPath, runBinary, type RunResult } from "../helpers/binary.ts";
 import { DaemonProc } from "../helpers/daemon-proc.ts";
 import { freshDatabase } from "../helpers/mariadb.ts";
@@ -119,4 +119,15 @@ export function expectOneErrorLine(r: RunResult, message?: RegExp): void {
   expect(r.err).not.toMatch(/^[A-Za-z_$]{1,3}: /m); // a minified class name such as `we: …`
   expect(r.err).not.toMatch(/\b(TypeError|RangeError|ReferenceError|SyntaxError)\b/);
   if (message) expect(errors[0]).toMatch(message);
+}
+
+/**
+ * Entries under a node root that are neither its ALPENHORN_NODE nor one of `files` (relative
+ * paths) and their directories: temp directories, placeholders or half-written files left
+ * behind (there must be none).
+ */
+export function leftovers(root: string, files: readonly string[]): string[] {
+  const expected = new Set(["ALPENHORN_NODE", ...files]);
+  for (const f of files) for (let d = dirname(f); d !== "."; d = dirname(d)) expected.add(d);
+  return (readdirSync(root, { recursive: true }) as string[]).filter((p) => !expected.has(p)).sort();
 }

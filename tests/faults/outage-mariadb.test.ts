@@ -10,7 +10,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connectIndex } from "../../src/index/connect.ts";
-import { expectOneErrorLine, snapshot, workspace } from "./hostile-kit.ts";
+import { expectOneErrorLine, leftovers, snapshot, workspace } from "./hostile-kit.ts";
 import { restartableAvailable, restartableServer } from "./outage-server.ts";
 
 const FILES = 300;
@@ -115,6 +115,10 @@ describe.skipIf(!isCI && !restartableAvailable())("MariaDB stopped and restarted
     }
     expect(tally.lost).toBe(0);
     expect(snapshot(ws.sentinel)).toEqual(outside);
+    // No temp directory, placeholder or stray file left in either root.
+    const all = Array.from({ length: FILES }, (_, i) => `run1/${name(i)}`);
+    expect(leftovers(rootA, all)).toEqual([]);
+    expect(leftovers(rootB, all)).toEqual([]);
     expect(d.proc.exitCode).toBeNull();
     d.proc.kill("SIGTERM");
     expect(await d.proc.exited).toBe(0);
