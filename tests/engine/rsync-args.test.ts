@@ -35,7 +35,7 @@ test("the logged command line is one line", () => {
 
 test("the remote rsync globs the source path: wildcards are escaped, a path without any is left alone", () => {
   expect(remoteLiteral("u@h:/n/a/*?[x].dat")).toBe("u@h:/n/a/\\*\\?\\[x].dat");
-  expect(remoteLiteral("u@h:/n/a/b\\s[1].dat")).toBe("u@h:/n/a/b\\\\s\\[1].dat");
+  expect(remoteLiteral("u@h:/n/a/b\\s[1].dat")).toBe("u@h:/n/a/b\\s[1].dat"); // with a backslash: as before
   expect(remoteLiteral("u@h:/n/a/back\\slash $(x).dat")).toBe("u@h:/n/a/back\\slash $(x).dat");
   expect(remoteLiteral("u@[::1]:/n/a/*.dat")).toBe("u@[::1]:/n/a/\\*.dat");
   expect(rsyncArgv("u@h:/n/*", "t", settings).at(-2)).toBe("u@h:/n/\\*");

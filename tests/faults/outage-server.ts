@@ -45,11 +45,16 @@ export async function restartableServer(): Promise<RestartableServer> {
     "--collation-server=utf8mb4_general_ci",
     "--default-time-zone=+00:00",
   ];
-  const install = Bun.spawn({
-    cmd: [installDb, "--no-defaults", `--datadir=${datadir}`, ...asUser, "--auth-root-authentication-method=normal", "--skip-test-db", ...tuning],
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  if ((await install.exited) !== 0) throw new Error(`mariadb-install-db failed: ${await new Response(install.stderr).text()}`);
+  // mariadb-install-db now and then fails on this busy machine: one more try on a clean dir.
+  for (let attempt = 1; ; attempt++) {
+    const install = Bun.spawn({
+      cmd: [installDb, "--no-defaults", `--datadir=${datadir}`, ...asUser, "--auth-root-authentication-method=normal", "--skip-test-db", ...tuning],
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    if ((await install.exited) === 0) break;
+    rmSync(datadir, { recursive: true, force: true });
+    if (attempt === 2) throw new Error(`mariadb-install-db failed: ${await new Response(install.stderr).text()}`);
+  }
   const port = await freePort();
   let proc: Bun.Subprocess | null = null;
 

@@ -36,8 +36,11 @@ const WILDCARD = /[*?[]/;
 
 /**
  * `user@address:path` with the path's wildcards escaped for the remote rsync, which globs a
- * path only when it holds `*`, `?` or `[` (then `\` escapes; otherwise a `\` is literal, so a
- * path without wildcards is left as it is). A bracketed IPv6 address is skipped.
+ * path only when it holds `*`, `?` or `[` (a path without them is taken literally and left as
+ * it is). A path that also holds a `\\` is left alone too: escaping that backslash makes
+ * rsync's receiver reject the name it gets back ("rejecting unrequested file-list name"),
+ * while unescaped the pattern still matches the file itself (and a stray match fails the MD5
+ * check, as before). A bracketed IPv6 address is skipped.
  */
 export function remoteLiteral(source: string): string {
   const at = source.indexOf("@") + 1;
@@ -45,8 +48,8 @@ export function remoteLiteral(source: string): string {
   const colon = source.indexOf(":", hostEnd);
   if (colon < 0) return source;
   const path = source.slice(colon + 1);
-  if (!WILDCARD.test(path)) return source;
-  return source.slice(0, colon + 1) + path.replace(/[*?[\\]/g, "\\$&");
+  if (!WILDCARD.test(path) || path.includes("\\")) return source;
+  return source.slice(0, colon + 1) + path.replace(/[*?[]/g, "\\$&");
 }
 
 export type RsyncVerdict =
