@@ -18,8 +18,17 @@ export class PyJsonDecodeError extends Error {
 const JSON_NUMBER_RE = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const JSON_WS_RE = /[ \t\n\r]*/y;
 
+/**
+ * Deepest nesting accepted. Python's json.loads gives up near its recursion limit (1000) with a
+ * RecursionError; without a bound, a value nested 20,000 deep parsed here and then overflowed
+ * the stack in pyJsonDumps (`alpenhorn node create --io-config` crashed with a trace; found by
+ * tests/faults/hostile-io-config.test.ts). It is refused as undecodable instead.
+ */
+const MAX_DEPTH = 1000;
+
 class JsonParser {
   pos = 0;
+  depth = 0;
   constructor(readonly s: string) {}
 
   fail(msg: string): never {
@@ -41,8 +50,12 @@ class JsonParser {
   value(): PyValue {
     const c = this.s[this.pos];
     if (c === '"') return this.string();
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
+    if (c === "{" || c === "[") {
+      if (++this.depth > MAX_DEPTH) this.fail("Maximum nesting depth exceeded");
+      const v = c === "{" ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
     if (this.take("null")) return null;
     if (this.take("true")) return true;
     if (this.take("false")) return false;

@@ -179,7 +179,13 @@ export function configureSinks(config: Config, log: Logger, buffer: StartupBuffe
     const maxBytes = rotate ? config.bytes("logging.file.max_bytes", "4M") : 0;
     const backups = rotate ? config.int("logging.file.backup_count", { default: 10, min: 1 }) : 0;
     log.info(`Logging to${rotate ? " [rotating]" : watch ? " [watching]" : ""} ${name}`);
-    appendFileSync(name, "");
+    // An unopenable log file (missing directory, a directory, no permission) is a config
+    // mistake: one `Error:` line at start-up, not a `Fatal error!` traceback.
+    try {
+      appendFileSync(name, "");
+    } catch (err) {
+      throw new ConfigError(`unable to open log file ${name} (logging.file.name): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
     const fileSink = new FileSink(name, { watch, rotate: rotate ? { maxBytes, backups } : undefined });
     sinks.push(new BatchingSink((lines) => fileSink.writeLines(lines)));
   }

@@ -3,7 +3,7 @@
 
 import { expect, test } from "bun:test";
 import { commandLine } from "../../src/engine/io/commands.ts";
-import { rsyncArgv, rsyncVerdict } from "../../src/engine/io/default/rsync.ts";
+import { remoteLiteral, rsyncArgv, rsyncVerdict } from "../../src/engine/io/default/rsync.ts";
 
 const settings = { rsh: "ssh -q", bwlimit: null };
 
@@ -31,4 +31,14 @@ test("stderr decides whose fault: mkstemp and `write failed on` are the destinat
 
 test("the logged command line is one line", () => {
   expect(commandLine(["rsync", "a\nb", "c\td"])).toBe("rsync a\\nb c\\td");
+});
+
+test("the remote rsync globs the source path: wildcards are escaped, a path without any is left alone", () => {
+  expect(remoteLiteral("u@h:/n/a/*?[x].dat")).toBe("u@h:/n/a/\\*\\?\\[x].dat");
+  expect(remoteLiteral("u@h:/n/a/b\\s[1].dat")).toBe("u@h:/n/a/b\\s[1].dat"); // with a backslash: as before
+  expect(remoteLiteral("u@h:/n/a/back\\slash $(x).dat")).toBe("u@h:/n/a/back\\slash $(x).dat");
+  expect(remoteLiteral("u@[::1]:/n/a/*.dat")).toBe("u@[::1]:/n/a/\\*.dat");
+  expect(rsyncArgv("u@h:/n/*", "t", settings).at(-2)).toBe("u@h:/n/\\*");
+  // rsync's receiver refusing a name it cannot match back is not the source's fault.
+  expect(rsyncVerdict({ rc: 4, stdout: "", stderr: "ERROR: rejecting unrequested file-list name: a\\b*.dat", overrun: false })).toMatchObject({ ok: false, checkSrc: false });
 });

@@ -69,14 +69,25 @@ export class IORegistry {
 }
 
 /** Parse `io_config`: NULL → {}; anything but a JSON object is an error. */
+const LOGGED_CONFIG_CHARS = 200;
+
+/**
+ * The io_config text as the error quotes it, cut short when long: the error is logged again
+ * every update loop, and a megabyte of garbage in the column must not become a megabyte per
+ * loop in the log (tests/faults/hostile-io-config.test.ts).
+ */
+function quotedForLog(text: string): string {
+  return text.length <= LOGGED_CONFIG_CHARS ? text : `${text.slice(0, LOGGED_CONFIG_CHARS)}… (${text.length} characters)`;
+}
+
 export function parseIOConfig(text: string | null): Record<string, unknown> {
   if (text === null || text === undefined || text === "") return {};
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
-    throw new Error(`Invalid io_config: "${text}".`);
+    throw new Error(`Invalid io_config: "${quotedForLog(text)}".`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`Invalid io_config: "${text}".`);
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`Invalid io_config: "${quotedForLog(text)}".`);
   return v as Record<string, unknown>;
 }

@@ -97,7 +97,9 @@ function linkOver(source: string, target: string, expectedSize: number): LinkRes
   }
   try {
     const st = lstatSync(tmp);
-    if (st.size !== expectedSize) {
+    // link(2) does not follow a symlink source: it would link the symlink itself, which must
+    // not become the destination's copy (it may point out of every root).
+    if (!st.isFile() || st.size !== expectedSize) {
       unlinkQuiet(tmp);
       return { state: "mismatch", size: st.size };
     }
@@ -183,7 +185,10 @@ let buffer: Buffer | undefined;
  */
 export function pullCopy(source: string, target: string, expectedMd5: string | null, testDelayMs: number, progress: Progress): CopyResult {
   buffer ??= Buffer.allocUnsafe(CHUNK);
-  const src = openSync(source, constants.O_RDONLY);
+  // O_NOFOLLOW: a source copy swapped for a symlink must not make us read (and copy into this
+  // node) whatever it points at, maybe outside every root; ELOOP fails the pull and the source
+  // check then finds it "Not a regular file" (tests/faults/hostile-symlinks.test.ts).
+  const src = openSync(source, constants.O_RDONLY | constants.O_NOFOLLOW);
   const tmp = tempName(target);
   let out: number | undefined;
   let keep = false;

@@ -42,7 +42,16 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   if (dir === null) return { result: "failed", checkSrc: false, message: `${job.rel} is not inside node root ${dest.root}` };
   const target = join(dir, name);
 
-  const prepared = await treeLock.hold("up", () => fs.pullPrepare(target, true));
+  // A destination the daemon cannot write (a read-only root, a full disk…) fails this pull
+  // and leaves the request to retry; uncaught, it stopped the whole daemon with a global abort
+  // (tests/faults/hostile-roots.test.ts).
+  let prepared;
+  try {
+    prepared = await treeLock.hold("up", () => fs.pullPrepare(target, true));
+  } catch (err) {
+    if (!isTimeout(err) && (err as NodeJS.ErrnoException).code === undefined) throw err;
+    return { result: "failed", checkSrc: false, message: isTimeout(err) ? `timeout preparing ${target}` : pyOSError(err) };
+  }
   if (prepared.createdDir) log.info(`Creating directory "${dir}".`);
   try {
     if (prepared.target === "file" && !job.overwrite) {
