@@ -2,7 +2,7 @@
 // started on first use; freshDatabase() hands each test its own database on it.
 // Locally a missing/broken MariaDB means "skip"; under CI=true it is a hard failure.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection, type Connection } from "mysql2/promise";
@@ -202,7 +202,11 @@ async function bootIn(dir: string, bins: { server: string; installDb: string }):
   // A port found free may be taken before mariadbd binds it: retry on a new one.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const serverCmd = [...deathSig("KILL"), bins.server, "--no-defaults", `--datadir=${datadir}`,
+    // Its own temporary directory: in the shared /tmp, internal temporary tables (even those of
+    // information_schema queries) could vanish under it when a test tidies or mounts there.
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp, { recursive: true });
+    const serverCmd = [...deathSig("KILL"), bins.server, "--no-defaults", `--datadir=${datadir}`, `--tmpdir=${tmp}`,
       `--socket=${join(dir, "mysql.sock")}`, `--port=${port}`, `--bind-address=${HOST}`, "--skip-networking=0",
       `--pid-file=${join(dir, "mysqld.pid")}`, `--log-error=${log}`, ...asUser, ...tuning];
     const proc = Bun.spawn({
