@@ -69,7 +69,7 @@ export async function restartableServer(): Promise<RestartableServer> {
 
   const start = async () => {
     proc = Bun.spawn({
-      cmd: ["setpriv", "--pdeathsig", "KILL", "--", server, "--no-defaults", `--datadir=${datadir}`, `--socket=${join(dir, "sock")}`,
+      cmd: ["setpriv", "--pdeathsig", "KILL", "--", server, "--no-defaults", `--datadir=${datadir}`, `--tmpdir=${dir}`, `--socket=${join(dir, "sock")}`,
         `--port=${port}`, "--bind-address=127.0.0.1", `--pid-file=${join(dir, "pid")}`, `--log-error=${join(dir, "error.log")}`, ...asUser, ...tuning],
       stdio: ["ignore", "ignore", "ignore"],
     });
