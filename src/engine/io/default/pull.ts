@@ -7,7 +7,7 @@
 // hard link is size-checked; a mismatch leaves nothing behind.
 
 import { basename, dirname, join } from "node:path";
-import type { IOServices, NodeInfo, PullJob, PullOutcome } from "../../extension-api.ts";
+import type { IOServices, NodeInfo, PullJob, PullOutcome, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { bbcpPull, rsyncPull } from "./remote-pull.ts";
 
@@ -47,6 +47,10 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   try {
     if (prepared.target === "file" && !job.overwrite) {
       const st = await fs.lstat(target).catch(() => null);
+      if (st && (await earlierPullDone(services, job, method, target, st))) {
+        log.info(`File ${job.rel} already on disk on node ${dest.name} is the registered file: pull done.`);
+        return { result: "done", used: st.used };
+      }
       return { result: "present", used: st?.used ?? null };
     }
     if (prepared.target === "other") return { result: "failed", checkSrc: false, message: `${target} exists and is not a regular file` };
@@ -125,6 +129,26 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
   }
   for (const [i, job] of jobs.entries()) out[i] ??= await pullInto(services, dest, job);
   return out as PullOutcome[];
+}
+
+/**
+ * Whether the regular file at the target is this pull's own work, finished by an earlier run
+ * that was killed between the rename and the booking: the source's own inode at the registered
+ * size (a hard link, as pullLinkMany recognises it), or, for the other methods, the registered
+ * size and MD5. Without this, the restarted daemon would have that file checked as a foreign
+ * one and then cancel the request ("already present in group") instead of completing it (found
+ * by the SIGKILL fault matrix, tests/faults/kill.test.ts). Any doubt (an error, a timeout, other
+ * bytes) answers false, and the file is checked as alpenhorn does.
+ */
+async function earlierPullDone(services: IOServices, job: PullJob, method: PullMethod, target: string, st: StatInfo): Promise<boolean> {
+  if (st.kind !== "file" || st.size !== job.size) return false;
+  if (method === "hardlink") {
+    const src = await services.fs.lstat(job.sourcePath).catch(() => null);
+    if (src?.kind === "file" && src.ino === st.ino && src.dev === st.dev) return true;
+  }
+  if (job.md5 === null) return false;
+  const h = await services.fs.md5(target).catch(() => null);
+  return h !== null && "md5" in h && h.md5 === job.md5;
 }
 
 /** Hard link; null when no link could be made (the caller copies instead). */
