@@ -96,9 +96,9 @@ export class World implements AsyncDisposable {
     return w;
   }
 
-  /** An active node on this host (or `host`), alone in its own group, with ALPENHORN_NODE written. */
-  async node(name: string, f: { archive: boolean; host?: string }): Promise<TrialNode> {
-    const root = this.idx.dir.join(name);
+  /** An active node on this host (or `host`), alone in its own group, with ALPENHORN_NODE written; its root beside the index unless `root`. */
+  async node(name: string, f: { archive: boolean; host?: string; root?: string }): Promise<TrialNode> {
+    const root = f.root ?? this.idx.dir.join(name);
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, "ALPENHORN_NODE"), `${name}\n`);
     const group = await seed.group(this.idx.db, { name });

@@ -171,6 +171,21 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
   return { results, createdDirs };
 }
 
+/**
+ * Run a write-side step of a copy, naming `target` in its error: an fd write's error carries no
+ * path, and the caller (io/default/pull.ts) blames the source for any error it cannot place on
+ * the destination. A write past RLIMIT_FSIZE (EFBIG), a full disk or a failing destination disk
+ * is never the source's fault (found by the disk-full fault test, tests/faults/disk-full.test.ts).
+ */
+function destinationSide<T>(target: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err && typeof err === "object" && !(err as NodeJS.ErrnoException).path) (err as NodeJS.ErrnoException).path = target;
+    throw err;
+  }
+}
+
 const CHUNK = 1 << 20;
 let buffer: Buffer | undefined;
 
@@ -196,7 +211,7 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     for (;;) {
       const n = readSync(src, buffer, 0, CHUNK, null);
       if (n <= 0) break;
-      for (let off = 0; off < n; ) off += writeSync(out, buffer, off, n - off);
+      for (let off = 0; off < n; ) off += destinationSide(target, () => writeSync(out!, buffer!, off, n - off));
       bytes += n;
       if (bytes - reported >= PROGRESS_BYTES) {
         reported = bytes;
@@ -206,9 +221,11 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     }
     const after = fstatSync(src, { bigint: true });
     if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { state: "changed" };
-    fchmodSync(out, Number(before.mode) & 0o7777);
-    futimesSync(out, Number(before.atimeMs) / 1000, Number(before.mtimeMs) / 1000);
-    fsyncSync(out);
+    destinationSide(target, () => {
+      fchmodSync(out!, Number(before.mode) & 0o7777);
+      futimesSync(out!, Number(before.atimeMs) / 1000, Number(before.mtimeMs) / 1000);
+      fsyncSync(out!);
+    });
     // The received bytes, as the disk now gives them back (not the bytes we meant to write).
     const written = fstatSync(out, { bigint: true });
     const h = hashFd(out, written, (b) => progress(bytes + b), 0);
