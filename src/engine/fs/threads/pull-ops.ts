@@ -78,17 +78,38 @@ function syncDir(dir: string): void {
 
 /**
  * Hard-link `source` to a temporary name, then rename it over `target` (atomic replace). The
- * link is the source's inode: its bytes need no hash, but a size other than `expectedSize`
- * means the source is not the registered file, and the link is dropped before the rename.
+ * link is the source's inode, but the source may no longer hold the registered bytes (changed
+ * after registration, at the same size too): a size other than `expectedSize`, or an MD5 other
+ * than `expectedMd5` when the index has one, drops the link before the rename.
  */
-export function pullLink(source: string, target: string, expectedSize: number): LinkResult {
-  const r = linkOver(source, target, expectedSize);
+export function pullLink(source: string, target: string, expectedSize: number, expectedMd5: string | null, progress: Progress): LinkResult {
+  const r = linkOver(source, target, expectedSize, expectedMd5, progress);
   if (r.state === "linked") syncDir(dirname(target));
   return r;
 }
 
+/**
+ * Whether the regular file at `path` holds the registered bytes: `size`, and `md5` unless the
+ * index has none. Every pull, hard links included, is verified before it is registered: a hard
+ * link used to be size-checked only, so a source changed in place at the same size was linked
+ * and registered healthy (found by the corrupted-source fault test,
+ * tests/faults/corrupt-source.test.ts).
+ */
+function holdsRegistered(path: string, size: number, md5: string | null, progress: Progress): boolean {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const before = fstatSync(fd, { bigint: true });
+    if (!before.isFile() || before.size !== BigInt(size)) return false;
+    if (md5 === null) return true;
+    const h = hashFd(fd, before, progress, 0);
+    return !("changed" in h) && h.md5 === md5;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** pullLink without the directory's fsync (pullLinkMany fsyncs each directory once). */
-function linkOver(source: string, target: string, expectedSize: number): LinkResult {
+function linkOver(source: string, target: string, expectedSize: number, expectedMd5: string | null, progress: Progress): LinkResult {
   const tmp = tempName(target);
   try {
     linkSync(source, tmp);
@@ -97,7 +118,7 @@ function linkOver(source: string, target: string, expectedSize: number): LinkRes
   }
   try {
     const st = lstatSync(tmp);
-    if (st.size !== expectedSize) {
+    if (!holdsRegistered(tmp, expectedSize, expectedMd5, progress)) {
       unlinkQuiet(tmp);
       return { state: "mismatch", size: st.size };
     }
@@ -116,7 +137,10 @@ function linkOver(source: string, target: string, expectedSize: number): LinkRes
  * already at the target is left alone ("present") unless `overwrite`. Each directory renamed
  * into is fsynced once, after all the links, before the results are returned.
  */
-export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkManyResult {
+export function pullLinkMany(root: string, items: readonly LinkItem[], progress: Progress): LinkManyResult {
+  // Progress after each item, so the caller's timeout measures the longest silence.
+  let done = 0;
+  const tick = (b: number) => progress(done + b);
   const createdDirs: string[] = [];
   const toSync = new Set<string>();
   // Items of one acquisition share a directory: confine and create it once.
@@ -155,11 +179,13 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
         // The source's own inode at the registered size: a link made by an earlier run that
         // was killed before it booked it. That is the pull done, not a file to check.
         const src = lstatSync(item.source, { throwIfNoEntry: false });
-        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && at.size === item.size)
+        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && holdsRegistered(target, item.size, item.md5, tick))
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
         return { state: "present", used: at.blocks * 512 };
       }
-      const r = linkOver(item.source, target, item.size);
+      const r = linkOver(item.source, target, item.size, item.md5, tick);
+      done += item.size;
+      progress(done);
       if (r.state !== "linked") return r;
       toSync.add(dirname(target));
       return { ...r, ms: performance.now() - t0 };

@@ -47,7 +47,7 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   try {
     if (prepared.target === "file" && !job.overwrite) {
       const st = await fs.lstat(target).catch(() => null);
-      if (st && (await earlierPullDone(services, job, method, target, st))) {
+      if (st && (await earlierPullDone(services, job, target, st))) {
         log.info(`File ${job.rel} already on disk on node ${dest.name} is the registered file: pull done.`);
         return { result: "done", used: st.used };
       }
@@ -86,7 +86,7 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
     metrics.add("pull_running_count", linkable.length, labels);
     let linked;
     try {
-      const items = linkable.map((i) => ({ rel: jobs[i]!.rel, source: jobs[i]!.sourcePath, size: jobs[i]!.size, overwrite: jobs[i]!.overwrite }));
+      const items = linkable.map((i) => ({ rel: jobs[i]!.rel, source: jobs[i]!.sourcePath, size: jobs[i]!.size, md5: jobs[i]!.md5, overwrite: jobs[i]!.overwrite }));
       linked = await treeLock.hold("up", () => fs.pullLinkMany(dest.root, items));
     } catch (err) {
       if (!isTimeout(err)) throw err;
@@ -133,20 +133,14 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
 
 /**
  * Whether the regular file at the target is this pull's own work, finished by an earlier run
- * that was killed between the rename and the booking: the source's own inode at the registered
- * size (a hard link, as pullLinkMany recognises it), or, for the other methods, the registered
- * size and MD5. Without this, the restarted daemon would have that file checked as a foreign
+ * that was killed between the rename and the booking: the registered size and MD5 (as every
+ * pull is verified). Without this, the restarted daemon would have that file checked as a foreign
  * one and then cancel the request ("already present in group") instead of completing it (found
  * by the SIGKILL fault matrix, tests/faults/kill.test.ts). Any doubt (an error, a timeout, other
  * bytes) answers false, and the file is checked as alpenhorn does.
  */
-async function earlierPullDone(services: IOServices, job: PullJob, method: PullMethod, target: string, st: StatInfo): Promise<boolean> {
-  if (st.kind !== "file" || st.size !== job.size) return false;
-  if (method === "hardlink") {
-    const src = await services.fs.lstat(job.sourcePath).catch(() => null);
-    if (src?.kind === "file" && src.ino === st.ino && src.dev === st.dev) return true;
-  }
-  if (job.md5 === null) return false;
+async function earlierPullDone(services: IOServices, job: PullJob, target: string, st: StatInfo): Promise<boolean> {
+  if (st.kind !== "file" || st.size !== job.size || job.md5 === null) return false;
   const h = await services.fs.md5(target).catch(() => null);
   return h !== null && "md5" in h && h.md5 === job.md5;
 }
@@ -156,7 +150,7 @@ async function hardlink(services: IOServices, job: PullJob, target: string): Pro
   const { fs, log } = services;
   let r;
   try {
-    r = await fs.pullLink(job.sourcePath, target, job.size);
+    r = await fs.pullLink(job.sourcePath, target, job.size, job.md5);
   } catch (err) {
     if (isTimeout(err)) {
       log.warning(`Timeout trying to hardlink "${target}".`);
@@ -169,8 +163,8 @@ async function hardlink(services: IOServices, job: PullJob, target: string): Pro
     log.debug(`hardlink failed: ${r.message}`);
     return null;
   }
-  // The same inode as the source: no hash, but a size other than the index's means the source
-  // is not the registered file (the link was dropped before taking the target name).
+  // The source's inode does not hold the registered bytes (size or MD5): the link was dropped
+  // before taking the target name, and the source is suspect.
   if (r.state === "mismatch") return { result: "mismatch", md5: null };
   log.info(`Hardlinked local file ${job.rel}`);
   return { result: "done", used: r.used };
