@@ -12,7 +12,7 @@ import { DaemonProc } from "../helpers/daemon-proc.ts";
 import { backendSuites, type Backend } from "../helpers/index.ts";
 import { describeWithSshd, startSshd, stopSshd } from "../helpers/sshd.ts";
 import { leftoversUnder } from "./trial/disk.ts";
-import { fillUp, fsizeLimited, mountTmpfs, unfill, unmount } from "./trial/fill.ts";
+import { fillModes, fillUp, fsizeLimited, mountTmpfs, unfill, unmount, type FillMode } from "./trial/fill.ts";
 import { checkInvariants, findingsCount, healthyFiles, watch } from "./trial/invariants.ts";
 import { serveOnce } from "./trial/kill.ts";
 import { Rng, runSeed, trialSeed } from "./trial/plan.ts";
@@ -39,14 +39,16 @@ async function requestRow(world: World) {
   return (await world.idx.db.get<{ completed: number; cancelled: number }>("SELECT completed, cancelled FROM archivefilecopyrequest"))!;
 }
 
-function diskFullTest(backend: Backend, method: "local" | "remote") {
-  test(`${method} pull onto a full disk: fails cleanly, source not blamed, succeeds once space returns`, async () => {
+function diskFullTest(backend: Backend, method: "local" | "remote", mode: FillMode) {
+  const how = mode === "tmpfs" ? "a tmpfs filled during the pull" : "RLIMIT_FSIZE below the file's size";
+  test(`${method} pull onto a full disk (${how}): fails cleanly, source not blamed, succeeds once space returns`, async () => {
     const t0 = performance.now();
-    const rng = new Rng(trialSeed(runSeed(), `disk-full-${method}`, backend, 0));
+    const rng = new Rng(trialSeed(runSeed(), `disk-full-${method}-${mode}`, backend, 0));
     const remote = method === "remote";
     await using world = await World.create(backend, rng, remote ? await startSshd() : null);
     const mnt = world.idx.dir.join("dest-fs");
-    const mounted = mountTmpfs(mnt, TMPFS_BYTES);
+    const mounted = mode === "tmpfs" && mountTmpfs(mnt, TMPFS_BYTES);
+    if (mode === "tmpfs") expect(mounted).toBe(true);
     try {
       const n1 = await world.node("demo_storage1", { archive: true, host: remote ? "alpenhost2" : undefined });
       // Mounted: another filesystem than the source's, so the hard link fails and the file is
@@ -124,9 +126,14 @@ function diskFullTest(backend: Backend, method: "local" | "remote") {
   }, 180_000);
 }
 
+const modes = fillModes();
 for (const [backend, describeOn] of await backendSuites()) {
-  describeOn(`disk full during a pull [${backend}]`, () => diskFullTest(backend, "local"));
+  describeOn(`disk full during a pull [${backend}]`, () => {
+    for (const mode of modes) diskFullTest(backend, "local", mode);
+  });
   describeSsh(`disk full during a remote pull`, () => {
-    describeOn(`disk full during a remote pull [${backend}]`, () => diskFullTest(backend, "remote"));
+    describeOn(`disk full during a remote pull [${backend}]`, () => {
+      for (const mode of modes) diskFullTest(backend, "remote", mode);
+    });
   });
 }

@@ -54,6 +54,7 @@ function trialTest(kind: Kind, backend: "sqlite" | "mysql", label: string, seed:
       touched: f.touched.length,
       ms: r.ms,
     });
+    if (process.env.FAULTS_KEEP_LOGS) writeFileSync(join(process.env.FAULTS_KEEP_LOGS, `${kind.name}-${backend}-${seed}.log`), `${explain(r)}\n${r.logs.join("\n")}`);
     if (!trialPassed(r)) {
       const logFile = join(tmpdir(), `alpenhorn-fault-${kind.name}-${backend}-${seed}.log`);
       writeFileSync(logFile, `${explain(r)}\n${r.logs.join("\n")}`);

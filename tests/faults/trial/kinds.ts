@@ -143,7 +143,8 @@ const remotePullKind: Kind = {
   async prepare(world, rng) {
     const n1 = await world.node("demo_storage1", { archive: true, host: "alpenhost2" });
     const n2 = await world.node("demo_storage2", { archive: true });
-    const files = makeFiles(rng, rng.int(2, 5), 16 << 10, 384 << 10);
+    // Few and small: each file is an rsync and an ssh session of its own.
+    const files = makeFiles(rng, rng.int(1, 3), 16 << 10, 160 << 10);
     world.put(n1, files);
     await world.register(n1, files);
     const healthyBefore = await healthyFiles(world, [n1]);
@@ -158,7 +159,7 @@ const remotePullKind: Kind = {
       maxDelayMs: 2500,
       killEnv: {},
       // rsync slowed (KiB/s) in the killed runs, so kills land while it writes.
-      killConf: `  rsync_bwlimit: ${rng.int(150, 600)}\n`,
+      killConf: `  rsync_bwlimit: ${rng.int(100, 400)}\n`,
       finished: () => allRequestsDone(world),
       async expect() {
         const problems: string[] = [];

@@ -40,6 +40,7 @@ export async function runTrial(kind: Kind, backend: Backend, seed: number, sshd:
   const rng = new Rng(seed);
   await using world = await World.create(backend, rng, sshd);
   const work = await kind.prepare(world, rng);
+  const tPrepared = performance.now();
   const kills = rng.int(1, 3);
   const killConf = world.conf(work.killConf);
   let delivered = 0;
@@ -55,6 +56,7 @@ export async function runTrial(kind: Kind, backend: Backend, seed: number, sshd:
     delivered++;
     if (!(await work.finished())) midWork++;
   }
+  const tKilled = performance.now();
   const onceConf = world.conf();
   let runs = 0;
   const problems: string[] = [];
@@ -66,6 +68,8 @@ export async function runTrial(kind: Kind, backend: Backend, seed: number, sshd:
     const tidy = work.nodes.every((n) => leftoversUnder(n.root).length === 0);
     if (tidy && (await work.finished())) break;
   }
+  const tRecovered = performance.now();
+  if (process.env.FAULTS_PHASES) console.log(`${kind.name}/${backend}: prepare ${(tPrepared - t0).toFixed(0)} ms, kills ${(tKilled - tPrepared).toFixed(0)} ms, recovery ${(tRecovered - tKilled).toFixed(0)} ms (${runs} runs)`);
   const finished = await work.finished();
   problems.push(...(await work.expect()));
   const findings = await checkInvariants(world, work.nodes, work.watched, work.healthyBefore);
