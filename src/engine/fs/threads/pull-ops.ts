@@ -176,8 +176,8 @@ export function pullLinkMany(root: string, items: readonly LinkItem[], progress:
       if (kind === "other") return { state: "other", target };
       if (kind === "file" && !item.overwrite) {
         const at = lstatSync(target);
-        // The source's own inode at the registered size: a link made by an earlier run that
-        // was killed before it booked it. That is the pull done, not a file to check.
+        // The source's own inode holding the registered bytes: a link made by an earlier run
+        // that was killed before it booked it. That is the pull done, not a file to check.
         const src = lstatSync(item.source, { throwIfNoEntry: false });
         if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && holdsRegistered(target, item.size, item.md5, tick))
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };

@@ -3,8 +3,8 @@
 // tree lock "up", then the transfer the method chooser picks, then the placeholder removed,
 // again under the lock. Every filesystem step is an fs-thread call (fs/threads/pull-ops.ts);
 // rsync or bbcp is a child process (remote-pull.ts). Unlike alpenhorn, the bytes of a copy, an
-// rsync or a bbcp are verified (MD5 against the index) before they take the target name, and a
-// hard link is size-checked; a mismatch leaves nothing behind.
+// rsync or a bbcp, and a hard link's inode, are verified (size and MD5 against the index)
+// before they take the target name; a mismatch leaves nothing behind.
 
 import { basename, dirname, join } from "node:path";
 import type { IOServices, NodeInfo, PullJob, PullOutcome, StatInfo } from "../../extension-api.ts";
