@@ -15,15 +15,22 @@ log=$(mktemp)
 trap 'rm -f "$report" "$log"' EXIT
 export FAULTS_REPORT="$report"
 start=$(date +%s)
+# The SIGKILL matrix (the long part) last, after every other fault test of tests/faults/.
+others=()
+for f in tests/faults/*.test.ts; do [[ $f == tests/faults/kill.test.ts ]] || others+=("$f"); done
 set +e
-nice node_modules/.bin/bun test --timeout 300000 tests/faults "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+status=0
+for files in "${others[*]}" tests/faults/kill.test.ts; do
+  # shellcheck disable=SC2086 # word-splitting the file list is intended
+  nice node_modules/.bin/bun test --timeout 300000 $files "$@" 2>&1 | tee -a "$log"
+  [[ ${PIPESTATUS[0]} -eq 0 ]] || status=1
+done
 set -e
 elapsed=$(( $(date +%s) - start ))
 echo
 echo "Fault matrix: FAULTS_TRIALS=${FAULTS_TRIALS} FAULTS_SEED=${FAULTS_SEED:-default}, $(( elapsed / 60 )) min $(( elapsed % 60 )) s"
 node_modules/.bin/bun scripts/faults-table.ts "$report"
-passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | awk '{ s += $1 } END { print s + 0 }')
+failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | awk '{ s += $1 } END { print s + 0 }')
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

@@ -61,7 +61,7 @@ const importKind: Kind = {
   remote: false,
   async prepare(world, rng) {
     const n1 = await world.node("demo_storage1", { archive: true });
-    const files = makeFiles(rng, rng.int(20, 60), 0, 64 << 10);
+    const files = makeFiles(rng, rng.int(15, 40), 0, 64 << 10);
     world.put(n1, files);
     const known = rng.subset(files, 0.2);
     await world.register(n1, known);
