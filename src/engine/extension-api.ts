@@ -242,7 +242,7 @@ export interface PreparedPull {
 /** FsService.pullLink: a hard link renamed over the target, or no link made. */
 export type LinkResult =
   | { readonly state: "linked"; readonly size: number; readonly used: number }
-  /** The linked inode's size is not the expected one: the link was dropped, the target untouched. */
+  /** The linked inode's size or MD5 is not the expected one: the link was dropped, the target untouched. */
   | { readonly state: "mismatch"; readonly size: number }
   /** No link made (another filesystem, no permission…): the caller may copy instead. */
   | { readonly state: "unlinkable"; readonly code: string; readonly message: string };
@@ -252,8 +252,9 @@ export interface LinkItem {
   readonly rel: string;
   /** Absolute path of the source copy. */
   readonly source: string;
-  /** The registered size: a linked inode of another size is dropped. */
+  /** The registered size and MD5 (null: none registered): a linked inode of other bytes is dropped. */
   readonly size: number;
+  readonly md5: string | null;
   /** Replace a regular file found at the target (the index knows it corrupt). */
   readonly overwrite: boolean;
 }
@@ -335,8 +336,11 @@ export interface FsService {
   pullPrepare(target: string, placeholder: boolean): Promise<PreparedPull>;
   /** Remove the target's placeholder (hold the tree lock "up"); false when already gone. */
   pullUnplace(target: string): Promise<boolean>;
-  /** Hard-link `source` to a temporary name beside `target`, then rename it over the target when its size is `expectedSize`. */
-  pullLink(source: string, target: string, expectedSize: number): Promise<LinkResult>;
+  /**
+   * Hard-link `source` to a temporary name beside `target`, then rename it over the target when
+   * its size is `expectedSize` and its MD5 `expectedMd5` (unless null: the index has none).
+   */
+  pullLink(source: string, target: string, expectedSize: number, expectedMd5: string | null): Promise<LinkResult>;
   /**
    * pullLink for many items in one round trip (hold the tree lock "up"): targets confined under
    * `root`, directories created, each directory fsynced once after its links.

@@ -47,18 +47,25 @@ for (const [backend, describeOn] of await backendSuites()) {
       await using idx = await demoIndex(backend);
       // a, b and c come first, then enough others to make a batch.
       const others = Object.fromEntries(names(110).map((n) => [`x/${n}`, n]));
-      const { src, dst } = await twoNodes(idx, { "a.dat": "aaaa", "b.dat": "bbbb", "c.dat": "cccc", ...others }, { source: "A", dest: "A" });
-      const [a, b, c] = [src.reg["a.dat"]!, src.reg["b.dat"]!, src.reg["c.dat"]!];
+      const { src, dst } = await twoNodes(idx, { "a.dat": "aaaa", "b.dat": "bbbb", "c.dat": "cccc", "d.dat": "dddd", ...others }, { source: "A", dest: "A" });
+      const [a, b, c, d] = [src.reg["a.dat"]!, src.reg["b.dat"]!, src.reg["c.dat"]!, src.reg["d.dat"]!];
       // A file is already where b would go; c's source no longer has the registered size.
       mkdirSync(dirname(join(dst.root, b.rel)), { recursive: true });
       writeFileSync(join(dst.root, b.rel), "something else");
       writeFileSync(join(src.root, c.rel), "cccc and more");
+      // d's source was rewritten at the registered size: only its MD5 tells.
+      writeFileSync(join(src.root, d.rel), "DDDD");
       const ids = [await request(idx, a.fileId, src.node.id, dst.group.id), await request(idx, b.fileId, src.node.id, dst.group.id), await request(idx, c.fileId, src.node.id, dst.group.id)];
+      const dId = await request(idx, d.fileId, src.node.id, dst.group.id);
       for (const n of Object.keys(others)) await request(idx, src.reg[n]!.fileId, src.node.id, dst.group.id);
 
       const r = await runServe(idx);
       expect(r.code).toBe(0);
-      expect(r.messages).toContain(`INFO Beginning task AFCR#${ids[0]} (+112 more): demo_storage1 -> demo_storage2`);
+      expect(r.messages).toContain(`INFO Beginning task AFCR#${ids[0]} (+113 more): demo_storage1 -> demo_storage2`);
+      expect(r.messages).toContain(`ERROR MD5 mismatch on node demo_storage2; Marking source file d.dat on node demo_storage1 suspect.`);
+      expect(await copyOn(idx, d.fileId, dst.node.id)).toBeUndefined();
+      expect(existsSync(join(dst.root, d.rel))).toBe(false);
+      expect(await requestRow(idx, dId)).toMatchObject({ completed: 0, cancelled: 0 });
       expect(r.messages).toContain(`INFO Hardlinked local file ${a.rel}`);
       expect(await copyOn(idx, a.fileId, dst.node.id)).toMatchObject({ has_file: "Y" });
       expect(await requestRow(idx, ids[0]!)).toMatchObject({ completed: 1 });

@@ -5,7 +5,7 @@
 // the request completed; corruption, symlinks, cancellations and full nodes are refused.
 
 import { expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { backendSuites } from "../helpers/index.ts";
 import { cliFor } from "../helpers/run-cli.ts";
@@ -62,9 +62,11 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(leftovers(dst.root)).toEqual([]);
     });
 
-    test("a corrupted source (same size, other bytes) is never registered; the source becomes suspect", async () => {
+    // By copy (other archive kinds) and by hard link (same kind): a link is the source's inode,
+    // and is hashed before it is registered too.
+    for (const kind of ["F", "A"] as const) test(`a corrupted source (same size, other bytes) is never registered by ${kind === "F" ? "copy" : "hard link"}; the source becomes suspect`, async () => {
       await using idx = await demoIndex(backend);
-      const { src, dst } = await twoNodes(idx, { "23/1324.dat": "0123456789ab" }, { source: "F", dest: "A" });
+      const { src, dst } = await twoNodes(idx, { "23/1324.dat": "0123456789ab" }, { source: kind, dest: "A" });
       const { fileId, copyId, rel } = src.reg["23/1324.dat"]!;
       writeFileSync(join(src.root, rel), "0123456789XX");
       const id = await request(idx, fileId, src.node.id, dst.group.id);
@@ -124,6 +126,26 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(await copyOn(idx, fileId, dst.node.id)).toMatchObject({ has_file: "M", wants_file: "Y" });
       expect(await requestRow(idx, id)).toMatchObject({ completed: 0, cancelled: 0 });
     });
+
+    // Found by the SIGKILL fault matrix (tests/faults/kill.test.ts): a run killed after its
+    // rename and before its booking left the pulled file at the target; the restart took it for
+    // a foreign file, had it checked and then cancelled the request instead of completing it.
+    for (const kind of ["A", "F"] as const) {
+      test(`a file a killed pull left at the target (${kind === "A" ? "its hard link" : "its verified copy"}) completes the request`, async () => {
+        await using idx = await demoIndex(backend);
+        const { src, dst } = await twoNodes(idx, { "23/1324.dat": "0123456789ab" }, { source: kind, dest: "A" });
+        const { fileId, rel } = src.reg["23/1324.dat"]!;
+        mkdirSync(dirname(join(dst.root, rel)), { recursive: true });
+        if (kind === "A") linkSync(join(src.root, rel), join(dst.root, rel));
+        else writeFileSync(join(dst.root, rel), "0123456789ab");
+        const id = await request(idx, fileId, src.node.id, dst.group.id);
+        const r = await runServe(idx);
+        expect(r.messages).toContain("INFO File 2025/02/21/23/1324.dat already on disk on node demo_storage2 is the registered file: pull done.");
+        expect(r.messages.some((m) => m.includes("file already on disk"))).toBe(false);
+        expect(await copyOn(idx, fileId, dst.node.id)).toMatchObject({ has_file: "Y", wants_file: "Y" });
+        expect(await requestRow(idx, id)).toMatchObject({ completed: 1, cancelled: 0 });
+      });
+    }
 
     test("cancellations: `file sync --cancel`, already in the group, source without the file; one request per file per update", async () => {
       await using idx = await demoIndex(backend);

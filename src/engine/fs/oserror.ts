@@ -10,6 +10,7 @@ const STRERROR: Record<string, string> = {
   EISDIR: "Is a directory",
   ENOTDIR: "Not a directory",
   ENOSPC: "No space left on device",
+  EFBIG: "File too large",
   EROFS: "Read-only file system",
   EEXIST: "File exists",
   ENOTEMPTY: "Directory not empty",

@@ -51,7 +51,7 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     removeAndPrune: (root, rels) => call("removeAndPrune", [root, rels], `unlink of ${rels.length} files under ${q(root)}`),
     pullPrepare: (target, placeholder) => call("pullPrepare", [target, placeholder], `mkdir(${q(target)})`),
     pullUnplace: (target) => call("pullUnplace", [target], `unlink placeholder of ${q(target)}`),
-    pullLink: (source, target, size) => call("pullLink", [source, target, size], `link(${q(source)}, ${q(target)})`),
+    pullLink: (source, target, size, md5) => call("pullLink", [source, target, size, md5], `link(${q(source)}, ${q(target)})`),
     pullLinkMany: (root, items) => call("pullLinkMany", [root, items], `link of ${items.length} files under ${q(root)}`),
     pullCopy: (source, target, md5, seconds) =>
       call("pullCopy", [source, target, md5, pullDelayForTest()], `copy(${q(source)}, ${q(target)})`, undefined, seconds ?? Infinity),

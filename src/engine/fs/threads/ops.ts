@@ -171,6 +171,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "importFacts", "auditList", "pullCopy", "pullAdopt"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "importFacts", "auditList", "pullCopy", "pullAdopt", "pullLink", "pullLinkMany"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

@@ -78,17 +78,38 @@ function syncDir(dir: string): void {
 
 /**
  * Hard-link `source` to a temporary name, then rename it over `target` (atomic replace). The
- * link is the source's inode: its bytes need no hash, but a size other than `expectedSize`
- * means the source is not the registered file, and the link is dropped before the rename.
+ * link is the source's inode, but the source may no longer hold the registered bytes (changed
+ * after registration, at the same size too): a size other than `expectedSize`, or an MD5 other
+ * than `expectedMd5` when the index has one, drops the link before the rename.
  */
-export function pullLink(source: string, target: string, expectedSize: number): LinkResult {
-  const r = linkOver(source, target, expectedSize);
+export function pullLink(source: string, target: string, expectedSize: number, expectedMd5: string | null, progress: Progress): LinkResult {
+  const r = linkOver(source, target, expectedSize, expectedMd5, progress);
   if (r.state === "linked") syncDir(dirname(target));
   return r;
 }
 
+/**
+ * Whether the regular file at `path` holds the registered bytes: `size`, and `md5` unless the
+ * index has none. Every pull, hard links included, is verified before it is registered: a hard
+ * link used to be size-checked only, so a source changed in place at the same size was linked
+ * and registered healthy (found by the corrupted-source fault test,
+ * tests/faults/corrupt-source.test.ts).
+ */
+function holdsRegistered(path: string, size: number, md5: string | null, progress: Progress): boolean {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const before = fstatSync(fd, { bigint: true });
+    if (!before.isFile() || before.size !== BigInt(size)) return false;
+    if (md5 === null) return true;
+    const h = hashFd(fd, before, progress, 0);
+    return !("changed" in h) && h.md5 === md5;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** pullLink without the directory's fsync (pullLinkMany fsyncs each directory once). */
-function linkOver(source: string, target: string, expectedSize: number): LinkResult {
+function linkOver(source: string, target: string, expectedSize: number, expectedMd5: string | null, progress: Progress): LinkResult {
   const tmp = tempName(target);
   try {
     linkSync(source, tmp);
@@ -99,7 +120,7 @@ function linkOver(source: string, target: string, expectedSize: number): LinkRes
     const st = lstatSync(tmp);
     // link(2) does not follow a symlink source: it would link the symlink itself, which must
     // not become the destination's copy (it may point out of every root).
-    if (!st.isFile() || st.size !== expectedSize) {
+    if (!st.isFile() || !holdsRegistered(tmp, expectedSize, expectedMd5, progress)) {
       unlinkQuiet(tmp);
       return { state: "mismatch", size: st.size };
     }
@@ -118,7 +139,10 @@ function linkOver(source: string, target: string, expectedSize: number): LinkRes
  * already at the target is left alone ("present") unless `overwrite`. Each directory renamed
  * into is fsynced once, after all the links, before the results are returned.
  */
-export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkManyResult {
+export function pullLinkMany(root: string, items: readonly LinkItem[], progress: Progress): LinkManyResult {
+  // Progress after each item, so the caller's timeout measures the longest silence.
+  let done = 0;
+  const tick = (b: number) => progress(done + b);
   const createdDirs: string[] = [];
   const toSync = new Set<string>();
   // Items of one acquisition share a directory: confine and create it once.
@@ -154,14 +178,16 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
       if (kind === "other") return { state: "other", target };
       if (kind === "file" && !item.overwrite) {
         const at = lstatSync(target);
-        // The source's own inode at the registered size: a link made by an earlier run that
-        // was killed before it booked it. That is the pull done, not a file to check.
+        // The source's own inode holding the registered bytes: a link made by an earlier run
+        // that was killed before it booked it. That is the pull done, not a file to check.
         const src = lstatSync(item.source, { throwIfNoEntry: false });
-        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && at.size === item.size)
+        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && holdsRegistered(target, item.size, item.md5, tick))
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
         return { state: "present", used: at.blocks * 512 };
       }
-      const r = linkOver(item.source, target, item.size);
+      const r = linkOver(item.source, target, item.size, item.md5, tick);
+      done += item.size;
+      progress(done);
       if (r.state !== "linked") return r;
       toSync.add(dirname(target));
       return { ...r, ms: performance.now() - t0 };
@@ -171,6 +197,21 @@ export function pullLinkMany(root: string, items: readonly LinkItem[]): LinkMany
   });
   for (const dir of toSync) syncDir(dir);
   return { results, createdDirs };
+}
+
+/**
+ * Run a write-side step of a copy, naming `target` in its error: an fd write's error carries no
+ * path, and the caller (io/default/pull.ts) blames the source for any error it cannot place on
+ * the destination. A write past RLIMIT_FSIZE (EFBIG), a full disk or a failing destination disk
+ * is never the source's fault (found by the disk-full fault test, tests/faults/disk-full.test.ts).
+ */
+function destinationSide<T>(target: string, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err && typeof err === "object" && !(err as NodeJS.ErrnoException).path) (err as NodeJS.ErrnoException).path = target;
+    throw err;
+  }
 }
 
 const CHUNK = 1 << 20;
@@ -201,7 +242,7 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     for (;;) {
       const n = readSync(src, buffer, 0, CHUNK, null);
       if (n <= 0) break;
-      for (let off = 0; off < n; ) off += writeSync(out, buffer, off, n - off);
+      for (let off = 0; off < n; ) off += destinationSide(target, () => writeSync(out!, buffer!, off, n - off));
       bytes += n;
       if (bytes - reported >= PROGRESS_BYTES) {
         reported = bytes;
@@ -211,9 +252,11 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     }
     const after = fstatSync(src, { bigint: true });
     if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { state: "changed" };
-    fchmodSync(out, Number(before.mode) & 0o7777);
-    futimesSync(out, Number(before.atimeMs) / 1000, Number(before.mtimeMs) / 1000);
-    fsyncSync(out);
+    destinationSide(target, () => {
+      fchmodSync(out!, Number(before.mode) & 0o7777);
+      futimesSync(out!, Number(before.atimeMs) / 1000, Number(before.mtimeMs) / 1000);
+      fsyncSync(out!);
+    });
     // The received bytes, as the disk now gives them back (not the bytes we meant to write).
     const written = fstatSync(out, { bigint: true });
     const h = hashFd(out, written, (b) => progress(bytes + b), 0);

@@ -3,11 +3,11 @@
 // tree lock "up", then the transfer the method chooser picks, then the placeholder removed,
 // again under the lock. Every filesystem step is an fs-thread call (fs/threads/pull-ops.ts);
 // rsync or bbcp is a child process (remote-pull.ts). Unlike alpenhorn, the bytes of a copy, an
-// rsync or a bbcp are verified (MD5 against the index) before they take the target name, and a
-// hard link is size-checked; a mismatch leaves nothing behind.
+// rsync or a bbcp, and a hard link's inode, are verified (size and MD5 against the index)
+// before they take the target name; a mismatch leaves nothing behind.
 
 import { basename, dirname, join } from "node:path";
-import type { IOServices, NodeInfo, PullJob, PullOutcome } from "../../extension-api.ts";
+import type { IOServices, NodeInfo, PullJob, PullOutcome, StatInfo } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { bbcpPull, rsyncPull } from "./remote-pull.ts";
 
@@ -56,6 +56,10 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   try {
     if (prepared.target === "file" && !job.overwrite) {
       const st = await fs.lstat(target).catch(() => null);
+      if (st && (await earlierPullDone(services, job, target, st))) {
+        log.info(`File ${job.rel} already on disk on node ${dest.name} is the registered file: pull done.`);
+        return { result: "done", used: st.used };
+      }
       return { result: "present", used: st?.used ?? null };
     }
     if (prepared.target === "other") return { result: "failed", checkSrc: false, message: `${target} exists and is not a regular file` };
@@ -91,7 +95,7 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
     metrics.add("pull_running_count", linkable.length, labels);
     let linked;
     try {
-      const items = linkable.map((i) => ({ rel: jobs[i]!.rel, source: jobs[i]!.sourcePath, size: jobs[i]!.size, overwrite: jobs[i]!.overwrite }));
+      const items = linkable.map((i) => ({ rel: jobs[i]!.rel, source: jobs[i]!.sourcePath, size: jobs[i]!.size, md5: jobs[i]!.md5, overwrite: jobs[i]!.overwrite }));
       linked = await treeLock.hold("up", () => fs.pullLinkMany(dest.root, items));
     } catch (err) {
       if (!isTimeout(err)) throw err;
@@ -136,12 +140,26 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
   return out as PullOutcome[];
 }
 
+/**
+ * Whether the regular file at the target is this pull's own work, finished by an earlier run
+ * that was killed between the rename and the booking: the registered size and MD5 (as every
+ * pull is verified). Without this, the restarted daemon would have that file checked as a foreign
+ * one and then cancel the request ("already present in group") instead of completing it (found
+ * by the SIGKILL fault matrix, tests/faults/kill.test.ts). Any doubt (an error, a timeout, other
+ * bytes) answers false, and the file is checked as alpenhorn does.
+ */
+async function earlierPullDone(services: IOServices, job: PullJob, target: string, st: StatInfo): Promise<boolean> {
+  if (st.kind !== "file" || st.size !== job.size || job.md5 === null) return false;
+  const h = await services.fs.md5(target).catch(() => null);
+  return h !== null && "md5" in h && h.md5 === job.md5;
+}
+
 /** Hard link; null when no link could be made (the caller copies instead). */
 async function hardlink(services: IOServices, job: PullJob, target: string): Promise<PullOutcome | null> {
   const { fs, log } = services;
   let r;
   try {
-    r = await fs.pullLink(job.sourcePath, target, job.size);
+    r = await fs.pullLink(job.sourcePath, target, job.size, job.md5);
   } catch (err) {
     if (isTimeout(err)) {
       log.warning(`Timeout trying to hardlink "${target}".`);
@@ -154,8 +172,8 @@ async function hardlink(services: IOServices, job: PullJob, target: string): Pro
     log.debug(`hardlink failed: ${r.message}`);
     return null;
   }
-  // The same inode as the source: no hash, but a size other than the index's means the source
-  // is not the registered file (the link was dropped before taking the target name).
+  // The source's inode does not hold the registered bytes (size or MD5): the link was dropped
+  // before taking the target name, and the source is suspect.
   if (r.state === "mismatch") return { result: "mismatch", md5: null };
   log.info(`Hardlinked local file ${job.rel}`);
   return { result: "done", used: r.used };
