@@ -88,7 +88,7 @@ for (const [backend, describeOn] of await backendSuites()) {
 
     test("bash: commands, sub-commands and options from the definitions", async () => {
       const roots = await sh.bash([""]);
-      expect(roots).toEqual(["acq", "check-site", "completion", "db", "file", "group", "node", "serve", "status"]);
+      expect(roots).toEqual(["acq", "check-site", "completion", "db", "file", "group", "host", "node", "serve", "status"]);
       expect(await sh.bash(["no"])).toEqual(["node"]);
       expect(await sh.bash(["node", "s"])).toEqual(["scan", "show", "stats", "sync"]);
       expect(await sh.bash(["node", "sync", "--w"])).toEqual(["--wait"]);
@@ -130,7 +130,7 @@ for (const [backend, describeOn] of await backendSuites()) {
     (zsh ? test : test.skip)(`zsh: syntax and the same candidates${zsh ? "" : " (skipped: no zsh)"}`, async () => {
       const check = Bun.spawnSync([zsh!, "-n", idx.dir.join("_alpenhorn")], { stderr: "pipe" });
       expect({ code: check.exitCode, err: check.stderr.toString() }).toEqual({ code: 0, err: "" });
-      expect(await sh.zsh(["no"])).toEqual(["acq", "check-site", "completion", "db", "file", "group", "node", "serve", "status"]);
+      expect(await sh.zsh(["no"])).toEqual(["acq", "check-site", "completion", "db", "file", "group", "host", "node", "serve", "status"]);
       expect(await sh.zsh(["node", "sync", "--w"])).toContain("--wait");
       expect(await sh.zsh([...conf, "node", "sync", ""])).toEqual(["alpha", "beta"]);
       expect(await sh.zsh([...conf, "node", "sync", "alpha", ""])).toEqual(["gx", "gy"]);
