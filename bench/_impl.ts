@@ -1,0 +1,90 @@
+// The two implementations bench/original.ts runs side by side, each as its user runs it: the
+// Python original (prepared by scripts/python-original.sh: `alpenhorn` and `alpenhornd`) and
+// our compiled binary (`alpenhorn …` and `alpenhorn serve`). Both read the site's config from
+// ALPENHORN_CONFIG_FILE with --test-isolation, so neither sees a config of the machine's; the
+// original needs the variable anyway: its pattern_importer's post-init hook reloads the config
+// without the command line's -c.
+
+import { spawnSync } from "node:child_process";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BIN } from "./_site.ts";
+
+export interface Impl {
+  readonly name: "original" | "ours";
+  /** argv of the CLI and of the daemon's one-update run. */
+  readonly cli: string[];
+  readonly daemonOnce: string[];
+}
+
+export const ours: Impl = { name: "ours", cli: [BIN, "--test-isolation"], daemonOnce: [BIN, "--test-isolation", "serve", "--once"] };
+
+export function original(bin: string): Impl {
+  return { name: "original", cli: [join(bin, "alpenhorn"), "--test-isolation"], daemonOnce: [join(bin, "alpenhornd"), "--test-isolation", "--once"] };
+}
+
+/**
+ * Prepare the original (scripts/python-original.sh): its bin directory, or why it cannot run
+ * here (no mirror nor checkout, no Python with its dependencies).
+ */
+export function prepareOriginal(): { bin: string } | { skip: string } {
+  const script = resolve(import.meta.dir, "..", "scripts/python-original.sh");
+  const r = spawnSync("bash", [script], { encoding: "utf8" });
+  if (r.status !== 0) return { skip: (r.stderr || `exit ${r.status}`).trim().split("\n").pop()! };
+  return { bin: r.stdout.trim().split("\n").pop()! };
+}
+
+const env = (dir: string, conf: string) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, ALPENHORN_CONFIG_FILE: conf });
+
+/** Run the CLI in the site's dir; stdout, throws on failure. */
+export function runCli(impl: Impl, dir: string, conf: string, args: string[]): string {
+  const [cmd, ...pre] = impl.cli;
+  const r = spawnSync(cmd!, [...pre, ...args], { cwd: dir, encoding: "utf8", env: env(dir, conf), maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`${impl.name}: alpenhorn ${args.join(" ")} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+export interface DaemonRun {
+  /** Seconds from spawn to the daemon's `Update complete.  Exiting.` (all its work done). */
+  readonly done: number;
+  /** Seconds from spawn to exit (the original then waits for its workers to stop). */
+  readonly exit: number;
+}
+
+/**
+ * One daemon run of a single update (`--once`): its log goes to `log`; the time its log says
+ * the update is complete is taken as it is written (both log that line when the queue has
+ * drained). Killed after `timeoutS` (a TimeoutError). Throws on a non-zero exit.
+ */
+export async function daemonOnce(impl: Impl, dir: string, conf: string, log: string, timeoutS: number): Promise<DaemonRun> {
+  const fd = openSync(log, "w");
+  const t0 = performance.now();
+  const [cmd, ...pre] = impl.daemonOnce;
+  const p = Bun.spawn([cmd!, ...pre], { cwd: dir, env: env(dir, conf), stdout: fd, stderr: "pipe" });
+  let done = NaN;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    p.kill("SIGKILL");
+  }, timeoutS * 1000);
+  // Copy the log to the file while looking for the line; a line split across chunks is
+  // caught by keeping the tail of the previous chunk.
+  let tail = "";
+  const dec = new TextDecoder();
+  for await (const chunk of p.stderr) {
+    const text = dec.decode(chunk, { stream: true });
+    writeSync(fd, text);
+    if (Number.isNaN(done) && (tail + text).includes("Update complete.  Exiting.")) done = (performance.now() - t0) / 1000;
+    tail = text.slice(-64);
+  }
+  const code = await p.exited;
+  const exit = (performance.now() - t0) / 1000;
+  clearTimeout(timer);
+  closeSync(fd);
+  if (timedOut) throw new TimeoutError(`${impl.name}: the daemon had not finished after ${timeoutS} s (log: ${log})`);
+  if (code !== 0) throw new Error(`${impl.name}: the daemon exited ${code} (log: ${log})`);
+  if (Number.isNaN(done)) throw new Error(`${impl.name}: the daemon exited without completing its update (log: ${log})`);
+  return { done, exit };
+}
+
+export class TimeoutError extends Error {}
