@@ -49,6 +49,8 @@ export interface DaemonRun {
   readonly done: number;
   /** Seconds from spawn to exit (the original then waits for its workers to stop). */
   readonly exit: number;
+  /** CPU seconds of the daemon (all threads): what the work cost, whatever the machine's load. */
+  readonly cpu: number;
 }
 
 /**
@@ -84,7 +86,8 @@ export async function daemonOnce(impl: Impl, dir: string, conf: string, log: str
   if (timedOut) throw new TimeoutError(`${impl.name}: the daemon had not finished after ${timeoutS} s (log: ${log})`);
   if (code !== 0) throw new Error(`${impl.name}: the daemon exited ${code} (log: ${log})`);
   if (Number.isNaN(done)) throw new Error(`${impl.name}: the daemon exited without completing its update (log: ${log})`);
-  return { done, exit };
+  const cpu = Number(p.resourceUsage()?.cpuTime.total ?? NaN) / 1e6;
+  return { done, exit, cpu };
 }
 
 export class TimeoutError extends Error {}

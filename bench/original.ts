@@ -22,7 +22,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Impl, original, ours, prepareOriginal, TimeoutError } from "./_impl.ts";
+import { type DaemonRun, type Impl, original, ours, prepareOriginal, TimeoutError } from "./_impl.ts";
 import { PairSite } from "./_pair-site.ts";
 import { BIN, fmtRuns, leftUnder, median, PER_ACQ } from "./_site.ts";
 import { record } from "./_summary.ts";
@@ -76,13 +76,20 @@ function writeImportable(root: string, n: number): Map<string, string> {
   return md5s;
 }
 
+/** A run's seconds (the original's until done, ours until exit: see above) and CPU seconds. */
+interface Timed {
+  readonly wall: number;
+  readonly cpu: number;
+}
+const timed = (impl: Impl, t: DaemonRun): Timed => ({ wall: impl === ORIGINAL ? t.done : t.exit, cpu: t.cpu });
+
 function expectCopies(site: PairSite, node: string, want: Record<string, number>, what: string): void {
   const got = site.states(node);
   const ok = Object.keys({ ...want, ...got }).every((k) => (got[k] ?? 0) === (want[k] ?? 0));
   if (!ok) throw new Error(`${site.impl.name} ${what}: copies on ${node} ${JSON.stringify(got)}, expected ${JSON.stringify(want)} (site ${site.dir})`);
 }
 
-async function importRun(impl: Impl, tag: string, timeoutS: number): Promise<number> {
+async function importRun(impl: Impl, tag: string, timeoutS: number): Promise<Timed> {
   const site = new PairSite(top, `import-${tag}`, impl);
   try {
     const md5s = writeImportable(site.root, N);
@@ -98,13 +105,13 @@ async function importRun(impl: Impl, tag: string, timeoutS: number): Promise<num
     db.close();
     const bad = rows.filter((r) => r.size !== 1024 || r.md5 !== md5s.get(r.rel) || r.has !== "Y");
     if (rows.length !== N || bad.length > 0) throw new Error(`${impl.name} import: ${rows.length} files registered of ${N}, ${bad.length} wrong (site ${site.dir})`);
-    return impl === ORIGINAL ? t.done : t.exit;
+    return timed(impl, t);
   } finally {
     site.close();
   }
 }
 
-async function syncRun(impl: Impl, tag: string, timeoutS: number): Promise<number> {
+async function syncRun(impl: Impl, tag: string, timeoutS: number): Promise<Timed> {
   const site = new PairSite(top, `sync-${tag}`, impl);
   try {
     const dest = site.addNode("dest");
@@ -116,13 +123,13 @@ async function syncRun(impl: Impl, tag: string, timeoutS: number): Promise<numbe
     for (const rel of rels) {
       if (statSync(join(site.root, rel)).ino !== statSync(join(dest, rel)).ino) throw new Error(`${impl.name} sync: ${rel} on dest is not a hard link of its source (site ${site.dir})`);
     }
-    return impl === ORIGINAL ? t.done : t.exit;
+    return timed(impl, t);
   } finally {
     site.close();
   }
 }
 
-async function verifyRun(impl: Impl, tag: string, timeoutS: number): Promise<number> {
+async function verifyRun(impl: Impl, tag: string, timeoutS: number): Promise<Timed> {
   const site = new PairSite(top, `verify-${tag}`, impl);
   try {
     site.registerSmall(N);
@@ -131,7 +138,7 @@ async function verifyRun(impl: Impl, tag: string, timeoutS: number): Promise<num
     const t = await site.daemon("verify", timeoutS);
     expectCopies(site, "bench", { Y: N }, "verify");
     if (leftUnder(site.root) !== N + Math.ceil(N / PER_ACQ)) throw new Error(`${impl.name} verify: files missing on disk (site ${site.dir})`);
-    return impl === ORIGINAL ? t.done : t.exit;
+    return timed(impl, t);
   } finally {
     site.close();
   }
@@ -152,7 +159,7 @@ try {
   console.log(`  ${load()}`);
   for (const w of WORK) {
     if (!ONLY.has(w.key)) continue;
-    let orig: number | undefined;
+    let orig: Timed | undefined;
     let timedOut = false;
     try {
       orig = await w.run(ORIGINAL, "0", TIMEOUT_ORIGINAL);
@@ -161,19 +168,21 @@ try {
       timedOut = true;
       console.log(`  ${w.what}: original TIMED OUT after ${TIMEOUT_ORIGINAL} s (${e.message})`);
     }
-    const runs: number[] = [];
+    const runs: Timed[] = [];
     for (let r = 0; r < RUNS; r++) runs.push(await w.run(ours, String(r), TIMEOUT_OURS));
-    const mine = median(runs);
-    const base = orig ?? TIMEOUT_ORIGINAL;
+    const mine = median(runs.map((t) => t.wall));
+    const mineCpu = median(runs.map((t) => t.cpu));
+    const base = orig?.wall ?? TIMEOUT_ORIGINAL;
     const ratio = base / mine;
     const times = `${timedOut ? "> " : ""}${ratio.toFixed(0)}×`;
+    const cpu = orig ? `   CPU: original ${sec(orig.cpu)}, ours ${sec(mineCpu)} (${(orig.cpu / mineCpu).toFixed(0)}×)` : "";
     console.log(`  ${w.what}`);
-    console.log(`    original ${timedOut ? `> ${sec(base)} (timed out)` : sec(base)}   ours ${sec(mine)} ${fmtRuns(runs)}   ours is ${times} faster`);
+    console.log(`    original ${timedOut ? `> ${sec(base)} (timed out)` : sec(base)}   ours ${sec(mine)} ${fmtRuns(runs.map((t) => t.wall))}   ours is ${times} faster${cpu}`);
     if (w.key === "import") {
       const met = mine <= 1 && ratio >= 50 && N >= 10_000;
       console.log(`    target: ≤ 1 s and ≥ 50× the original for 10,000 files: ${met ? "met" : "MISSED"}${N < 10_000 ? ` (N = ${N}: not the target's size)` : ""}`);
     }
-    record({ key: `original.${w.key}`, value: mine, baseline: base, note: `N=${N}${timedOut ? "; original timed out" : ""}` });
+    record({ key: `original.${w.key}`, value: mine, baseline: base, note: `N=${N}${timedOut ? "; original timed out" : ""}${orig ? `; CPU ${orig.cpu.toFixed(2)} s vs ${mineCpu.toFixed(2)} s` : ""}` });
     console.log(`  ${load()}`);
   }
 } finally {
