@@ -83,6 +83,15 @@ interface Timed {
 }
 const timed = (impl: Impl, t: DaemonRun): Timed => ({ wall: impl === ORIGINAL ? t.done : t.exit, cpu: t.cpu });
 
+/** A timed-out site goes; a failed one stays, with the daemon's log, for a look. */
+function keepOnFailure(site: PairSite, e: unknown): unknown {
+  if (e instanceof TimeoutError) {
+    site.close();
+    return e;
+  }
+  return new Error(`${(e as Error).message}\n(site kept: ${site.dir})`);
+}
+
 function expectCopies(site: PairSite, node: string, want: Record<string, number>, what: string): void {
   const got = site.states(node);
   const ok = Object.keys({ ...want, ...got }).every((k) => (got[k] ?? 0) === (want[k] ?? 0));
@@ -105,9 +114,10 @@ async function importRun(impl: Impl, tag: string, timeoutS: number): Promise<Tim
     db.close();
     const bad = rows.filter((r) => r.size !== 1024 || r.md5 !== md5s.get(r.rel) || r.has !== "Y");
     if (rows.length !== N || bad.length > 0) throw new Error(`${impl.name} import: ${rows.length} files registered of ${N}, ${bad.length} wrong (site ${site.dir})`);
-    return timed(impl, t);
-  } finally {
     site.close();
+    return timed(impl, t);
+  } catch (e) {
+    throw keepOnFailure(site, e);
   }
 }
 
@@ -123,9 +133,10 @@ async function syncRun(impl: Impl, tag: string, timeoutS: number): Promise<Timed
     for (const rel of rels) {
       if (statSync(join(site.root, rel)).ino !== statSync(join(dest, rel)).ino) throw new Error(`${impl.name} sync: ${rel} on dest is not a hard link of its source (site ${site.dir})`);
     }
-    return timed(impl, t);
-  } finally {
     site.close();
+    return timed(impl, t);
+  } catch (e) {
+    throw keepOnFailure(site, e);
   }
 }
 
@@ -138,9 +149,10 @@ async function verifyRun(impl: Impl, tag: string, timeoutS: number): Promise<Tim
     const t = await site.daemon("verify", timeoutS);
     expectCopies(site, "bench", { Y: N }, "verify");
     if (leftUnder(site.root) !== N + Math.ceil(N / PER_ACQ)) throw new Error(`${impl.name} verify: files missing on disk (site ${site.dir})`);
-    return timed(impl, t);
-  } finally {
     site.close();
+    return timed(impl, t);
+  } catch (e) {
+    throw keepOnFailure(site, e);
   }
 }
 
@@ -185,6 +197,9 @@ try {
     record({ key: `original.${w.key}`, value: mine, baseline: base, note: `N=${N}${timedOut ? "; original timed out" : ""}${orig ? `; CPU ${orig.cpu.toFixed(2)} s vs ${mineCpu.toFixed(2)} s` : ""}` });
     console.log(`  ${load()}`);
   }
-} finally {
   if (!process.env.BENCH_KEEP) rmSync(top, { recursive: true, force: true });
+} catch (e) {
+  // A failed run's site stays, with the daemon's log, under top.
+  console.error(`bench/original.ts failed; sites kept in ${top}`);
+  throw e;
 }
