@@ -76,16 +76,27 @@ fi
 # sys.path of the runners: the source, the example extension, the dist-info and the shim.
 SITE="$OUT/site"
 mkdir -p "$SITE" "$OUT/bin"
-rm -rf "$SITE"/alpenhorn-*.dist-info
-mkdir -p "$SITE/alpenhorn-$VERSION.dist-info"
-printf 'Metadata-Version: 2.1\nName: alpenhorn\nVersion: %s\n' "$VERSION" >"$SITE/alpenhorn-$VERSION.dist-info/METADATA"
+# Every file below is written aside and moved in only when it changed, so a run of this script
+# never disturbs an original already running from the same directory (a bench in progress).
+put() { # put FILE [MODE]: stdin becomes FILE, atomically, if different
+  cat >"$1.new"
+  [ -z "${2:-}" ] || chmod "$2" "$1.new"
+  if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv -f "$1.new" "$1"; fi
+}
+DIST="$SITE/alpenhorn-$VERSION.dist-info"
+if [ ! -f "$DIST/METADATA" ]; then
+  mkdir -p "$DIST.part"
+  printf 'Metadata-Version: 2.1\nName: alpenhorn\nVersion: %s\n' "$VERSION" >"$DIST.part/METADATA"
+  mv "$DIST.part" "$DIST"
+fi
+for d in "$SITE"/alpenhorn-*.dist-info; do [ "$d" = "$DIST" ] || rm -rf "$d"; done
 
 # peewee 3.14.10 lacks three things the original uses: the module functions utcnow() and
 # utcfromtimestamp() (imported by alpenhorn.db; 3.17) and the query method scalars() (the first
 # column of each row; used by `node sync`, `group sync` and the CLI's node/group file filters).
 # The shim adds each one only when missing (naive UTC datetimes, a generator of first columns),
 # before the original is imported. Nothing else is changed.
-cat >"$SITE/alpenhorn_peewee_shim.py" <<'PY'
+put "$SITE/alpenhorn_peewee_shim.py" <<'PY'
 """Adds the two helpers peewee 3.17 has and Debian's 3.14 lacks; a no-op on a newer peewee."""
 import datetime
 
@@ -109,7 +120,7 @@ PY
 # them, with the path set up first.
 for pair in "alpenhorn alpenhorn.cli" "alpenhornd alpenhorn.daemon"; do
   set -- $pair
-  cat >"$OUT/bin/$1" <<EOF
+  put "$OUT/bin/$1" 755 <<EOF
 #!$PY
 import re, sys
 sys.path[:0] = ["$SRC", "$EXT", "$SITE"]
@@ -119,7 +130,6 @@ if __name__ == "__main__":
     sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?\$", "", sys.argv[0])
     sys.exit(entry())
 EOF
-  chmod +x "$OUT/bin/$1"
 done
 
 V="$("$OUT/bin/alpenhorn" --version)" || skip "the prepared runner fails"
