@@ -97,7 +97,7 @@ for d in "$SITE"/alpenhorn-*.dist-info; do [ "$d" = "$DIST" ] || rm -rf "$d"; do
 # The shim adds each one only when missing (naive UTC datetimes, a generator of first columns),
 # before the original is imported. Nothing else is changed.
 put "$SITE/alpenhorn_peewee_shim.py" <<'PY'
-"""Adds the two helpers peewee 3.17 has and Debian's 3.14 lacks; a no-op on a newer peewee."""
+"""Adds what the original uses from peewee 3.17 that Debian's 3.14 lacks; a no-op on a newer peewee."""
 import datetime
 
 import peewee
