@@ -15,4 +15,14 @@ for b in run format integrity sync import mariadb cli-big check-site pull-remote
   echo "=== bench/$b.ts"
   "$BUN" "bench/$b.ts"
 done
+# Last, the Python original beside ours (several minutes: the original runs each workload once).
+# It prepares the original itself (scripts/python-original.sh) and prints a note and skips when
+# that cannot be done here; BENCH_NO_ORIGINAL=1 leaves it out.
+echo
+if [ -n "${BENCH_NO_ORIGINAL:-}" ]; then
+  echo "=== bench/original.ts skipped (BENCH_NO_ORIGINAL)"
+else
+  echo "=== bench/original.ts"
+  "$BUN" bench/original.ts
+fi
 "$BUN" bench/summary.ts
