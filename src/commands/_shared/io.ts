@@ -59,13 +59,28 @@ export class LineReader {
   }
 }
 
-/** A reader that went away (`alpenhorn … | head`) ends the run quietly, not with a trace. */
-function writeOrQuit(fd: number, text: string): void {
-  try {
-    writeSync(fd, text);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EPIPE") throw new ExitRequest(1);
-    throw err;
+const encoder = new TextEncoder();
+/** Something to Atomics.wait on: a short sleep of the main thread without spinning. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Write all of `text`, as a blocking stream would take it. A pipe can be non-blocking (a
+ * parent's Bun.spawn pipe, a shell's): when its reader falls behind, a write takes part of the
+ * text or fails with EAGAIN, which must mean "wait", not a lost log line or a `Fatal error!`.
+ * A reader that went away (`alpenhorn … | head`) ends the run quietly, not with a trace.
+ */
+function writeAllOrQuit(fd: number, text: string): void {
+  const bytes = encoder.encode(text);
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") throw new ExitRequest(1);
+      if (code !== "EAGAIN") throw err;
+      Atomics.wait(pause, 0, 0, 5);
+    }
   }
 }
 
@@ -83,8 +98,8 @@ export function processIO(): CliIO {
     return reader;
   };
   return {
-    stdout: (t) => writeOrQuit(1, t),
-    stderr: (t) => writeOrQuit(2, t),
+    stdout: (t) => writeAllOrQuit(1, t),
+    stderr: (t) => writeAllOrQuit(2, t),
     readLine: () => stdin().readLine(),
     readAll: () => stdin().readAll(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
