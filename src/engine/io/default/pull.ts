@@ -41,6 +41,7 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   const dir = name === "" || name === "." || name === ".." ? null : await fs.confine(dest.root, dirname(job.rel));
   if (dir === null) return { result: "failed", checkSrc: false, message: `${job.rel} is not inside node root ${dest.root}` };
   const target = join(dir, name);
+  if (job.local && (await sourceOutsideRoot(services, [job])).has(dirname(job.rel))) return sourceOutsideOutcome(job);
 
   // A destination the daemon cannot write (a read-only root, a full disk…) fails this pull
   // and leaves the request to retry; uncaught, it stopped the whole daemon with a global abort
@@ -89,7 +90,10 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
 export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: readonly PullJob[]): Promise<PullOutcome[]> {
   const { fs, log, treeLock, metrics } = services;
   const out: Array<PullOutcome | undefined> = new Array(jobs.length);
-  const linkable = jobs.flatMap((job, i) => (job.local && chooseMethod(job, dest) === "hardlink" ? [i] : []));
+  const candidates = jobs.flatMap((job, i) => (job.local && chooseMethod(job, dest) === "hardlink" ? [i] : []));
+  const outside = await sourceOutsideRoot(services, candidates.map((i) => jobs[i]!));
+  for (const i of candidates) if (outside.has(dirname(jobs[i]!.rel))) out[i] = sourceOutsideOutcome(jobs[i]!);
+  const linkable = candidates.filter((i) => out[i] === undefined);
   if (linkable.length > 0) {
     const labels = { method: "hardlink", remote: "false" };
     metrics.add("pull_running_count", linkable.length, labels);
@@ -138,6 +142,31 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
   }
   for (const [i, job] of jobs.entries()) out[i] ??= await pullInto(services, dest, job);
   return out as PullOutcome[];
+}
+
+/**
+ * The directories (relative, as in `rel`) of local jobs' sources that lead out of their node's
+ * root through a symlink. The copy and the link refuse a symlink in place of the file itself
+ * (O_NOFOLLOW), but a linked directory on the way would let a pull read, and register on the
+ * destination, a file from outside every root. One fs-thread call per distinct directory.
+ */
+async function sourceOutsideRoot(services: IOServices, jobs: readonly PullJob[]): Promise<Set<string>> {
+  const dirs = new Map<string, string>();
+  for (const job of jobs) if (job.local) dirs.set(dirname(job.rel), job.source.root);
+  const outside = new Set<string>();
+  await Promise.all(
+    [...dirs].map(async ([dir, root]) => {
+      // A confinement that cannot be decided (a timeout) is not proof of anything: the pull goes on
+      // and the copy's own checks apply.
+      if ((await services.fs.confine(root, dir).catch(() => "")) === null) outside.add(dir);
+    }),
+  );
+  return outside;
+}
+
+/** A source reached through a link out of its root: not read; its copy is checked (it will be found outside). */
+function sourceOutsideOutcome(job: PullJob): PullOutcome {
+  return { result: "failed", checkSrc: true, message: `${job.rel} is not inside node root ${job.source.root}` };
 }
 
 /**
