@@ -32,6 +32,9 @@ export function hashFd(fd: number, before: BigIntStats, progress: Progress, from
       reported = bytes;
       progress(bytes);
     }
+    // A short read of a regular file is its end: no second read() for a small file (a file
+    // that grows meanwhile is caught by the size check below).
+    if (n < CHUNK) break;
   }
   const after = fstatSync(fd, { bigint: true });
   if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { changed: true };
