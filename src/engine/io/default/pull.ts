@@ -29,8 +29,11 @@ export function chooseMethod(job: PullJob, dest: NodeInfo, which: (name: string)
 
 const isTimeout = (err: unknown) => ["FsTimeoutError", "FsBlockedError"].includes((err as Error)?.name);
 
-/** Carry out `job` into `dest`'s root. */
-export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJob): Promise<PullOutcome> {
+/**
+ * Carry out `job` into `dest`'s root. `sourceConfined`: the caller has already found the
+ * source's directory inside its root (a batch, for the links it falls back from).
+ */
+export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJob, sourceConfined = false): Promise<PullOutcome> {
   const { fs, log, treeLock, metrics } = services;
   const method = chooseMethod(job, dest, (n) => services.commands.which(n));
   if (method === "none") {
@@ -41,7 +44,7 @@ export async function pullInto(services: IOServices, dest: NodeInfo, job: PullJo
   const dir = name === "" || name === "." || name === ".." ? null : await fs.confine(dest.root, dirname(job.rel));
   if (dir === null) return { result: "failed", checkSrc: false, message: `${job.rel} is not inside node root ${dest.root}` };
   const target = join(dir, name);
-  if (job.local && (await sourceOutsideRoot(services, [job])).has(dirname(job.rel))) return sourceOutsideOutcome(job);
+  if (job.local && !sourceConfined && (await sourceOutsideRoot(services, [job])).has(dirname(job.rel))) return sourceOutsideOutcome(job);
 
   // A destination the daemon cannot write (a read-only root, a full disk…) fails this pull
   // and leaves the request to retry; uncaught, it stopped the whole daemon with a global abort
@@ -140,7 +143,8 @@ export async function pullBatchInto(services: IOServices, dest: NodeInfo, jobs: 
       }
     }
   }
-  for (const [i, job] of jobs.entries()) out[i] ??= await pullInto(services, dest, job);
+  const confined = new Set(linkable);
+  for (const [i, job] of jobs.entries()) out[i] ??= await pullInto(services, dest, job, confined.has(i));
   return out as PullOutcome[];
 }
 
