@@ -166,6 +166,8 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect(existsSync(join(dst.root, src.reg.a!.rel))).toBe(false);
       expect(r.messages).toContain("INFO Cancelling pull request for 2025/02/21/b: already present in group demo_storage2");
       expect(r.messages).toContain(`WARNING Cancelling pull request for 2025/02/21/c:  not available on node demo_storage1 [file_id=${src.reg.c!.fileId}]`);
+      // The source node's update names the pending pull whose source copy is missing, and no other.
+      expect(r.messages.filter((m) => m.includes("Ignoring ready request"))).toEqual(["INFO Ignoring ready request for 2025/02/21/c on node demo_storage1: not present."]);
       expect(await requestRow(idx, dup)).toMatchObject({ cancelled: 1, completed: 0 });
       expect(await requestRow(idx, missing)).toMatchObject({ cancelled: 1, completed: 0 });
       expect(r.messages.filter((m) => m.startsWith("INFO Beginning task AFCR#"))).toEqual([`INFO Beginning task AFCR#${first}: demo_storage1 -> demo_storage2`]);

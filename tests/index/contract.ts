@@ -204,6 +204,40 @@ export function indexContract(backend: Backend, describeOn: DescribeOn = describ
       ]);
     });
 
+    test("updateByKey gives each keyed row its own values and the fixed ones, and touches no other row", async () => {
+      await using idx = await initialisedIndex(backend);
+      const g = await seed.group(idx.db, { name: "g" });
+      const n = await seed.node(idx.db, { name: "n", group_id: g.id });
+      const a = await seed.acq(idx.db, { name: "a" });
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const f = await seed.file(idx.db, { name: `f${i}`, acq_id: a.id });
+        const r = await idx.db.run(
+          "INSERT INTO archivefilecopyrequest (file_id, group_to_id, node_from_id, completed, cancelled, timestamp) VALUES (?, ?, ?, 0, 0, ?)",
+          [f.id, g.id, n.id, "2026-01-01 00:00:00"],
+        );
+        ids.push(r.lastInsertId);
+      }
+      // Rows 0, 2 and 4 in a shuffled order; 1 and 3 untouched.
+      const rows = [ids[4]!, ids[0]!, ids[2]!];
+      const sql = idx.db.dialect.updateByKey("archivefilecopyrequest", "id", ["transfer_started", "transfer_completed"], rows.length, ["completed = 1"]);
+      // Whole seconds: a MySQL DATETIME keeps no fraction.
+      const started = (id: number) => `2026-02-0${(id % 9) + 1} 01:02:03`;
+      const completed = (id: number) => `2026-03-0${(id % 9) + 1} 04:05:06`;
+      const r = await idx.db.run(sql, rows.flatMap((id) => [id, started(id), completed(id)]));
+      expect(r.changes).toBe(3);
+      const got = await idx.db.all<{ id: number; completed: number; transfer_started: string | null; transfer_completed: string | null }>(
+        "SELECT id, completed, transfer_started, transfer_completed FROM archivefilecopyrequest ORDER BY id",
+      );
+      expect(got.map((x) => ({ ...x, id: Number(x.id), completed: Number(x.completed) }))).toEqual(
+        ids.map((id, i) =>
+          i % 2 === 0
+            ? { id, completed: 1, transfer_started: started(id), transfer_completed: completed(id) }
+            : { id, completed: 0, transfer_started: null, transfer_completed: null },
+        ),
+      );
+    });
+
     test("name lookups are exact (case- and space-sensitive) on every backend", async () => {
       await using idx = await initialisedIndex(backend);
       const g = await seed.group(idx.db, { name: "Group1" });

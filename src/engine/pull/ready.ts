@@ -14,7 +14,7 @@ const REASON = { N: "not present", M: "needs check", X: "corrupt" } as const;
 export async function readyOutboundPulls(node: NodeTarget): Promise<void> {
   const { ctx, io } = node;
   const remote = io?.readyPull ? remoteOf(node.row, indexOps(ctx.db)) : null;
-  for (const req of await pendingPullsOutOf(ctx.db, node.row.id)) {
+  for (const req of await pendingPullsOutOf(ctx.db, node.row.id, !remote)) {
     if (req.has_file === "Y") {
       if (remote && io?.readyPull && !(await remote.pullReady(req.acq_name, req.file_name))) {
         node.markIOHappened();

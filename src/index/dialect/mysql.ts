@@ -52,6 +52,17 @@ export const mysqlDialect: Dialect = {
   upsert: (table, columns, _conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON DUPLICATE KEY UPDATE ${update.map((c) => `${quote(c)} = VALUES(${quote(c)})`).join(", ")}`,
+  // A multi-table UPDATE joined to a derived table of the rows (UNION ALL: MariaDB and MySQL
+  // both take it, unlike their different VALUES-table syntaxes).
+  updateByKey: (table, key, columns, rows, also = []) => {
+    const first = `SELECT ? AS k, ${columns.map((_, i) => `? AS v${i}`).join(", ")}`;
+    const rest = ` UNION ALL SELECT ${Array(columns.length + 1).fill("?").join(", ")}`.repeat(Math.max(0, rows - 1));
+    const t = quote(table);
+    return (
+      `UPDATE ${t} JOIN (${first}${rest}) AS v ON ${t}.${quote(key)} = v.k ` +
+      `SET ${[...also.map((a) => `${t}.${a}`), ...columns.map((c, i) => `${t}.${quote(c)} = v.v${i}`)].join(", ")}`
+    );
+  },
   upsertAdd: (table, columns, _conflict, add, values) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values.join(", ")}) ` +
     `ON DUPLICATE KEY UPDATE ${add.map((c) => `${quote(c)} = ${quote(c)} + VALUES(${quote(c)})`).join(", ")}`,

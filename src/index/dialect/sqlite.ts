@@ -46,6 +46,10 @@ export const sqliteDialect: Dialect = {
   upsert: (table, columns, conflict, update, rows = 1) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${valueRows(columns.length, rows)} ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(", ")}`,
+  // UPDATE … FROM (SQLite 3.33+); a VALUES table names its columns column1, column2, …
+  updateByKey: (table, key, columns, rows, also = []) =>
+    `UPDATE ${quote(table)} SET ${[...also, ...columns.map((c, i) => `${quote(c)} = v.column${i + 2}`)].join(", ")} ` +
+    `FROM (VALUES ${valueRows(columns.length + 1, rows)}) AS v WHERE ${quote(table)}.${quote(key)} = v.column1`,
   upsertAdd: (table, columns, conflict, add, values) =>
     `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values.join(", ")}) ` +
     `ON CONFLICT (${conflict.map(quote).join(", ")}) DO UPDATE SET ${add.map((c) => `${quote(c)} = ${quote(c)} + excluded.${quote(c)}`).join(", ")}`,

@@ -25,6 +25,14 @@ export interface Dialect {
   /** `rows` rows of `columns` values (placeholders row after row). */
   upsert(table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows?: number): string;
   /**
+   * An UPDATE of `rows` rows of `table`, each found by its `key` column and given its own values
+   * of `columns` (placeholders row after row: the key, then `columns`' values), all rows also
+   * given the fixed `also` assignments (SQL, e.g. `completed = 1`). One statement for many rows
+   * with different values, joined by key: a `CASE key WHEN … THEN …` per column costs a scan of
+   * its WHEN list for every row, quadratic in the batch.
+   */
+  updateByKey(table: string, key: string, columns: readonly string[], rows: number, also?: readonly string[]): string;
+  /**
    * An INSERT of one row of SQL expressions (`values`, e.g. `NEW.node_id` in a trigger) that,
    * when the `conflict` columns' unique key already exists, adds the new row's `add` columns to
    * the stored ones instead.

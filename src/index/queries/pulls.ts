@@ -5,7 +5,7 @@
 // completion written together.
 
 import type { Db } from "../driver/types.ts";
-import { chunks, placeholders } from "./bulk-common.ts";
+import { chunks } from "./bulk-common.ts";
 import type { HasFile, StorageNodeRow } from "../rows.ts";
 import { getNodeById } from "./nodes.ts";
 
@@ -25,11 +25,15 @@ export interface PullRequest {
 const PULL_REQUEST = `SELECT r.id, r.file_id, r.group_to_id, r.node_from_id, a.name AS acq_name, f.name AS file_name, f.size_b, f.md5sum
   FROM archivefilecopyrequest r JOIN archivefile f ON f.id = r.file_id JOIN archiveacq a ON a.id = f.acq_id`;
 
-/** Pending requests out of a node, with the state of the node's copy (N when it has none). */
-export async function pendingPullsOutOf(db: Db, nodeId: number): Promise<Array<PullRequest & { has_file: HasFile }>> {
+/**
+ * Pending requests out of a node, with the state of the node's copy (N when it has none);
+ * `unhealthyOnly`: only those whose copy there is not healthy (a node update with no staging
+ * hook reads nothing else, and a sync of a whole node leaves one request per file pending).
+ */
+export async function pendingPullsOutOf(db: Db, nodeId: number, unhealthyOnly = false): Promise<Array<PullRequest & { has_file: HasFile }>> {
   const rows = await db.all<PullRequest & { has_file: HasFile | null }>(
     `SELECT q.*, c.has_file FROM (${PULL_REQUEST} WHERE r.node_from_id = ? AND r.completed = 0 AND r.cancelled = 0) q
-       LEFT JOIN archivefilecopy c ON c.file_id = q.file_id AND c.node_id = ? ORDER BY q.id`,
+       LEFT JOIN archivefilecopy c ON c.file_id = q.file_id AND c.node_id = ?${unhealthyOnly ? " WHERE c.has_file IS NULL OR c.has_file <> 'Y'" : ""} ORDER BY q.id`,
     [nodeId, nodeId],
   );
   return rows.map((r) => ({ ...r, has_file: r.has_file ?? "N" }));
@@ -105,11 +109,7 @@ export async function recordPulls(tx: Db, pulls: readonly FinishedPull[]): Promi
       part.flatMap((p) => [p.fileId, p.nodeId, "Y", "Y", 1, p.sizeB, p.completed]),
     );
   }
-  for (const part of chunks(tx, pulls, 5)) {
-    const cases = part.map(() => "WHEN ? THEN ?").join(" ");
-    await tx.run(
-      `UPDATE archivefilecopyrequest SET completed = 1, transfer_started = CASE id ${cases} END, transfer_completed = CASE id ${cases} END WHERE id IN (${placeholders(part.length)})`,
-      [...part.flatMap((p) => [p.requestId, p.started]), ...part.flatMap((p) => [p.requestId, p.completed]), ...part.map((p) => p.requestId)],
-    );
+  for (const part of chunks(tx, pulls, 3)) {
+    await tx.run(tx.dialect.updateByKey("archivefilecopyrequest", "id", ["transfer_started", "transfer_completed"], part.length, ["completed = 1"]), part.flatMap((p) => [p.requestId, p.started, p.completed]));
   }
 }

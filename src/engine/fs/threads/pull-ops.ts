@@ -88,21 +88,37 @@ export function pullLink(source: string, target: string, expectedSize: number, e
   return r;
 }
 
+/** What `checkRegistered` found: the file's size and storage, and whether it holds the registered bytes. */
+interface Held {
+  readonly holds: boolean;
+  readonly size: number;
+  readonly used: number;
+}
+
 /**
- * Whether the regular file at `path` holds the registered bytes: `size`, and `md5` unless the
- * index has none. Every pull, hard links included, is verified before it is registered: a hard
- * link used to be size-checked only, so a source changed in place at the same size was linked
- * and registered healthy (found by the corrupted-source fault test,
- * tests/faults/corrupt-source.test.ts).
+ * Whether the file at `path` is a regular file holding the registered bytes: `size`, and `md5`
+ * unless the index has none. Every pull, hard links included, is verified before it is
+ * registered: a hard link used to be size-checked only, so a source changed in place at the
+ * same size was linked and registered healthy (found by the corrupted-source fault test,
+ * tests/faults/corrupt-source.test.ts). A symlink is never followed (ELOOP): it does not hold
+ * anything. One open and its fstat serve both the type check and the hash, so a link costs no
+ * lstat of its own.
  */
-function holdsRegistered(path: string, size: number, md5: string | null, progress: Progress): boolean {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+function checkRegistered(path: string, size: number, md5: string | null, progress: Progress): Held {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (codeOf(err) !== "ELOOP") throw err;
+    return { holds: false, size: lstatSync(path).size, used: 0 };
+  }
   try {
     const before = fstatSync(fd, { bigint: true });
-    if (!before.isFile() || before.size !== BigInt(size)) return false;
-    if (md5 === null) return true;
+    const held = { size: Number(before.size), used: Number(before.blocks) * 512 };
+    if (!before.isFile() || before.size !== BigInt(size)) return { holds: false, ...held };
+    if (md5 === null) return { holds: true, ...held };
     const h = hashFd(fd, before, progress, 0);
-    return !("changed" in h) && h.md5 === md5;
+    return { holds: !("changed" in h) && h.md5 === md5, ...held };
   } finally {
     closeSync(fd);
   }
@@ -117,15 +133,16 @@ function linkOver(source: string, target: string, expectedSize: number, expected
     return { state: "unlinkable", code: codeOf(err), message: (err as Error).message };
   }
   try {
-    const st = lstatSync(tmp);
     // link(2) does not follow a symlink source: it would link the symlink itself, which must
-    // not become the destination's copy (it may point out of every root).
-    if (!st.isFile() || !holdsRegistered(tmp, expectedSize, expectedMd5, progress)) {
+    // not become the destination's copy (it may point out of every root); checkRegistered
+    // refuses it.
+    const held = checkRegistered(tmp, expectedSize, expectedMd5, progress);
+    if (!held.holds) {
       unlinkQuiet(tmp);
-      return { state: "mismatch", size: st.size };
+      return { state: "mismatch", size: held.size };
     }
     renameSync(tmp, target);
-    return { state: "linked", size: st.size, used: st.blocks * 512 };
+    return { state: "linked", size: held.size, used: held.used };
   } catch (err) {
     unlinkQuiet(tmp);
     throw err;
@@ -181,7 +198,7 @@ export function pullLinkMany(root: string, items: readonly LinkItem[], progress:
         // The source's own inode holding the registered bytes: a link made by an earlier run
         // that was killed before it booked it. That is the pull done, not a file to check.
         const src = lstatSync(item.source, { throwIfNoEntry: false });
-        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && holdsRegistered(target, item.size, item.md5, tick))
+        if (src && src.isFile() && src.ino === at.ino && src.dev === at.dev && checkRegistered(target, item.size, item.md5, tick).holds)
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
         return { state: "present", used: at.blocks * 512 };
       }

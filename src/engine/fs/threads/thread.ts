@@ -27,6 +27,9 @@ export type OpReply =
 
 declare const self: Worker;
 
+/** The least time between two progress messages of one call. */
+const PROGRESS_MIN_MS = 50;
+
 function wire(err: unknown): WireError {
   const e = err as NodeJS.ErrnoException;
   return { name: e?.name ?? "Error", message: String(e?.message ?? err), code: e?.code, errno: e?.errno, syscall: e?.syscall, path: e?.path };
@@ -34,7 +37,16 @@ function wire(err: unknown): WireError {
 
 self.onmessage = (event: MessageEvent<OpRequest>) => {
   const { id, op, args } = event.data;
-  const progress = (bytes: number) => self.postMessage({ id, progress: bytes } satisfies OpReply);
+  // Progress only restarts the caller's timeout (seconds long), so at most one message per
+  // PROGRESS_MIN_MS: a batch reporting after each of a thousand small files would otherwise
+  // wake the daemon's event loop a thousand times, for a timer it re-arms each time.
+  let posted = performance.now();
+  const progress = (bytes: number) => {
+    const now = performance.now();
+    if (now - posted < PROGRESS_MIN_MS) return;
+    posted = now;
+    self.postMessage({ id, progress: bytes } satisfies OpReply);
+  };
   try {
     const fn = OPS[op] as (...a: unknown[]) => unknown;
     const value = LONG_OPS.has(op) ? fn(...args, progress) : fn(...args);
