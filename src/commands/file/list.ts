@@ -1,4 +1,4 @@
-// `alpenhorn file list [options]`: list files, limited by acquisition, by presence on or
+// `alpenhorn file list [options] [--json]`: list files, limited by acquisition, by presence on or
 // absence from nodes and groups, by copy state, or by syncability from a node to a group.
 
 import { UsageError } from "../../common/errors.ts";
@@ -7,8 +7,10 @@ import { tabulate } from "../../common/table.ts";
 import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { copiesOnNode } from "../../index/queries/copies-bulk.ts";
 import { filePathChunksOnNode, fileIdsInGroups, nodeHasCopy, fileIdsOnNodes, listFilesOrdered, type ListedFile } from "../../index/queries/files.ts";
+import type { Db } from "../../index/driver/types.ts";
 import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { bytesOrNull, isoUtc, JsonArrayWriter, jsonOption, md5OrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { copyStateWord, groupStateWord, type StateFlags } from "./_state.ts";
@@ -34,6 +36,7 @@ Normally only one of the location constraints need be satisfied for a file to be
     },
     corrupt: { names: ["--corrupt"], kind: "flag", help: stateHelp("corrupt") },
     details: { names: ["--details"], kind: "flag", help: "Show details for listed files." },
+    json: jsonOption("the list"),
     from: { names: ["--from"], kind: "value", metavar: "SRC", help: "Must be specified with --to=DEST: limit to files that can be synced from Node SRC to Group DEST" },
     group: { names: ["--group"], kind: "value", multiple: true, metavar: "GROUP", help: "Limit to files present in GROUP.  May be specified multiple times." },
     healthy: { names: ["--healthy"], kind: "flag", help: stateHelp("healthy") },
@@ -57,14 +60,24 @@ Normally only one of the location constraints need be satisfied for a file to be
       );
 
     const db = ctx.db;
+    // Where the table prints nothing at all (an empty selection), `--json` still prints its list.
+    const emptyJson = () => {
+      if (a.json) writeJson(ctx, []);
+    };
     // One --node and nothing else to combine: one query, no id sets (millions of copies).
     if (nodeNames.length === 1 && !groupNames.length && !absentNode.length && !absentGroup.length && !from && !a.details) {
       const node = await resolveNode(db, nodeNames[0]!);
       // An empty selection prints nothing (and names no unknown --acq); an empty result, an empty line.
-      if (!(await nodeHasCopy(db, node.id, flags))) return;
+      if (!(await nodeHasCopy(db, node.id, flags))) return emptyJson();
       const acqIds: number[] = [];
       for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
       // Streamed: a million lines are written as they are read, never held whole.
+      if (a.json) {
+        const list = new JsonArrayWriter(ctx);
+        for await (const paths of filePathChunksOnNode(db, node.id, flags, acqIds)) list.push(paths.map((path) => ({ path })));
+        list.end();
+        return;
+      }
       let printed = false;
       for await (const paths of filePathChunksOnNode(db, node.id, flags, acqIds)) {
         ctx.out.echo(paths.join("\n"));
@@ -142,8 +155,8 @@ Normally only one of the location constraints need be satisfied for a file to be
     }
 
     // An empty positive selection lists nothing, not even an empty line.
-    if (selected && selected.size === 0) return;
-    if (syncable && syncable.size === 0) return;
+    if (selected && selected.size === 0) return emptyJson();
+    if (syncable && syncable.size === 0) return emptyJson();
 
     const acqIds: number[] = [];
     for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
@@ -157,6 +170,7 @@ Normally only one of the location constraints need be satisfied for a file to be
       return true;
     });
 
+    if (a.json) return writeJson(ctx, await detailRecords(db, files, a.details, detailNode, detailGroup));
     if (!a.details) {
       ctx.out.echo(files.map((f) => `${f.acq_name}/${f.name}`).join("\n"));
       return;
@@ -186,6 +200,38 @@ Normally only one of the location constraints need be satisfied for a file to be
     if (rows.length) ctx.out.echo(tabulate(rows, headers));
   },
 });
+
+/**
+ * The `--json` objects of the listed files: `path` alone, or with --details `size_b`, `md5sum`
+ * and `registered`, plus `state` and `size_on_node_b` for one --node, or `state` and `node` for
+ * one --group: the table's columns.
+ */
+async function detailRecords(
+  db: Db,
+  files: readonly ListedFile[],
+  details: boolean,
+  node: StorageNodeRow | null,
+  group: StorageGroupRow | null,
+): Promise<Array<Record<string, unknown>>> {
+  if (!details) return files.map((f) => ({ path: `${f.acq_name}/${f.name}` }));
+  const base = (f: ListedFile) => ({ path: `${f.acq_name}/${f.name}`, size_b: bytesOrNull(f.size_b), md5sum: md5OrNull(f.md5sum), registered: isoUtc(f.registered) });
+  if (group) {
+    const out: Array<Record<string, unknown>> = [];
+    for (const f of files) {
+      const { state, node: holder } = await groupStateOfFile(db, group.id, Number(f.id));
+      out.push({ ...base(f), state: groupStateWord(state), node: holder ? holder.name : null });
+    }
+    return out;
+  }
+  if (node) {
+    const copies = await copiesOnNode(db, node.id);
+    return files.map((f) => {
+      const c = copies.get(Number(f.id));
+      return { ...base(f), state: c ? copyStateWord(c.has_file, c.wants_file) : "Absent", size_on_node_b: c ? bytesOrNull(c.size_b) : null };
+    });
+  }
+  return files.map(base);
+}
 
 function union(a: Set<number>, b: Set<number>): Set<number> {
   return new Set([...a, ...b]);
