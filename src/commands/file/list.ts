@@ -36,10 +36,10 @@ Normally only one of the location constraints need be satisfied for a file to be
     },
     corrupt: { names: ["--corrupt"], kind: "flag", help: stateHelp("corrupt") },
     details: { names: ["--details"], kind: "flag", help: "Show details for listed files." },
-    json: jsonOption("the list"),
     from: { names: ["--from"], kind: "value", metavar: "SRC", help: "Must be specified with --to=DEST: limit to files that can be synced from Node SRC to Group DEST" },
     group: { names: ["--group"], kind: "value", multiple: true, metavar: "GROUP", help: "Limit to files present in GROUP.  May be specified multiple times." },
     healthy: { names: ["--healthy"], kind: "flag", help: stateHelp("healthy") },
+    json: jsonOption("the list"),
     missing: { names: ["--missing"], kind: "flag", help: stateHelp("missing") },
     node: { names: ["--node"], kind: "value", multiple: true, metavar: "NODE", help: "Limit to files present on NODE.  May be specified multiple times." },
     suspect: { names: ["--suspect"], kind: "flag", help: stateHelp("suspect") },
@@ -170,67 +170,62 @@ Normally only one of the location constraints need be satisfied for a file to be
       return true;
     });
 
-    if (a.json) return writeJson(ctx, await detailRecords(db, files, a.details, detailNode, detailGroup));
     if (!a.details) {
-      ctx.out.echo(files.map((f) => `${f.acq_name}/${f.name}`).join("\n"));
+      if (a.json) writeJson(ctx, files.map((f) => ({ path: `${f.acq_name}/${f.name}` })));
+      else ctx.out.echo(files.map((f) => `${f.acq_name}/${f.name}`).join("\n"));
       return;
     }
 
+    const details = await detailRows(db, files, detailNode, detailGroup);
+    if (a.json) return writeJson(ctx, details.map(detailJson));
     const headers = ["File", "Size", "MD5 Hash", "Registration Time"];
-    const base = (f: ListedFile) => [`${f.acq_name}/${f.name}`, prettyBytes(f.size_b), f.md5sum === null ? "-" : f.md5sum.toLowerCase(), prettyTime(f.registered)];
-    let rows: string[][];
-    if (detailGroup) {
-      headers.push("State", "Node");
-      rows = [];
-      for (const f of files) {
-        const { state, node } = await groupStateOfFile(db, detailGroup.id, Number(f.id));
-        rows.push([...base(f), groupStateWord(state), node ? node.name : "-"]);
-      }
-    } else if (detailNode) {
-      // alpenhorn took the state from an arbitrary copy of the file (any node) and crashed on
-      // files without copies; we show the copy on the named node, `Absent` when there is none.
-      headers.push("State", "Size on Node");
-      const copies = await copiesOnNode(db, detailNode.id);
-      rows = files.map((f) => {
-        const c = copies.get(Number(f.id));
-        return [...base(f), c ? copyStateWord(c.has_file, c.wants_file) : "Absent", prettyBytes(c ? c.size_b : null)];
-      });
-    } else rows = files.map(base);
-
+    if (detailGroup) headers.push("State", "Node");
+    else if (detailNode) headers.push("State", "Size on Node");
+    const rows = details.map((d) => {
+      const f = d.file;
+      const cells = [`${f.acq_name}/${f.name}`, prettyBytes(f.size_b), f.md5sum === null ? "-" : f.md5sum.toLowerCase(), prettyTime(f.registered)];
+      if (d.place === "group") cells.push(d.state, d.node ?? "-");
+      else if (d.place === "node") cells.push(d.state, prettyBytes(d.sizeOnNode));
+      return cells;
+    });
     if (rows.length) ctx.out.echo(tabulate(rows, headers));
   },
 });
 
-/**
- * The `--json` objects of the listed files: `path` alone, or with --details `size_b`, `md5sum`
- * and `registered`, plus `state` and `size_on_node_b` for one --node, or `state` and `node` for
- * one --group: the table's columns.
- */
-async function detailRecords(
-  db: Db,
-  files: readonly ListedFile[],
-  details: boolean,
-  node: StorageNodeRow | null,
-  group: StorageGroupRow | null,
-): Promise<Array<Record<string, unknown>>> {
-  if (!details) return files.map((f) => ({ path: `${f.acq_name}/${f.name}` }));
-  const base = (f: ListedFile) => ({ path: `${f.acq_name}/${f.name}`, size_b: bytesOrNull(f.size_b), md5sum: md5OrNull(f.md5sum), registered: isoUtc(f.registered) });
+/** One file of `--details`: its record, and its state in the one --group or on the one --node. */
+type DetailRow =
+  | { place: null; file: ListedFile }
+  | { place: "group"; file: ListedFile; state: string; node: string | null }
+  | { place: "node"; file: ListedFile; state: string; sizeOnNode: number | string | null };
+
+async function detailRows(db: Db, files: readonly ListedFile[], node: StorageNodeRow | null, group: StorageGroupRow | null): Promise<DetailRow[]> {
   if (group) {
-    const out: Array<Record<string, unknown>> = [];
-    for (const f of files) {
-      const { state, node: holder } = await groupStateOfFile(db, group.id, Number(f.id));
-      out.push({ ...base(f), state: groupStateWord(state), node: holder ? holder.name : null });
+    const out: DetailRow[] = [];
+    for (const file of files) {
+      const { state, node: holder } = await groupStateOfFile(db, group.id, Number(file.id));
+      out.push({ place: "group", file, state: groupStateWord(state), node: holder ? holder.name : null });
     }
     return out;
   }
   if (node) {
+    // alpenhorn took the state from an arbitrary copy of the file (any node) and crashed on
+    // files without copies; we show the copy on the named node, `Absent` when there is none.
     const copies = await copiesOnNode(db, node.id);
-    return files.map((f) => {
-      const c = copies.get(Number(f.id));
-      return { ...base(f), state: c ? copyStateWord(c.has_file, c.wants_file) : "Absent", size_on_node_b: c ? bytesOrNull(c.size_b) : null };
+    return files.map((file) => {
+      const c = copies.get(Number(file.id));
+      return { place: "node", file, state: c ? copyStateWord(c.has_file, c.wants_file) : "Absent", sizeOnNode: c ? c.size_b : null };
     });
   }
-  return files.map(base);
+  return files.map((file) => ({ place: null, file }));
+}
+
+/** The `--json` object of a `--details` row: the table's columns. */
+function detailJson(d: DetailRow): Record<string, unknown> {
+  const f = d.file;
+  const base = { path: `${f.acq_name}/${f.name}`, size_b: bytesOrNull(f.size_b), md5sum: md5OrNull(f.md5sum), registered: isoUtc(f.registered) };
+  if (d.place === "group") return { ...base, state: d.state, node: d.node };
+  if (d.place === "node") return { ...base, state: d.state, size_on_node_b: bytesOrNull(d.sizeOnNode) };
+  return base;
 }
 
 function union(a: Set<number>, b: Set<number>): Set<number> {
