@@ -174,6 +174,16 @@ for (const [backend, describeOn] of await backendSuites()) {
       expect([show.archive, show.host, show.max_total_b]).toEqual([true, "H", 2 * GIB]);
     });
 
+    test("group show --node-details: the host record's name, null for a node without one", async () => {
+      await using idx = await mainLayoutIndex(backend);
+      await mainIndex(idx.db);
+      const show = await json(cliFor(idx), ["group", "show", "G", "--node-details"]);
+      expect(show.nodes).toEqual([
+        { name: "M1", host: "H", active: true, io_class: "Cls" },
+        { name: "M2", host: null, active: false, io_class: null },
+      ]);
+    });
+
     test("host list and host show: the record, its nodes, node details and stats as asked", async () => {
       await using idx = await mainLayoutIndex(backend);
       const cli = cliFor(idx);
