@@ -37,7 +37,7 @@ async function statsCells(db: Db, nodes: StorageNodeRow[]): Promise<Map<number, 
 /**
  * The `--json` document: the record and `nodes` (each with `name`; `host`, `active` and
  * `io_class` with --node-details; `files`, `bytes` and `percent_full` with --node-stats), then
- * `transfers` and `actions` when asked for. Same rows as the text.
+ * `transfers` and `actions` when asked for, read by the same queries as the text.
  */
 async function showJson(db: Db, group: StorageGroupRow, o: { details: boolean; stats: boolean; transfers: boolean; actions: boolean }) {
   const nodes = await listGroupNodes(db, group.id);
