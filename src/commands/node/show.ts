@@ -75,16 +75,19 @@ async function printStats(db: Db, out: Output, node: StorageNodeRow): Promise<vo
   out.echo(`          Usage: ${s.percent.trimStart()}%`);
 }
 
+/** A node's pending import requests, node init requests first (as both the text and JSON list them). */
+async function pendingImports(db: Db, node: StorageNodeRow) {
+  const reqs = await listPendingImportRequests(db, node.id);
+  const isInit = (r: (typeof reqs)[number]) => r.path === NODE_INIT_PATH;
+  return [...reqs.filter(isInit), ...reqs.filter((r) => !isInit(r))].map((r) => ({ init: isInit(r), row: r }));
+}
+
 async function printImports(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
   out.echo("\nPending import requests:\n");
-  const inits: unknown[][] = [];
-  const reqs: unknown[][] = [];
-  for (const r of await listPendingImportRequests(db, node.id)) {
-    // Node init requests are listed first.
-    if (r.path === NODE_INIT_PATH) inits.push(["[Node Init]", "-", "-", requestTime(r.timestamp)]);
-    else reqs.push([r.path, Number(r.recurse) ? "Yes" : "No", Number(r.register) ? "Yes" : "No", requestTime(r.timestamp)]);
-  }
-  out.echo(tabulate([...inits, ...reqs], ["Path", "Scan", "Register New", "Request Time"]));
+  const rows = (await pendingImports(db, node)).map(({ init, row: r }) =>
+    init ? ["[Node Init]", "-", "-", requestTime(r.timestamp)] : [r.path, Number(r.recurse) ? "Yes" : "No", Number(r.register) ? "Yes" : "No", requestTime(r.timestamp)],
+  );
+  out.echo(tabulate(rows, ["Path", "Scan", "Register New", "Request Time"]));
 }
 
 async function printTransfers(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
@@ -141,11 +144,9 @@ async function showJson(db: Db, node: StorageNodeRow, o: ShowSections): Promise<
   };
   if (o.stats) doc.stats = nodeStatsJson(node, (await getNodeCounts(db, [node.id], false)).get(node.id)!, false);
   if (o.imports) {
-    // Node init requests first, as the text lists them; they have no path, scan or register flag.
-    const reqs = await listPendingImportRequests(db, node.id);
-    const init = (r: (typeof reqs)[number]) => r.path === NODE_INIT_PATH;
-    doc.imports = [...reqs.filter(init), ...reqs.filter((r) => !init(r))].map((r) =>
-      init(r)
+    // A node init request has no path, scan or register flag (the text's `-`).
+    doc.imports = (await pendingImports(db, node)).map(({ init, row: r }) =>
+      init
         ? { node_init: true, path: null, scan: null, register_new: null, timestamp: isoUtc(r.timestamp) }
         : { node_init: false, path: r.path, scan: Boolean(Number(r.recurse)), register_new: Boolean(Number(r.register)), timestamp: isoUtc(r.timestamp) },
     );
