@@ -8,6 +8,7 @@ import { copyTallies, pendingImportsPerNode, pendingTransfersPerRoute, statusNod
 import { riskRule } from "./node/risk.ts";
 import type { CommandContext } from "./_shared/context.ts";
 import { defineCommand } from "./_shared/define.ts";
+import { writeJson } from "./_shared/json-output.ts";
 import { buildStatus, statusText } from "./_shared/status-report.ts";
 
 /**
@@ -49,7 +50,7 @@ Everything is read from the data index; no daemon is contacted.`,
     };
     const interval = ctx.config.int("daemon.update_interval", { default: 60, min: 0 });
     const report = buildStatus(facts, Date.now(), interval);
-    if (a.json) ctx.out.print(JSON.stringify(report, null, 2));
+    if (a.json) writeJson(ctx, report);
     else for (const line of statusText(report)) ctx.out.echo(line);
   },
 });

@@ -1,9 +1,10 @@
-// `alpenhorn acq list [--node NODE | --group GROUP]`: acquisitions with their file counts.
+// `alpenhorn acq list [--node NODE | --group GROUP] [--json]`: acquisitions with their file counts.
 
 import { UsageError } from "../../common/errors.ts";
 import { tabulate } from "../../common/table.ts";
 import { listAcqFileCounts } from "../../index/queries/acqs.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, writeJson } from "../_shared/json-output.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 
 export default defineCommand({
@@ -22,6 +23,7 @@ export default defineCommand({
       metavar: "NODE",
       help: "Limit to acquisitions with files existing on Storage Node named NODE.  In this case, only files on NODE are counted.",
     },
+    json: jsonOption("the list"),
   },
   args: [],
   async run(ctx, a) {
@@ -38,7 +40,8 @@ export default defineCommand({
       rows = await listAcqFileCounts(ctx.db, { nodeId: node.id });
     } else rows = await listAcqFileCounts(ctx.db);
 
-    if (rows.length === 0) ctx.out.echo("No acquisitions");
+    if (a.json) writeJson(ctx, rows.map((r) => ({ name: r.name, files: r.count })));
+    else if (rows.length === 0) ctx.out.echo("No acquisitions");
     else ctx.out.echo(tabulate(rows.map((r) => [r.name, r.count]), ["Name", "Files"]));
   },
 });

@@ -1,5 +1,5 @@
-// `alpenhorn acq show ACQ [--show-groups] [--show-nodes]`: totals of an acquisition and where
-// its files are (has_file='Y' copies per node and/or group).
+// `alpenhorn acq show ACQ [--show-groups] [--show-nodes] [--json]`: totals of an acquisition and
+// where its files are (has_file='Y' copies per node and/or group).
 
 import { prettyBytes } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
@@ -7,6 +7,7 @@ import { getAcqTotals, listAcqGroupTotals, listAcqNodeTotals, type NodeTotal } f
 import type { Db } from "../../index/driver/types.ts";
 import type { Output } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, writeJson } from "../_shared/json-output.ts";
 import { resolveAcq } from "../_shared/resolve.ts";
 
 const NO_DATA = "No nodes with data";
@@ -47,6 +48,30 @@ async function groupBreakdown(db: Db, out: Output, acqId: number, withNodes: boo
   else out.echo(tabulate(rows, [header, "Count", "Size"]));
 }
 
+/** A count and summed size as `--json` gives them: files without a recorded size add 0 bytes. */
+const amount = (t: { count: number; size: number | string | null }) => ({ files: t.count, bytes: Number(t.size ?? 0) });
+
+/**
+ * The `--json` document: the totals, then `groups` (with --show-groups; each with its `nodes`
+ * when --show-nodes is given too) or `nodes` (with --show-nodes alone), in the table's order.
+ */
+async function showJson(db: Db, acq: { id: number; name: string }, showGroups: boolean, showNodes: boolean): Promise<Record<string, unknown>> {
+  const doc: Record<string, unknown> = { name: acq.name, ...amount(await getAcqTotals(db, acq.id)) };
+  const nodeTotals = showNodes ? await listAcqNodeTotals(db, acq.id) : [];
+  if (showGroups) {
+    doc.groups = (await listAcqGroupTotals(db, acq.id))
+      .filter((g) => g.count)
+      .map((g) => ({
+        name: g.group_name,
+        ...amount(g),
+        ...(showNodes ? { nodes: nodeTotals.filter((n) => n.group_id === g.group_id).map((n) => ({ name: n.node_name, ...amount(n) })) } : {}),
+      }));
+  } else if (showNodes) {
+    doc.nodes = nodeTotals.sort((x, y) => codepointCompare(x.node_name, y.node_name)).map((n) => ({ name: n.node_name, ...amount(n) }));
+  }
+  return doc;
+}
+
 export default defineCommand({
   meta: { name: "show", description: "Show details of an Acquisition." },
   help: `Show details of an Acquisition.
@@ -55,10 +80,12 @@ Shows details of the Acquisition named ACQ.`,
   options: {
     showGroups: { names: ["--show-groups"], kind: "flag", help: "Show Storage Groups containing ACQ." },
     showNodes: { names: ["--show-nodes"], kind: "flag", help: "Show Storage Nodes containing ACQ." },
+    json: jsonOption("the details"),
   },
   args: [{ name: "ACQ", required: true }],
   async run(ctx, a) {
     const acq = await resolveAcq(ctx.db, a.acq, (n) => `No such Acquisition: ${n}`);
+    if (a.json) return writeJson(ctx, await showJson(ctx.db, acq, a.showGroups, a.showNodes));
     const totals = await getAcqTotals(ctx.db, acq.id);
     ctx.out.echo(`Acquisition: ${acq.name}`);
     ctx.out.echo(` File Count: ${totals.count}`);

@@ -17,6 +17,7 @@ import { selectNodes } from "../../index/queries/nodes.ts";
 import { CORE_SCHEMA_VERSION } from "../../index/schema.ts";
 import { schemaVersion } from "../../index/version.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { writeJson } from "../_shared/json-output.ts";
 import {
   danglingFinding,
   duplicateFinding,
@@ -86,7 +87,7 @@ Each finding is printed on its own line.  The exit status is 0 when nothing was 
     const before = formatUtcMicros(BigInt(Date.now()) * 1000n - BigInt(days) * DAY_US);
     for (const r of await staleRequests(db, before)) findings.push(staleFinding(r, days));
 
-    if (a.json) ctx.out.echo(JSON.stringify(findings, null, 2));
+    if (a.json) writeJson(ctx, findings);
     else for (const f of findings) ctx.out.echo(`${f.check}: ${f.message}`);
     if (findings.length > 0) throw new ExitRequest(1);
   },

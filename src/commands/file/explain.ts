@@ -15,6 +15,7 @@ import { nodeTotalBytes } from "../../index/queries/pulls.ts";
 import { listRequestsOfFile } from "../../index/queries/requests.ts";
 import { copyStateWord } from "../_shared/copy-state.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { bytesOrNull, writeJson } from "../_shared/json-output.ts";
 import { resolveFile, resolveNode } from "../_shared/resolve.ts";
 import { explainCopy, explainRequest, type CopyFact, type ExplainFacts, type RequestFact } from "./_explain.ts";
 
@@ -100,7 +101,7 @@ Nothing is changed.`,
     }));
 
     if (a.json) {
-      ctx.out.echo(JSON.stringify({ file: path, size_b: file.size_b === null ? null : Number(file.size_b), copies: copyOut, requests: requestOut }, null, 2));
+      writeJson(ctx, { file: path, size_b: bytesOrNull(file.size_b), copies: copyOut, requests: requestOut });
       return;
     }
     ctx.out.echo(`${path} (${file.size_b === null ? "size unknown" : prettyBytes(file.size_b)})`);

@@ -1,9 +1,10 @@
 // `alpenhorn file find [--acq ACQ]... [--corrupt] [--group GROUP]... [--healthy] [--missing]
-// [--node NODE]... [--suspect]`: list file copies by state and location.
+// [--node NODE]... [--suspect] [--json]`: list file copies by state and location.
 
 import { tabulate } from "../../common/table.ts";
 import { findCopies } from "../../index/queries/copies-bulk.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { normalisePath, resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { copyStateWord } from "./_state.ts";
@@ -21,6 +22,7 @@ Without options, lists every healthy File on every Node in the Data Index. Optio
     missing: { names: ["--missing"], kind: "flag", help: "Find missing files." },
     node: { names: ["--node"], kind: "value", multiple: true, metavar: "NODE", help: "May be specified multiple times.  Limit search to NODE(s)." },
     suspect: { names: ["--suspect"], kind: "flag", help: "Find suspect files." },
+    json: jsonOption("the list"),
   },
   args: [],
   async run(ctx, a) {
@@ -39,6 +41,7 @@ Without options, lists every healthy File on every Node in the Data Index. Optio
       .sort((x, y) => compareParts(x.parts, y.parts) || compareCodePoints(x.node, y.node) || compareCodePoints(x.state, y.state))
       .map((r) => [r.parts.join("/"), r.node, r.state]);
 
+    if (a.json) return writeJson(ctx, rows.map(([path, node, state]) => ({ path, node, state })));
     ctx.out.echo(rows.length ? tabulate(rows, ["File", "Node", "State"]) : "No match.");
   },
 });

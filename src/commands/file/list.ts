@@ -1,4 +1,4 @@
-// `alpenhorn file list [options]`: list files, limited by acquisition, by presence on or
+// `alpenhorn file list [options] [--json]`: list files, limited by acquisition, by presence on or
 // absence from nodes and groups, by copy state, or by syncability from a node to a group.
 
 import { UsageError } from "../../common/errors.ts";
@@ -7,8 +7,10 @@ import { tabulate } from "../../common/table.ts";
 import { groupStateOfFile } from "../../index/queries/copies.ts";
 import { copiesOnNode } from "../../index/queries/copies-bulk.ts";
 import { filePathChunksOnNode, fileIdsInGroups, nodeHasCopy, fileIdsOnNodes, listFilesOrdered, type ListedFile } from "../../index/queries/files.ts";
+import type { Db } from "../../index/driver/types.ts";
 import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { bytesOrNull, isoUtc, JsonArrayWriter, jsonOption, md5OrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveAcq, resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { copyStateWord, groupStateWord, type StateFlags } from "./_state.ts";
@@ -37,6 +39,7 @@ Normally only one of the location constraints need be satisfied for a file to be
     from: { names: ["--from"], kind: "value", metavar: "SRC", help: "Must be specified with --to=DEST: limit to files that can be synced from Node SRC to Group DEST" },
     group: { names: ["--group"], kind: "value", multiple: true, metavar: "GROUP", help: "Limit to files present in GROUP.  May be specified multiple times." },
     healthy: { names: ["--healthy"], kind: "flag", help: stateHelp("healthy") },
+    json: jsonOption("the list"),
     missing: { names: ["--missing"], kind: "flag", help: stateHelp("missing") },
     node: { names: ["--node"], kind: "value", multiple: true, metavar: "NODE", help: "Limit to files present on NODE.  May be specified multiple times." },
     suspect: { names: ["--suspect"], kind: "flag", help: stateHelp("suspect") },
@@ -57,14 +60,24 @@ Normally only one of the location constraints need be satisfied for a file to be
       );
 
     const db = ctx.db;
+    // Where the table prints nothing at all (an empty selection), `--json` still prints its list.
+    const emptyJson = () => {
+      if (a.json) writeJson(ctx, []);
+    };
     // One --node and nothing else to combine: one query, no id sets (millions of copies).
     if (nodeNames.length === 1 && !groupNames.length && !absentNode.length && !absentGroup.length && !from && !a.details) {
       const node = await resolveNode(db, nodeNames[0]!);
       // An empty selection prints nothing (and names no unknown --acq); an empty result, an empty line.
-      if (!(await nodeHasCopy(db, node.id, flags))) return;
+      if (!(await nodeHasCopy(db, node.id, flags))) return emptyJson();
       const acqIds: number[] = [];
       for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
       // Streamed: a million lines are written as they are read, never held whole.
+      if (a.json) {
+        const list = new JsonArrayWriter(ctx);
+        for await (const paths of filePathChunksOnNode(db, node.id, flags, acqIds)) list.push(paths.map((path) => ({ path })));
+        list.end();
+        return;
+      }
       let printed = false;
       for await (const paths of filePathChunksOnNode(db, node.id, flags, acqIds)) {
         ctx.out.echo(paths.join("\n"));
@@ -142,8 +155,8 @@ Normally only one of the location constraints need be satisfied for a file to be
     }
 
     // An empty positive selection lists nothing, not even an empty line.
-    if (selected && selected.size === 0) return;
-    if (syncable && syncable.size === 0) return;
+    if (selected && selected.size === 0) return emptyJson();
+    if (syncable && syncable.size === 0) return emptyJson();
 
     const acqIds: number[] = [];
     for (const name of a.acq) acqIds.push((await resolveAcq(db, name)).id);
@@ -158,34 +171,62 @@ Normally only one of the location constraints need be satisfied for a file to be
     });
 
     if (!a.details) {
-      ctx.out.echo(files.map((f) => `${f.acq_name}/${f.name}`).join("\n"));
+      if (a.json) writeJson(ctx, files.map((f) => ({ path: `${f.acq_name}/${f.name}` })));
+      else ctx.out.echo(files.map((f) => `${f.acq_name}/${f.name}`).join("\n"));
       return;
     }
 
+    const details = await detailRows(db, files, detailNode, detailGroup);
+    if (a.json) return writeJson(ctx, details.map(detailJson));
     const headers = ["File", "Size", "MD5 Hash", "Registration Time"];
-    const base = (f: ListedFile) => [`${f.acq_name}/${f.name}`, prettyBytes(f.size_b), f.md5sum === null ? "-" : f.md5sum.toLowerCase(), prettyTime(f.registered)];
-    let rows: string[][];
-    if (detailGroup) {
-      headers.push("State", "Node");
-      rows = [];
-      for (const f of files) {
-        const { state, node } = await groupStateOfFile(db, detailGroup.id, Number(f.id));
-        rows.push([...base(f), groupStateWord(state), node ? node.name : "-"]);
-      }
-    } else if (detailNode) {
-      // alpenhorn took the state from an arbitrary copy of the file (any node) and crashed on
-      // files without copies; we show the copy on the named node, `Absent` when there is none.
-      headers.push("State", "Size on Node");
-      const copies = await copiesOnNode(db, detailNode.id);
-      rows = files.map((f) => {
-        const c = copies.get(Number(f.id));
-        return [...base(f), c ? copyStateWord(c.has_file, c.wants_file) : "Absent", prettyBytes(c ? c.size_b : null)];
-      });
-    } else rows = files.map(base);
-
+    if (detailGroup) headers.push("State", "Node");
+    else if (detailNode) headers.push("State", "Size on Node");
+    const rows = details.map((d) => {
+      const f = d.file;
+      const cells = [`${f.acq_name}/${f.name}`, prettyBytes(f.size_b), f.md5sum === null ? "-" : f.md5sum.toLowerCase(), prettyTime(f.registered)];
+      if (d.place === "group") cells.push(d.state, d.node ?? "-");
+      else if (d.place === "node") cells.push(d.state, prettyBytes(d.sizeOnNode));
+      return cells;
+    });
     if (rows.length) ctx.out.echo(tabulate(rows, headers));
   },
 });
+
+/** One file of `--details`: its record, and its state in the one --group or on the one --node. */
+type DetailRow =
+  | { place: null; file: ListedFile }
+  | { place: "group"; file: ListedFile; state: string; node: string | null }
+  | { place: "node"; file: ListedFile; state: string; sizeOnNode: number | string | null };
+
+async function detailRows(db: Db, files: readonly ListedFile[], node: StorageNodeRow | null, group: StorageGroupRow | null): Promise<DetailRow[]> {
+  if (group) {
+    const out: DetailRow[] = [];
+    for (const file of files) {
+      const { state, node: holder } = await groupStateOfFile(db, group.id, Number(file.id));
+      out.push({ place: "group", file, state: groupStateWord(state), node: holder ? holder.name : null });
+    }
+    return out;
+  }
+  if (node) {
+    // alpenhorn took the state from an arbitrary copy of the file (any node) and crashed on
+    // files without copies; we show the copy on the named node, `Absent` when there is none.
+    const copies = await copiesOnNode(db, node.id);
+    return files.map((file) => {
+      const c = copies.get(Number(file.id));
+      return { place: "node", file, state: c ? copyStateWord(c.has_file, c.wants_file) : "Absent", sizeOnNode: c ? c.size_b : null };
+    });
+  }
+  return files.map((file) => ({ place: null, file }));
+}
+
+/** The `--json` object of a `--details` row: the table's columns. */
+function detailJson(d: DetailRow): Record<string, unknown> {
+  const f = d.file;
+  const base = { path: `${f.acq_name}/${f.name}`, size_b: bytesOrNull(f.size_b), md5sum: md5OrNull(f.md5sum), registered: isoUtc(f.registered) };
+  if (d.place === "group") return { ...base, state: d.state, node: d.node };
+  if (d.place === "node") return { ...base, state: d.state, size_on_node_b: bytesOrNull(d.sizeOnNode) };
+  return base;
+}
 
 function union(a: Set<number>, b: Set<number>): Set<number> {
   return new Set([...a, ...b]);

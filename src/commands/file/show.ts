@@ -1,14 +1,47 @@
-// `alpenhorn file show FILE [-a/--all] [--groups] [--nodes] [--transfers]`: a file's record,
-// optionally with its state per group, its copies per node and its transfer requests.
+// `alpenhorn file show FILE [-a/--all] [--groups] [--nodes] [--transfers] [--json]`: a file's
+// record, optionally with its state per group, its copies per node and its transfer requests.
+// Each section is read once into rows; the text and `--json` render the same rows.
 
 import { prettyBytes, prettyTime } from "../../common/format.ts";
 import { tabulate } from "../../common/table.ts";
 import { listRequestsOfFile } from "../../index/queries/requests.ts";
 import { groupStateOfFile, listCopiesOfFile, listGroupsWithCopies } from "../../index/queries/copies.ts";
+import type { Db } from "../../index/driver/types.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { bytesOrNull, isoUtc, jsonOption, md5OrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveFile } from "../_shared/resolve.ts";
 import { copyStateWord, groupStateWord } from "./_state.ts";
+
+/** A file's state in each group holding a copy row of it (the node is null when none holds it). */
+async function groupRows(db: Db, fileId: number) {
+  const rows: Array<{ group: string; state: string; node: string | null }> = [];
+  for (const g of await listGroupsWithCopies(db, fileId)) {
+    const { state, node } = await groupStateOfFile(db, g.id, fileId);
+    rows.push({ group: g.name, state: groupStateWord(state), node: node ? node.name : null });
+  }
+  return rows;
+}
+
+async function nodeRows(db: Db, fileId: number) {
+  return (await listCopiesOfFile(db, fileId)).map((c) => ({
+    node: c.node_name,
+    state: copyStateWord(c.has_file, c.wants_file),
+    // A size is only meaningful for a copy that is (maybe) there.
+    size: c.has_file === "Y" || c.has_file === "M" ? c.size_b : null,
+  }));
+}
+
+async function transferRows(db: Db, fileId: number) {
+  return (await listRequestsOfFile(db, fileId)).map((r) => ({
+    source_node: r.node_from_name,
+    dest_group: r.group_to_name,
+    status: Number(r.completed) ? "Complete" : Number(r.cancelled) ? "Cancelled" : "Pending",
+    timestamp: r.timestamp,
+    transfer_started: r.transfer_started,
+    transfer_completed: r.transfer_completed,
+  }));
+}
 
 export default defineCommand({
   meta: { name: "show", description: "Show details of a File." },
@@ -20,6 +53,7 @@ Show details of the Archive File FILE, which should be specified as "<acq_name>/
     groups: { names: ["--groups"], kind: "flag", help: "show file status in Storage Groups" },
     nodes: { names: ["--nodes"], kind: "flag", help: "show file status on Storage Nodes" },
     transfers: { names: ["--transfers"], kind: "flag", help: "show file transfer requests" },
+    json: jsonOption("the details"),
   },
   args: [{ name: "FILE" }],
   async run(ctx, a) {
@@ -27,6 +61,30 @@ Show details of the Archive File FILE, which should be specified as "<acq_name>/
     const db = ctx.db;
     const echo = (line?: string) => ctx.out.echo(line);
     const file = await resolveFile(db, a.file);
+    const showGroups = all || a.groups;
+    const showNodes = all || a.nodes;
+    const showTransfers = all || a.transfers;
+
+    if (a.json) {
+      const doc: Record<string, unknown> = {
+        name: file.name,
+        acq: file.acq_name,
+        path: `${file.acq_name}/${file.name}`,
+        size_b: bytesOrNull(file.size_b),
+        md5sum: md5OrNull(file.md5sum),
+        registered: isoUtc(file.registered),
+      };
+      if (showGroups) doc.groups = await groupRows(db, file.id);
+      if (showNodes) doc.nodes = (await nodeRows(db, file.id)).map((c) => ({ node: c.node, state: c.state, size_on_node_b: bytesOrNull(c.size) }));
+      if (showTransfers)
+        doc.transfers = (await transferRows(db, file.id)).map((t) => ({
+          ...t,
+          timestamp: isoUtc(t.timestamp),
+          transfer_started: isoUtc(t.transfer_started),
+          transfer_completed: isoUtc(t.transfer_completed),
+        }));
+      return writeJson(ctx, doc);
+    }
 
     echo("       Name: " + file.name);
     echo("Acquisition: " + file.acq_name);
@@ -36,36 +94,27 @@ Show details of the Archive File FILE, which should be specified as "<acq_name>/
     echo("   MD5 Hash: " + (file.md5sum === null ? "-" : file.md5sum.toLowerCase()));
     echo(" Registered: " + prettyTime(file.registered));
 
-    if (all || a.groups) {
+    if (showGroups) {
       echo("\nGroup status\n");
-      const rows: string[][] = [];
-      for (const g of await listGroupsWithCopies(db, file.id)) {
-        const { state, node } = await groupStateOfFile(db, g.id, file.id);
-        rows.push([g.name, groupStateWord(state), node ? node.name : "-"]);
-      }
+      const rows = (await groupRows(db, file.id)).map((g) => [g.group, g.state, g.node ?? "-"]);
       echo(rows.length ? tabulate(rows, ["Group", "State", "Node"]) : "No extant copies.");
     }
 
-    if (all || a.nodes) {
+    if (showNodes) {
       echo("\nNode status:\n");
-      const rows = (await listCopiesOfFile(db, file.id)).map((c) => [
-        c.node_name,
-        copyStateWord(c.has_file, c.wants_file),
-        // A size is only meaningful for a copy that is (maybe) there.
-        c.has_file === "Y" || c.has_file === "M" ? prettyBytes(c.size_b) : "-",
-      ]);
+      const rows = (await nodeRows(db, file.id)).map((c) => [c.node, c.state, prettyBytes(c.size)]);
       echo(rows.length ? tabulate(rows, ["Node", "State", "Size on Node"]) : "No extant copies.");
     }
 
-    if (all || a.transfers) {
+    if (showTransfers) {
       echo("\nTransfer requests:\n");
-      const rows = (await listRequestsOfFile(db, file.id)).map((r) => [
-        r.node_from_name,
-        r.group_to_name,
-        Number(r.completed) ? "Complete" : Number(r.cancelled) ? "Cancelled" : "Pending",
-        prettyTime(r.timestamp),
-        prettyTime(r.transfer_started),
-        prettyTime(r.transfer_completed),
+      const rows = (await transferRows(db, file.id)).map((t) => [
+        t.source_node,
+        t.dest_group,
+        t.status,
+        prettyTime(t.timestamp),
+        prettyTime(t.transfer_started),
+        prettyTime(t.transfer_completed),
       ]);
       echo(
         rows.length

@@ -1,4 +1,4 @@
-// `alpenhorn group show GROUP`: a group's metadata, I/O config and member nodes, optionally
+// `alpenhorn group show GROUP [--json]`: a group's metadata, I/O config and member nodes, optionally
 // with node details/stats, pending inbound transfers and auto-actions (alpenhorn/cli/group/show.py).
 
 import { formatConfigBlock, prettyBytes } from "../../common/format.ts";
@@ -6,11 +6,13 @@ import { pyFormatFloat } from "../../common/pyfmt.ts";
 import { tabulate } from "../../common/table.ts";
 import { groupActions } from "../../index/queries/actions.ts";
 import { listGroupNodes } from "../../index/queries/nodes.ts";
-import { nodeUsage, pendingInboundTransfers } from "../../index/queries/stats.ts";
-import type { StorageNodeRow } from "../../index/rows.ts";
+import { getNodeCounts, nodeUsage, pendingInboundTransfers, type NodeCounts } from "../../index/queries/stats.ts";
+import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { ioConfigJson, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
+import { nodeStatsJson } from "../node/_stats.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { layoutOf } from "../../index/layout/detect.ts";
 
@@ -32,6 +34,37 @@ async function statsCells(db: Db, nodes: StorageNodeRow[]): Promise<Map<number, 
   return out;
 }
 
+/**
+ * The `--json` document: the record and `nodes` (each with `name`; `host`, `active` and
+ * `io_class` with --node-details; `files`, `bytes` and `percent_full` with --node-stats), then
+ * `transfers` and `actions` when asked for, read by the same queries as the text.
+ */
+async function showJson(db: Db, group: StorageGroupRow, o: { details: boolean; stats: boolean; transfers: boolean; actions: boolean }) {
+  const nodes = await listGroupNodes(db, group.id);
+  const counts = o.stats ? await getNodeCounts(db, nodes.map((n) => n.id), false) : new Map<number, NodeCounts>();
+  const doc: Record<string, unknown> = {
+    name: group.name,
+    notes: textOrNull(group.notes),
+    io_class: textOrNull(group.io_class),
+    io_config: ioConfigJson(group.io_config),
+    nodes: nodes.map((n) => ({
+      name: n.name,
+      ...(o.details ? { host: textOrNull(n.host), active: Boolean(Number(n.active)), io_class: textOrNull(n.io_class) } : {}),
+      ...(o.stats ? nodeStatsJson(n, counts.get(n.id)!, false) : {}),
+    })),
+  };
+  if (o.transfers) doc.transfers = (await pendingInboundTransfers(db, group.id)).map((t) => ({ source_node: t.node_name, requests: t.count, bytes: t.size ?? 0 }));
+  if (o.actions) {
+    const actions: Array<{ node: string; action: string }> = [];
+    for (const act of await groupActions(db, group.id)) {
+      if (act.autoclean) actions.push({ node: act.node_name, action: "autoclean" });
+      if (act.autosync) actions.push({ node: act.node_name, action: "autosync" });
+    }
+    doc.actions = actions;
+  }
+  return doc;
+}
+
 export default defineCommand({
   meta: { name: "show", description: "Show details of a storage group." },
   help: `Show details of a storage group.
@@ -43,6 +76,7 @@ Shows details of the storage group named GROUP.`,
     nodeDetails: { names: ["--node-details"], kind: "flag", help: "Show details of listed nodes." },
     nodeStats: { names: ["--node-stats"], kind: "flag", help: "Show usage stats of listed nodes." },
     transfers: { names: ["--transfers"], kind: "flag", help: "Show pending inbound transfers." },
+    json: jsonOption("the details"),
   },
   args: [{ name: "GROUP" }],
   async run(ctx, a) {
@@ -55,6 +89,7 @@ Shows details of the storage group named GROUP.`,
     const echo = (line: string) => ctx.out.echo(line);
 
     const group = await resolveGroup(db, a.group);
+    if (a.json) return writeJson(ctx, await showJson(db, group, { details, stats, transfers, actions }));
     echo(`Storage Group: ${group.name}`);
     echo(`        Notes: ${group.notes ? group.notes : ""}`);
     echo(`    I/O Class: ${group.io_class ? group.io_class : "Default"}`);

@@ -1,12 +1,13 @@
-// `alpenhorn host show HOST [--node-details] [--node-stats]`: a host's record and its nodes
+// `alpenhorn host show HOST [--node-details] [--node-stats] [--json]`: a host's record and its nodes
 // (upstream main's alpenhorn/cli/host/show.py).
 
 import { tabulate } from "../../common/table.ts";
 import { selectNodes } from "../../index/queries/nodes.ts";
 import { getNodeCounts } from "../../index/queries/stats.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { resolveHost } from "../_shared/resolve.ts";
-import { formatNodeStats } from "../node/_stats.ts";
+import { formatNodeStats, nodeStatsJson } from "../node/_stats.ts";
 
 export default defineCommand({
   meta: { name: "show", description: "Show details of a storage host." },
@@ -16,11 +17,28 @@ Shows details of the storage host named HOST.`,
   options: {
     nodeDetails: { names: ["--node-details"], kind: "flag", help: "Show details of listed nodes." },
     nodeStats: { names: ["--node-stats"], kind: "flag", help: "Show usage stats of listed nodes." },
+    json: jsonOption("the details"),
   },
   args: [{ name: "HOST" }],
   async run(ctx, a) {
     const echo = (line: string) => ctx.out.echo(line);
     const host = await resolveHost(ctx.db, a.host);
+    if (a.json) {
+      // Each node: `name`; `active` and `io_class` with --node-details; the stats with --node-stats.
+      const nodes = await selectNodes(ctx.db, { host: host.name });
+      const counts = a.nodeStats ? await getNodeCounts(ctx.db, nodes.map((n) => n.id), false) : undefined;
+      return writeJson(ctx, {
+        name: host.name,
+        username: textOrNull(host.username),
+        address: textOrNull(host.address),
+        notes: textOrNull(host.notes),
+        nodes: nodes.map((n) => ({
+          name: n.name,
+          ...(a.nodeDetails ? { active: Boolean(Number(n.active)), io_class: textOrNull(n.io_class) } : {}),
+          ...(counts ? nodeStatsJson(n, counts.get(n.id)!, false) : {}),
+        })),
+      });
+    }
     echo(`Storage Host: ${host.name}`);
     echo(`    Username: ${host.username ?? ""}`);
     echo(`     Address: ${host.address ?? ""}`);

@@ -30,3 +30,26 @@ export function formatNodeStats(node: StorageNodeRow, c: NodeCounts): NodeStatsT
   }
   return { count: c.count, size, percent, corrupt: dashIfZero(c.corrupt), suspect: dashIfZero(c.suspect), missing: dashIfZero(c.missing) };
 }
+
+export interface NodeStatsJson {
+  files: number;
+  /** Σ registered sizes of the counted copies; 0 where the table prints `-` for none. */
+  bytes: number;
+  /** Fill percentage of max_total_gb, unrounded (0 when empty); null without a positive max_total_gb. */
+  percent_full: number | null;
+  corrupt_files?: number;
+  suspect_files?: number;
+  missing_files?: number;
+}
+
+/**
+ * `--json` form of the same counts: numbers where the table prints `-` for zero, null only
+ * where a value does not exist (no size limit). The three extra counts with `extra`.
+ */
+export function nodeStatsJson(node: StorageNodeRow, c: NodeCounts, extra: boolean): NodeStatsJson {
+  const bytes = c.size === null ? 0 : Number(c.size);
+  const max = node.max_total_gb === null ? 0 : Number(node.max_total_gb);
+  const out: NodeStatsJson = { files: c.count, bytes, percent_full: max > 0 ? (100 * bytes) / 2 ** 30 / max : null };
+  if (extra) Object.assign(out, { corrupt_files: c.corrupt, suspect_files: c.suspect, missing_files: c.missing });
+  return out;
+}

@@ -1,4 +1,4 @@
-// `alpenhorn node drain NODE [--to GROUP]... [--check | --force] [--status]`: empty a node
+// `alpenhorn node drain NODE [--to GROUP]... [--check | --force] [--status [--json]]`: empty a node
 // without any file dropping below the archive-copy rule. Copies safe elsewhere are released
 // (the daemon deletes them under its usual rule); files short of archive copies get copy
 // requests first, and a later run, once the pulls have landed, releases them. The plan is
@@ -16,9 +16,10 @@ import { selectNodes } from "../../index/queries/nodes.ts";
 import { insertCopyRequests } from "../../index/queries/requests.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import { plural } from "../_shared/bulk-format.ts";
-import { checkThenUpdate, notBoth, type RunMode } from "../_shared/confirm.ts";
+import { checkThenUpdate, notBoth, requiresOther, type RunMode } from "../_shared/confirm.ts";
 import type { CommandContext } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, writeJson } from "../_shared/json-output.ts";
 import { checkOption, forceOption } from "../_shared/options.ts";
 import { resolveGroup, resolveNode } from "../_shared/resolve.ts";
 import { planDrain, tally, type CopyFate, type DrainPlan } from "./_drain-plan.ts";
@@ -109,8 +110,23 @@ async function runDrain(ctx: CommandContext, db: Db, mode: RunMode, nodeName: st
   echo(`Requested ${copies(requests.length)}; released ${releasedCount} ${plural(releasedCount, "file")}.`);
 }
 
-async function showStatus(ctx: CommandContext, nodeName: string, to: readonly string[]): Promise<void> {
+/** Each fate's files and bytes, every fate present (zeros too) so scripts need not guess. */
+function statusJson(node: StorageNodeRow, plan: DrainPlan) {
+  const of = (kind: CopyFate["kind"]) => tally(plan.fates.filter((f) => f.fate.kind === kind).map((f) => f.copy));
+  return {
+    node: node.name,
+    ...tally(plan.fates.map((f) => f.copy)),
+    released: of("released"),
+    waiting: of("waiting"),
+    release: of("release"),
+    copy: of("copy"),
+    stuck: of("stuck"),
+  };
+}
+
+async function showStatus(ctx: CommandContext, nodeName: string, to: readonly string[], json: boolean): Promise<void> {
   const { node, plan } = await makePlan(ctx, ctx.db, nodeName, to);
+  if (json) return writeJson(ctx, statusJson(node, plan));
   if (plan.fates.length === 0) {
     ctx.out.echo(`Node "${node.name}" is drained: no files left on it.`);
     return;
@@ -148,6 +164,7 @@ By default the plan is shown and confirmation asked before anything is changed.`
     check: checkOption("requested or released"),
     force: forceOption("update"),
     status: { names: ["--status"], kind: "flag", help: "Only show how far the drain of NODE is." },
+    json: jsonOption("the --status report"),
     to: {
       names: ["--to"],
       kind: "value",
@@ -161,7 +178,9 @@ By default the plan is shown and confirmation asked before anything is changed.`
     notBoth(a.check, "check", a.force, "force");
     notBoth(a.status, "status", a.check, "check");
     notBoth(a.status, "status", a.force, "force");
-    if (a.status) return showStatus(ctx, a.node, a.to);
+    // The plan and its prompt stay text: JSON is for the report that only reads.
+    requiresOther(a.json, "json", a.status, "status");
+    if (a.status) return showStatus(ctx, a.node, a.to, a.json);
     await checkThenUpdate(ctx, { check: a.check, force: a.force }, (mode) => ctx.db.transaction((tx) => runDrain(ctx, tx, mode, a.node, a.to)));
   },
 });

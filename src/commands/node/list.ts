@@ -1,4 +1,4 @@
-// `alpenhorn node list`: storage nodes with group, role, class, host, state, root and notes,
+// `alpenhorn node list [--json]`: storage nodes with group, role, class, host, state, root and notes,
 // optionally limited by activity, group or host (alpenhorn/cli/node/list.py).
 
 import { CliError } from "../../common/errors.ts";
@@ -7,10 +7,13 @@ import { layoutOf } from "../../index/layout/detect.ts";
 import { getHostByName } from "../../index/queries/hosts.ts";
 import { listNodes } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import { NODE_FILTERS } from "./_metadata-options.ts";
 
 const ROLES: Record<string, string> = { A: "archive", F: "-", T: "transport" };
+/** `--json`'s role: the table's word, null for a field node (its `-`) or an unknown code. */
+const ROLE_WORDS: Record<string, string> = { A: "archive", T: "transport" };
 
 export default defineCommand({
   meta: { name: "list", description: "List Storage Nodes." },
@@ -19,6 +22,7 @@ export default defineCommand({
     active: { names: ["--active"], off: ["--inactive"], kind: "flag", help: "list only active/inactive nodes." },
     group: NODE_FILTERS.group,
     host: NODE_FILTERS.host,
+    json: jsonOption("the list"),
   },
   args: [],
   async run(ctx, a) {
@@ -33,13 +37,28 @@ export default defineCommand({
       groupId: group?.id,
       host: host ? host : undefined,
     });
+    const main = layout.archive === "flag";
+    if (a.json) {
+      // The table's Role column (632dd41's layout) or Archive column (upstream main's).
+      const roleField = (n: (typeof nodes)[number]) => (main ? { archive: n.storage_type === "A" } : { role: ROLE_WORDS[n.storage_type] ?? null });
+      const list = nodes.map((n) => ({
+        name: n.name,
+        group: n.group_name,
+        ...roleField(n),
+        io_class: textOrNull(n.io_class),
+        host: textOrNull(n.host),
+        active: Boolean(Number(n.active)),
+        root: textOrNull(n.root),
+        notes: textOrNull(n.notes),
+      }));
+      return writeJson(ctx, list);
+    }
     if (nodes.length === 0) {
       ctx.out.echo("no nodes");
       return;
     }
     // I/O Class is shown raw here (NULL → empty), unlike `group show`.
     // Upstream main's layout: an Archive column (Yes/No) instead of Role, and `-` for no host.
-    const main = layout.archive === "flag";
     const role = (n: (typeof nodes)[number]) => (main ? (n.storage_type === "A" ? "Yes" : "No") : (ROLES[n.storage_type] ?? "???"));
     const hostOf = (n: (typeof nodes)[number]) => (layout.hosts === "records" ? (n.host ?? "-") : n.host);
     const rows = nodes.map((n) => [n.name, n.group_name, role(n), n.io_class, hostOf(n), Number(n.active) ? "Yes" : "No", n.root, n.notes]);

@@ -14,6 +14,7 @@ import { fileCopyCounts, nodeCopiesPage, riskByNode, type RiskRule } from "../..
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { CommandContext } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { writeJson } from "../_shared/json-output.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 
 /** Copies of a node read per page of `--list`. */
@@ -85,7 +86,7 @@ Nothing is changed.`,
     const risk = await riskByNode(db, nodes.map((n) => Number(n.id)), rule);
     if (a.json) {
       const list = nodes.map((n) => ({ node: n.name, ...risk.get(Number(n.id))! }));
-      ctx.out.echo(JSON.stringify(list, null, 2));
+      writeJson(ctx, list);
       return;
     }
     if (nodes.length === 0) {

@@ -1,4 +1,4 @@
-// `alpenhorn node show NAME [--actions] [-a/--all] [--imports] [--stats] [--transfers]`:
+// `alpenhorn node show NAME [--actions] [-a/--all] [--imports] [--stats] [--transfers] [--json]`:
 // a node's record, I/O config and optional stats, pending requests and auto-actions.
 
 import { formatConfigBlock, prettyBytes, prettyTime } from "../../common/format.ts";
@@ -12,9 +12,10 @@ import type { Db } from "../../index/driver/types.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { Output } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { gibToBytes, ioConfigJson, isoUtc, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveNode } from "../_shared/resolve.ts";
-import { formatNodeStats } from "./_stats.ts";
+import { formatNodeStats, nodeStatsJson } from "./_stats.ts";
 
 /** A GiB column as pretty bytes (truncated to whole bytes), or `-` unless positive. */
 function prettyGb(gb: number | null): string {
@@ -74,16 +75,19 @@ async function printStats(db: Db, out: Output, node: StorageNodeRow): Promise<vo
   out.echo(`          Usage: ${s.percent.trimStart()}%`);
 }
 
+/** A node's pending import requests, node init requests first (as both the text and JSON list them). */
+async function pendingImports(db: Db, node: StorageNodeRow) {
+  const reqs = await listPendingImportRequests(db, node.id);
+  const isInit = (r: (typeof reqs)[number]) => r.path === NODE_INIT_PATH;
+  return [...reqs.filter(isInit), ...reqs.filter((r) => !isInit(r))].map((r) => ({ init: isInit(r), row: r }));
+}
+
 async function printImports(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
   out.echo("\nPending import requests:\n");
-  const inits: unknown[][] = [];
-  const reqs: unknown[][] = [];
-  for (const r of await listPendingImportRequests(db, node.id)) {
-    // Node init requests are listed first.
-    if (r.path === NODE_INIT_PATH) inits.push(["[Node Init]", "-", "-", requestTime(r.timestamp)]);
-    else reqs.push([r.path, Number(r.recurse) ? "Yes" : "No", Number(r.register) ? "Yes" : "No", requestTime(r.timestamp)]);
-  }
-  out.echo(tabulate([...inits, ...reqs], ["Path", "Scan", "Register New", "Request Time"]));
+  const rows = (await pendingImports(db, node)).map(({ init, row: r }) =>
+    init ? ["[Node Init]", "-", "-", requestTime(r.timestamp)] : [r.path, Number(r.recurse) ? "Yes" : "No", Number(r.register) ? "Yes" : "No", requestTime(r.timestamp)],
+  );
+  out.echo(tabulate(rows, ["Path", "Scan", "Register New", "Request Time"]));
 }
 
 async function printTransfers(db: Db, out: Output, node: StorageNodeRow): Promise<void> {
@@ -102,6 +106,63 @@ async function printActions(db: Db, out: Output, node: StorageNodeRow): Promise<
   out.echo(rows.length ? tabulate(rows, ["Group", "Action", "Trigger"]) : "  none");
 }
 
+interface ShowSections {
+  stats: boolean;
+  imports: boolean;
+  transfers: boolean;
+  actions: boolean;
+}
+
+/**
+ * The `--json` document: the record's fields as the text shows them, by layout (632dd41:
+ * `role`, `address`, `username`; upstream main: `archive`), then `stats`, `imports`,
+ * `transfers` and `actions` when asked for.
+ */
+async function showJson(db: Db, node: StorageNodeRow, o: ShowSections): Promise<Record<string, unknown>> {
+  const group = await getGroupById(db, node.group_id);
+  const layout = await layoutOf(db);
+  const doc: Record<string, unknown> = {
+    name: node.name,
+    group: group?.name ?? null,
+    active: Boolean(Number(node.active)),
+    ...(layout.archive === "flag"
+      ? { archive: node.storage_type === "A" }
+      : { role: node.storage_type === "A" ? "archive" : node.storage_type === "T" ? "transport" : null }),
+    notes: textOrNull(node.notes),
+    io_class: textOrNull(node.io_class),
+    host: textOrNull(node.host),
+    ...(layout.hosts === "records" ? {} : { address: textOrNull(node.address), username: textOrNull(node.username) }),
+    root: textOrNull(node.root),
+    auto_import: Boolean(Number(node.auto_import)),
+    auto_verify: Number(node.auto_verify),
+    // A max_total_gb that is not positive is no limit (the text's `-`).
+    max_total_b: Number(node.max_total_gb ?? 0) > 0 ? gibToBytes(node.max_total_gb) : null,
+    avail_b: gibToBytes(node.avail_gb),
+    min_avail_b: gibToBytes(node.min_avail_gb),
+    last_checked: isoUtc(node.avail_gb_last_checked),
+    io_config: ioConfigJson(node.io_config),
+  };
+  if (o.stats) doc.stats = nodeStatsJson(node, (await getNodeCounts(db, [node.id], false)).get(node.id)!, false);
+  if (o.imports) {
+    // A node init request has no path, scan or register flag (the text's `-`).
+    doc.imports = (await pendingImports(db, node)).map(({ init, row: r }) =>
+      init
+        ? { node_init: true, path: null, scan: null, register_new: null, timestamp: isoUtc(r.timestamp) }
+        : { node_init: false, path: r.path, scan: Boolean(Number(r.recurse)), register_new: Boolean(Number(r.register)), timestamp: isoUtc(r.timestamp) },
+    );
+  }
+  if (o.transfers) doc.transfers = (await listPendingOutbound(db, node.id)).map((t) => ({ dest_group: t.group_name, requests: t.count, bytes: Number(t.size ?? 0) }));
+  if (o.actions) {
+    const actions: Array<{ group: string; action: string }> = [];
+    for (const a of await listNodeActions(db, node.id)) {
+      if (a.autoclean) actions.push({ group: a.group_name, action: "autoclean" });
+      if (a.autosync) actions.push({ group: a.group_name, action: "autosync" });
+    }
+    doc.actions = actions;
+  }
+  return doc;
+}
+
 export default defineCommand({
   meta: { name: "show", description: "Show details of a Storage Node." },
   help: `Show details of a Storage Node.
@@ -113,11 +174,13 @@ Shows details of the Storage Node named NODE.`,
     imports: { names: ["--imports"], kind: "flag", help: "Show pending import requests for the node." },
     stats: { names: ["--stats"], kind: "flag", help: "Show usage stats of the node." },
     transfers: { names: ["--transfers"], kind: "flag", help: "Show pending transfers out from the node." },
+    json: jsonOption("the details"),
   },
   args: [{ name: "NAME", required: true }],
   async run(ctx, a) {
     const all = a.all;
     const node = await resolveNode(ctx.db, a.name);
+    if (a.json) return writeJson(ctx, await showJson(ctx.db, node, { stats: all || a.stats, imports: all || a.imports, transfers: all || a.transfers, actions: all || a.actions }));
     await printRecord(ctx.db, ctx.out, node);
     if (all || a.stats) await printStats(ctx.db, ctx.out, node);
     if (all || a.imports) await printImports(ctx.db, ctx.out, node);

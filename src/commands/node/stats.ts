@@ -1,13 +1,14 @@
-// `alpenhorn node stats [--active/--inactive] [--group GROUP] [--host HOST] [--extra-stats]`:
+// `alpenhorn node stats [--active/--inactive] [--group GROUP] [--host HOST] [--extra-stats] [--json]`:
 // file count, total size and fill level per node.
 
 import { tabulate, type Align } from "../../common/table.ts";
 import { getNodeCounts } from "../../index/queries/stats.ts";
 import { selectNodes, type NodeFilter } from "../../index/queries/nodes.ts";
 import { defineCommand } from "../_shared/define.ts";
+import { jsonOption, writeJson } from "../_shared/json-output.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import { NODE_FILTERS } from "./_metadata-options.ts";
-import { formatNodeStats } from "./_stats.ts";
+import { formatNodeStats, nodeStatsJson } from "./_stats.ts";
 
 export default defineCommand({
   meta: { name: "stats", description: "Show Storage Node stats." },
@@ -23,6 +24,7 @@ If --extra-stats are requested, also shows counts of corrupt, missing, and suspe
     group: NODE_FILTERS.group,
     host: NODE_FILTERS.host,
     extraStats: { names: ["--extra-stats"], kind: "flag", help: "Show extra stats." },
+    json: jsonOption("the stats"),
   },
   args: [],
   async run(ctx, a) {
@@ -34,6 +36,10 @@ If --extra-stats are requested, also shows counts of corrupt, missing, and suspe
     const extra = a.extraStats;
 
     const nodes = await selectNodes(ctx.db, filter);
+    if (a.json) {
+      const counts = await getNodeCounts(ctx.db, nodes.map((n) => n.id), extra);
+      return writeJson(ctx, nodes.map((n) => ({ name: n.name, ...nodeStatsJson(n, counts.get(n.id)!, extra) })));
+    }
     if (nodes.length === 0) {
       ctx.out.echo("no nodes");
       return;
