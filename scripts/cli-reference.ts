@@ -19,7 +19,8 @@ import { LAYOUT_MAIN } from "../src/index/layout/types.ts";
 
 export const BEGIN = "<!-- cli-reference:begin -->";
 export const END = "<!-- cli-reference:end -->";
-export const README = resolve(import.meta.dir, "../README.md");
+/** The README to update or check (CLI_REFERENCE_README overrides it, for the tests). */
+export const README = process.env.CLI_REFERENCE_README ?? resolve(import.meta.dir, "../README.md");
 
 const ROOT = { commands: ROOT_COMMANDS, summaries: ROOT_SUMMARIES };
 
