@@ -72,6 +72,20 @@ describe("examples/grafana-dashboard.json", () => {
     for (const v of dashboard.templating.list) for (const n of names(v.definition)) expect(exported.has(n)).toBe(true);
   });
 
+  test("README's metric table lists exactly the exported metrics, with their types", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const start = readme.indexOf("### Monitoring: Prometheus metrics");
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf("\n## ", start));
+    const documented = new Map<string, string>();
+    for (const row of section.matchAll(/^\| (`alpenhorn_[^|]*) \| ([a-z, ]+) \|/gm)) {
+      const metrics = [...row[1]!.matchAll(/`(alpenhorn_[a-z_]+)`/g)].map((m) => m[1]!);
+      const types = row[2]!.split(",").map((t) => t.trim());
+      metrics.forEach((m, i) => documented.set(m, types[Math.min(i, types.length - 1)]!));
+    }
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(exporterMetrics()));
+  });
+
   test("a running daemon serves those metrics with those labels", async () => {
     await using idx = await demoIndex("sqlite");
     const a = await demoNode(idx, { name: "demo_storage1" });
