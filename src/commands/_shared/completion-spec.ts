@@ -5,6 +5,7 @@
 import type { CommandDef, GroupDef, Loader, OptionDef, PositionalDef } from "./define.ts";
 import { HELP_OPTION } from "./define.ts";
 import { TOP_OPTIONS } from "./top-options.ts";
+import type { Layout } from "../../index/layout/types.ts";
 
 /** What a word is completed with: names from the index, local files, or nothing. */
 export type ValueKind = "node" | "group" | "acq" | "file" | "none";
@@ -69,22 +70,43 @@ function commandEntry(path: string, def: CommandDef): CompletionEntry {
   };
 }
 
-async function groupEntries(path: string, group: GroupDef): Promise<CompletionEntry[]> {
-  const names = Object.keys(group.summaries).filter((n) => n in group.subCommands).sort();
-  const out: CompletionEntry[] = [{ path, subs: names, ...optionFacts([]), args: [] }];
-  for (const name of names) out.push(...(await entriesOf(`${path} ${name}`, await group.subCommands[name]!())));
-  return out;
+/** One command or group of the tree, with its path (`alpenhorn node sync`). */
+export interface TreeNode {
+  readonly path: string;
+  readonly def: CommandDef | GroupDef;
+  /** Listed sub-commands, sorted (groups only). */
+  readonly subs: readonly string[];
 }
 
-function entriesOf(path: string, def: CommandDef | GroupDef): Promise<CompletionEntry[]> | CompletionEntry[] {
-  return def.kind === "group" ? groupEntries(path, def) : [commandEntry(path, def)];
+async function walk(path: string, def: CommandDef | GroupDef, layout: Layout | undefined, out: TreeNode[]): Promise<void> {
+  if (def.kind === "command") {
+    out.push({ path, def, subs: [] });
+    return;
+  }
+  const names = Object.keys(def.summaries).filter((n) => n in def.subCommands).sort();
+  out.push({ path, def, subs: names });
+  for (const name of names) await walk(`${path} ${name}`, await def.subCommands[name]!(layout), layout, out);
+}
+
+/**
+ * The listed command tree below the root, depth first in name order (root excluded), as the
+ * declarations define it. `layout` is handed to the groups' loaders (main's variants of
+ * `node create`, …); without it they load 632dd41's. Shell completion and the README's CLI
+ * reference (scripts/cli-reference.ts) both walk it.
+ */
+export async function commandTree(root: RootTable, layout?: Layout): Promise<TreeNode[]> {
+  const names = Object.keys(root.summaries).filter((n) => n in root.commands).sort();
+  const out: TreeNode[] = [];
+  for (const name of names) await walk(`alpenhorn ${name}`, await root.commands[name]!(layout), layout, out);
+  return out;
 }
 
 /** Every command path from the root down, root first. */
 export async function completionEntries(root: RootTable): Promise<CompletionEntry[]> {
-  const names = Object.keys(root.summaries).filter((n) => n in root.commands).sort();
+  const tree = await commandTree(root);
+  const names = tree.filter((n) => n.path.split(" ").length === 2).map((n) => n.path.split(" ")[1]!);
   const rootOptions = Object.values(TOP_OPTIONS);
   const out: CompletionEntry[] = [{ path: "alpenhorn", subs: names, ...optionFacts(rootOptions), args: [] }];
-  for (const name of names) out.push(...(await entriesOf(`alpenhorn ${name}`, await root.commands[name]!())));
+  for (const n of tree) out.push(n.def.kind === "group" ? { path: n.path, subs: n.subs, ...optionFacts([]), args: [] } : commandEntry(n.path, n.def));
   return out;
 }

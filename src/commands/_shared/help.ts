@@ -18,7 +18,8 @@ function joinSpellings(names: readonly string[]): string {
   return [...names].sort((x, y) => prefix(x) - prefix(y)).join(", ");
 }
 
-function optionSpelling(opt: OptionDef): string {
+/** An option as the help lists it: `-c, --check`, `--auto-import / --no-auto-import`, `--node NODE`. */
+export function optionSpelling(opt: OptionDef): string {
   let s = joinSpellings(opt.names);
   if (opt.off?.length) s += " / " + joinSpellings(opt.off);
   if (opt.kind === "value") s += ` ${opt.metavar ?? (opt.type === "int" ? "INTEGER" : opt.type === "float" ? "FLOAT" : "TEXT")}`;

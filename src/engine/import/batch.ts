@@ -394,9 +394,13 @@ async function book(unode: NodeTarget, regs: readonly ToRegister[]): Promise<voi
       }),
     BOOK,
   );
+  let imported = 0;
   for (const [k, o] of outcomes.entries()) {
     for (const [level, line] of o.lines) ctx.log[level](line);
+    if (o.result === "success") imported++;
     if (o.result === "duplicate") ctx.log.debug("ArchiveFileCopy created by another worker!");
     await regs[k]!.item.settle?.(o.result !== "undecided");
   }
+  // Ours: files imported, whatever filed them (a request, a scan or auto-import); counted once committed.
+  if (imported > 0) ctx.metrics.inc("imported_files", { node: node.name }, imported);
 }

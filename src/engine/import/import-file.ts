@@ -247,5 +247,7 @@ async function* importSteps(unode: NodeTarget, path: string, opts: ImportOptions
     return "success" as const;
   });
   if (outcome === "duplicate") ctx.log.debug("ArchiveFileCopy created by another worker!");
+  // Ours: files imported, whatever filed them (a request, a scan or auto-import); counted once committed.
+  if (outcome === "success") ctx.metrics.inc("imported_files", { node: node.name });
   return await finish(outcome);
 }
