@@ -97,6 +97,7 @@ export async function startLoopbackSshd(opts: SshdOptions = {}): Promise<Loopbac
           "StrictModes no",
           "UsePAM no",
           `AllowUsers ${user}`,
+          "AcceptEnv SHLVL",
           "",
         ].join("\n"),
       );
@@ -111,7 +112,7 @@ export async function startLoopbackSshd(opts: SshdOptions = {}): Promise<Loopbac
         host: HOST,
         port,
         user,
-        rsh: `ssh -p ${port} -i ${userKey} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR`,
+        rsh: `ssh -p ${port} -i ${userKey} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -o SetEnv=SHLVL=1`,
       };
       const state = await waitReady(sshd, proc, opts.startDeadlineMs ?? 15_000);
       if (state === "ready") {
@@ -124,9 +125,10 @@ export async function startLoopbackSshd(opts: SshdOptions = {}): Promise<Loopbac
           async stop() {
             process.off("exit", killNow);
             proc.kill("SIGTERM");
-            await Promise.race([proc.exited, Bun.sleep(5000)]);
-            proc.kill("SIGKILL");
+            // A cleared timer, not Bun.sleep: a pending sleep would hold the caller's exit back.
+            const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
             await proc.exited;
+            clearTimeout(timer);
             if (owned) rmSync(dir, { recursive: true, force: true });
           },
         };
