@@ -13,9 +13,12 @@ const STOP_GRACE_MS = 5000;
 export class Processes {
   private readonly live = new Set<Bun.Subprocess>();
   private readonly stoppers: Array<() => Promise<void>> = [];
+  /** Set once stopping began: the story may still be running, and must start nothing new. */
+  private closed = false;
 
   /** Spawn and track a process; it leaves the set when it exits. */
   spawn(cmd: string[], opts: Parameters<typeof Bun.spawn>[1] & object, dieWithUs = false): Bun.Subprocess {
+    if (this.closed) throw new Error("the demo is stopping");
     const argv = dieWithUs && SETPRIV ? [SETPRIV, "--pdeathsig", "TERM", "--", ...cmd] : cmd;
     const proc = Bun.spawn(argv, opts);
     this.live.add(proc);
@@ -30,6 +33,7 @@ export class Processes {
 
   /** SIGTERM every live process, SIGKILL what is left after the grace period, then the rest. */
   async stopAll(): Promise<void> {
+    this.closed = true;
     const procs = [...this.live];
     for (const p of procs) p.kill("SIGTERM");
     // A cleared timer, not Bun.sleep: a pending sleep would hold the demo's exit back.

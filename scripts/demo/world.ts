@@ -50,6 +50,9 @@ const NOTEWORTHY = new RegExp(
   ].join("|"),
 );
 
+/** No command of the story takes long; one that does is stuck. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
 /** Lines the loop repeats every update while nothing changes: each shown once per daemon. */
 const REPEATED = /No active nodes on host|Ignoring node .*: not initialised|Beginning task Delete copies|Too few archive copies/;
 
@@ -174,17 +177,42 @@ export class World {
     for (const f of files) this.print(`  ${f}`);
   }
 
-  /** Run the CLI without printing; returns its status and output. */
+  /**
+   * Run the CLI without printing; returns its status and output. A `--wait` never ends if the
+   * daemon it waits for has died, so a daemon's death ends the command (and the demo) too.
+   */
   async run(args: string[], input?: string, conf = this.shellConf): Promise<{ code: number; out: string; err: string }> {
-    const proc = this.procs.spawn([this.opts.exe, "--test-isolation", "-c", conf, ...args], {
-      cwd: this.work,
-      env: { ...process.env, HOME: this.work },
-      stdin: input === undefined ? "ignore" : new TextEncoder().encode(input),
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err, code] = await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+    const proc = this.procs.spawn(
+      [this.opts.exe, "--test-isolation", "-c", conf, ...args],
+      {
+        cwd: this.work,
+        env: { ...process.env, HOME: this.work },
+        stdin: input === undefined ? "ignore" : new TextEncoder().encode(input),
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+      true,
+    );
+    const output = Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text(), proc.exited]);
+    const end = Date.now() + COMMAND_TIMEOUT_MS;
+    let done = false;
+    void output.finally(() => (done = true));
+    while (!done) {
+      const dead = this.deadDaemon();
+      if (dead || Date.now() > end) {
+        proc.kill("SIGKILL");
+        throw new Error(dead ? `the ${dead.host} daemon exited (see ${dead.logPath}) during \`alpenhorn ${args.join(" ")}\`` : `\`alpenhorn ${args.join(" ")}\` took over ${COMMAND_TIMEOUT_MS / 1000}s`);
+      }
+      await Promise.race([output, Bun.sleep(100)]);
+    }
+    const [out, err, code] = await output;
     return { code, out, err };
+  }
+
+  /** A daemon that has exited, if any: none should before the story ends. */
+  deadDaemon(): Daemon | undefined {
+    for (const d of this.daemons.values()) if (d.proc.exitCode !== null || d.proc.signalCode !== null) return d;
+    return undefined;
   }
 
   /**
@@ -221,8 +249,6 @@ export class World {
         this.print(`$ alpenhorn ${args.join(" ")}\n${r.out}${r.err}`);
         throw new Error(`timed out waiting for \`alpenhorn ${args.join(" ")}\` to show ${patterns.join(", ")}`);
       }
-      for (const d of this.daemons.values())
-        if (d.proc.exitCode !== null || d.proc.signalCode !== null) throw new Error(`the ${d.host} daemon exited (see ${d.logPath})`);
       await Bun.sleep(150);
     }
     return this.cli(args);
