@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     }
     signalled = true;
     console.log(`\n${sig}: stopping the demo's daemons and sshd...`);
-    void world.procs.stopAll().finally(() => process.exit(status));
+    void world.procs.stopAll(sig).finally(() => process.exit(status));
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
@@ -63,7 +63,9 @@ async function main(): Promise<number> {
   try {
     await story(world);
   } catch (err) {
-    // After a signal the story fails as its processes go away: that is not the news.
+    // After a signal the story fails as its processes go away: that is not the news. On a
+    // terminal, Ctrl-C reaches the CLI run too, which may end before the handler has run.
+    await Bun.sleep(200);
     if (signalled) return new Promise(() => undefined);
     world.showLogs();
     console.error(`\ndemo failed after ${world.elapsed()}: ${(err as Error).message}`);

@@ -31,11 +31,15 @@ export class Processes {
     this.stoppers.push(fn);
   }
 
-  /** SIGTERM every live process, SIGKILL what is left after the grace period, then the rest. */
-  async stopAll(): Promise<void> {
+  /**
+   * Send `signal` to every live process, SIGKILL what is left after the grace period, then stop
+   * the rest. After a Ctrl-C the demo passes SIGINT on: on a terminal the daemons got one
+   * already, and a daemon sent SIGTERM right after SIGINT dies without its orderly shutdown.
+   */
+  async stopAll(signal: "SIGTERM" | "SIGINT" = "SIGTERM"): Promise<void> {
     this.closed = true;
     const procs = [...this.live];
-    for (const p of procs) p.kill("SIGTERM");
+    for (const p of procs) p.kill(signal);
     // A cleared timer, not Bun.sleep: a pending sleep would hold the demo's exit back.
     const timer = setTimeout(() => {
       for (const p of procs) p.kill("SIGKILL");

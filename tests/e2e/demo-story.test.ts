@@ -84,8 +84,9 @@ interface Run {
   err: string;
 }
 
-function startDemo(work: string, env: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, DEMO], {
+/** `ownGroup`: the demo leads a process group of its own, as a terminal's foreground job does. */
+function startDemo(work: string, env: Record<string, string>, ownGroup = false) {
+  const proc = Bun.spawn([...(ownGroup ? ["setsid"] : []), process.execPath, DEMO], {
     env: { ...(process.env as Record<string, string>), DEMO_DIR: work, ...env },
     stdout: "pipe",
     stderr: "pipe",
@@ -294,21 +295,25 @@ for (const [backend, describeOn] of await backendSuites())
 
 test("DEMO_NO_SSH=1: one line says so, every node is on alpenhost1, pulls are local, same outcomes", () => wholeStory("sqlite", true), 240_000);
 
-test("Ctrl-C midway: exit 130, every daemon and the sshd stopped", async () => {
-  await binaryPath();
-  using ws = tempDir("demo-int");
-  const work = ws.join("work");
-  const demo = startDemo(work, {});
-  await demo.reach("\n# Bulk transfers");
-  expect(processesIn(work).filter((p) => / serve -c /.test(p))).toHaveLength(3);
-  demo.proc.kill("SIGINT");
-  const { code, out } = await demo.result();
-  expect(code).toBe(130);
-  expect(out).toContain("\nSIGINT: stopping the demo's daemons and sshd...\n");
-  expect(out).not.toContain("Demo complete");
-  expect(processesIn(work)).toEqual([]);
-  for (const host of ["alpenhost1", "alpenhost2", "alpenhost3"]) expect(logOf(work, host)).toContain("INFO >> [MainThread] Exiting due to SIGTERM");
-}, 120_000);
+// SIGINT to the demo alone (its handler stops the rest), and Ctrl-C on a terminal, where every
+// process of the foreground job gets it at once (a `--wait` and the daemons included).
+for (const [what, group] of [["SIGINT to the demo", false], ["Ctrl-C on a terminal (SIGINT to its process group)", true]] as const)
+  test(`${what} midway: exit 130, every daemon and the sshd stopped`, async () => {
+    await binaryPath();
+    using ws = tempDir("demo-int");
+    const work = ws.join("work");
+    const demo = startDemo(work, {}, group);
+    await demo.reach("\n# Bulk transfers");
+    expect(processesIn(work).filter((p) => / serve -c /.test(p))).toHaveLength(3);
+    process.kill(group ? -demo.proc.pid : demo.proc.pid, "SIGINT");
+    const { code, out } = await demo.result();
+    expect(code).toBe(130);
+    expect(out).toContain("\nSIGINT: stopping the demo's daemons and sshd...\n");
+    expect(out).not.toContain("Demo complete");
+    expect(processesIn(work)).toEqual([]);
+    // The daemons stopped in order, as on a Ctrl-C of their own.
+    for (const host of ["alpenhost1", "alpenhost2", "alpenhost3"]) expect(logOf(work, host)).toContain("INFO >> [MainThread] Exiting due to SIGINT");
+  }, 120_000);
 
 test("a daemon dying midway fails the demo (exit 1, the reason on stderr), and the rest is stopped", async () => {
   await binaryPath();
