@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     }
     signalled = true;
     console.log(`\n${sig}: stopping the demo's daemons and sshd...`);
-    void world.procs.stopAll(sig).finally(() => process.exit(status));
+    void world.procs.stopAll().finally(() => process.exit(status));
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));

@@ -16,7 +16,10 @@ export class Processes {
   /** Set once stopping began: the story may still be running, and must start nothing new. */
   private closed = false;
 
-  /** Spawn and track a process; it leaves the set when it exits. */
+  /**
+   * Spawn and track a process; it leaves the set when it exits. `dieWithUs`: it gets SIGTERM
+   * if the demo dies without stopping it.
+   */
   spawn(cmd: string[], opts: Parameters<typeof Bun.spawn>[1] & object, dieWithUs = false): Bun.Subprocess {
     if (this.closed) throw new Error("the demo is stopping");
     const argv = dieWithUs && SETPRIV ? [SETPRIV, "--pdeathsig", "TERM", "--", ...cmd] : cmd;
@@ -31,15 +34,11 @@ export class Processes {
     this.stoppers.push(fn);
   }
 
-  /**
-   * Send `signal` to every live process, SIGKILL what is left after the grace period, then stop
-   * the rest. After a Ctrl-C the demo passes SIGINT on: on a terminal the daemons got one
-   * already, and a daemon sent SIGTERM right after SIGINT dies without its orderly shutdown.
-   */
-  async stopAll(signal: "SIGTERM" | "SIGINT" = "SIGTERM"): Promise<void> {
+  /** SIGTERM every live process, SIGKILL what is left after the grace period, then stop the rest. */
+  async stopAll(): Promise<void> {
     this.closed = true;
     const procs = [...this.live];
-    for (const p of procs) p.kill(signal);
+    for (const p of procs) p.kill("SIGTERM");
     // A cleared timer, not Bun.sleep: a pending sleep would hold the demo's exit back.
     const timer = setTimeout(() => {
       for (const p of procs) p.kill("SIGKILL");
@@ -78,7 +77,15 @@ export class Daemon {
   static start(procs: Processes, host: string, exe: string, conf: string, logPath: string, cwd: string): Daemon {
     const fd = openSync(logPath, "a");
     try {
-      const proc = procs.spawn([exe, "serve", "-c", conf], { cwd, env: { ...process.env, HOME: cwd }, stdin: "ignore", stdout: fd, stderr: fd }, true);
+      // --test-isolation: the config file here is the whole config (no /etc/alpenhorn, no ~/.config).
+      // detached (a session of its own): a Ctrl-C on the terminal reaches the demo, which stops
+      // the daemon with one SIGTERM, and not the daemon itself, which would then get two
+      // signals, and a second signal during its shutdown kills it before it has finished.
+      const proc = procs.spawn(
+        [exe, "serve", "--test-isolation", "-c", conf],
+        { cwd, env: { ...process.env, HOME: cwd }, stdin: "ignore", stdout: fd, stderr: fd, detached: true },
+        true,
+      );
       return new Daemon(host, logPath, proc);
     } finally {
       // The child has its own copy of the descriptor.

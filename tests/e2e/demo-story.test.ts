@@ -304,15 +304,15 @@ for (const [what, group] of [["SIGINT to the demo", false], ["Ctrl-C on a termin
     const work = ws.join("work");
     const demo = startDemo(work, {}, group);
     await demo.reach("\n# Bulk transfers");
-    expect(processesIn(work).filter((p) => / serve -c /.test(p))).toHaveLength(3);
+    expect(processesIn(work).filter((p) => / serve --test-isolation -c /.test(p))).toHaveLength(3);
     process.kill(group ? -demo.proc.pid : demo.proc.pid, "SIGINT");
     const { code, out } = await demo.result();
     expect(code).toBe(130);
     expect(out).toContain("\nSIGINT: stopping the demo's daemons and sshd...\n");
     expect(out).not.toContain("Demo complete");
     expect(processesIn(work)).toEqual([]);
-    // The daemons stopped in order, as on a Ctrl-C of their own.
-    for (const host of ["alpenhost1", "alpenhost2", "alpenhost3"]) expect(logOf(work, host)).toContain("INFO >> [MainThread] Exiting due to SIGINT");
+    // The daemons, in sessions of their own, got only the demo's SIGTERM, and stopped in order.
+    for (const host of ["alpenhost1", "alpenhost2", "alpenhost3"]) expect(logOf(work, host)).toContain("INFO >> [MainThread] Exiting due to SIGTERM");
   }, 120_000);
 
 test("a daemon dying midway fails the demo (exit 1, the reason on stderr), and the rest is stopped", async () => {
@@ -321,7 +321,7 @@ test("a daemon dying midway fails the demo (exit 1, the reason on stderr), and t
   const work = ws.join("work");
   const demo = startDemo(work, { DEMO_NO_SSH: "1" });
   await demo.reach("\n# Transferring a file");
-  const victim = processesIn(work).find((p) => p.includes(`serve -c ${work}/alpenhost1.conf`));
+  const victim = processesIn(work).find((p) => p.includes(`serve --test-isolation -c ${work}/alpenhost1.conf`));
   expect(victim).toBeDefined();
   process.kill(Number(victim!.split(":")[0]), "SIGKILL");
   const { code, err } = await demo.result();
