@@ -1,7 +1,7 @@
 // Every process the demo starts (daemons, CLI runs) is tracked here, so that it can stop all of
 // them whatever way the demo ends: at the end of the story, at the first failing command, or on
-// Ctrl-C / SIGTERM. Daemons also run under `setpriv --pdeathsig` where it exists, so even a
-// demo killed with SIGKILL takes them along.
+// Ctrl-C / SIGTERM. Daemons and CLI runs also run under `setpriv --pdeathsig` where it exists,
+// so even a demo killed with SIGKILL takes them along (the sshd does the same, scripts/lib).
 
 import { closeSync, openSync, readFileSync } from "node:fs";
 
