@@ -188,11 +188,14 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
       };
       on("SIGINT", () => stop.stop("SIGINT"));
       on("SIGTERM", () => stop.stop("SIGTERM"));
+      // No new worker while the pool shuts down.
       on("SIGUSR1", () => {
+        if (stop.stopping) return;
         log.info("Caught SIGUSR1: incrementing workers.");
         pool!.addWorker();
       });
       on("SIGUSR2", () => {
+        if (stop.stopping) return;
         log.info("Caught SIGUSR2: decrementing workers.");
         pool!.delWorker();
       });
@@ -202,7 +205,6 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     phase.running = true;
     return await mainLoop(ctx, loop, pool, opts.once);
   } finally {
-    for (const [sig, fn] of handlers) process.off(sig, fn);
     stopMetrics?.();
     await loop?.stopAll();
     await pool?.shutdown(SHUTDOWN_GRACE_S);
@@ -211,6 +213,10 @@ async function daemon(opts: DaemonOptions, log: Logger, buffer: StartupBuffer, p
     // Threads still blocked on a hung mount end with the process.
     fsPool?.close();
     await db.close().catch(() => undefined);
+    // Only now: a second SIGINT or SIGTERM during the shutdown above (an impatient Ctrl-C, an
+    // init system's stop after a terminal's) must find our handler, which ignores it, and not
+    // the default action, which would end the process before the finished work is recorded.
+    for (const [sig, fn] of handlers) process.off(sig, fn);
   }
 }
 

@@ -74,5 +74,45 @@ for (const [backend, describeOn] of await backendSuites()) {
       const stats = await cli(["node", "stats"]);
       expect(stats.out).toMatch(/demo_storage2\s+1\s+8\.0+ MiB/);
     }, 120_000);
+
+    test("SIGINT, then SIGTERM and SIGINT again while it stops: one orderly stop (exit 1), and the next daemon completes the pull", async () => {
+      await using idx = await demoIndex(backend);
+      const content = randomBytes(4 << 20).toString("hex");
+      const { src, dst } = await twoNodes(idx, { "big.dat": content }, { source: "F", dest: "A" });
+      const { fileId, rel } = src.reg["big.dat"]!;
+      const conf = idx.dir.join("alpenhorn.conf");
+      writeFileSync(conf, `database:\n  url: ${JSON.stringify(idx.url)}\nbase:\n  hostname: ${HOST}\ndaemon:\n  update_interval: 1\n  num_workers: 1\n`);
+      const cli = (args: string[]) => runBinary(exe, ["--test-isolation", "-c", conf, ...args], { cwd: idx.dir.path, env: { HOME: idx.dir.path } });
+      expect((await cli(["file", "sync", "--from", "demo_storage1", "--to", "demo_storage2", rel])).out).toBe("Request submitted.\n");
+
+      // Eight 1 MiB chunks, 400 ms apart: the copy outlasts the 3 s the stop gives a running task.
+      const first = new DaemonProc(exe, ["serve", "--test-isolation", "-c", conf], idx.dir.path, { ALPENHORN_TEST_PULL_DELAY_MS: "400" });
+      try {
+        await first.wait(`Pulling local file ${rel} using internal copy`);
+        first.proc.kill("SIGINT");
+        await first.wait("INFO >> [MainThread] Exiting due to SIGINT");
+        // The pool is now waiting for the copy: the signals that follow must not cut that short.
+        first.proc.kill("SIGTERM");
+        await Bun.sleep(200);
+        first.proc.kill("SIGINT");
+        expect(await first.proc.exited).toBe(1);
+        expect(first.proc.signalCode).toBeNull();
+        expect(first.lines.filter((l) => l.includes("Exiting due to"))).toEqual(["INFO >> [MainThread] Exiting due to SIGINT"]);
+      } finally {
+        first.proc.kill("SIGKILL");
+      }
+      expect(existsSync(join(dst.root, rel))).toBe(false);
+
+      const second = new DaemonProc(exe, ["serve", "--test-isolation", "-c", conf], idx.dir.path);
+      try {
+        await second.wait(/Pull of 2025\/02\/21\/big\.dat complete\. Transferred 8\.0+ MiB in /);
+        await second.until(() => leftovers(dst.root).length === 0, "no leftovers");
+      } finally {
+        second.proc.kill("SIGTERM");
+        await second.proc.exited;
+      }
+      expect(md5(readFileSync(join(dst.root, rel)))).toBe(md5(content));
+      expect(await copyOn(idx, fileId, dst.node.id)).toMatchObject({ has_file: "Y", wants_file: "Y" });
+    }, 120_000);
   });
 }
