@@ -23,7 +23,7 @@ for (const [backend, describeOn] of await backendSuites()) {
       if (backend === "mysql") env.DEMO_DATABASE_URL = idx.url;
       const demo = Bun.spawnSync([process.execPath, DEMO], { env, stdout: "pipe", stderr: "pipe" });
       expect(demo.exitCode).toBe(0);
-      const run = (...args: string[]) => runBinary(bin, ["--test-isolation", "-c", work.join("alpenhorn.conf"), ...args], { cwd: work.path });
+      const run = (...args: string[]) => runBinary(bin, ["--test-isolation", "-c", work.join("alpenshell.conf"), ...args], { cwd: work.path });
 
       const risk = await run("node", "risk", "--json");
       expect(risk.code).toBe(0);
