@@ -7,14 +7,14 @@
 // 10,000), median printed; also 10,000 with the index in WAL mode (bench-side pragma; the
 // daemon's own settings are untouched), and with the node totals' triggers on.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, cpuOf, fmtRuns, median, ms, perFileScaling, runsAt, SCALE_SIZES, Site, us } from "./_site.ts";
+import { expectImported, writeImportable } from "./_importable.ts";
 import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PER_ACQ = 100;
 
 if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
   const { compile } = await import("../scripts/compile.ts");
@@ -23,55 +23,25 @@ if (!process.env.BENCH_NO_COMPILE || !existsSync(BIN)) {
 
 const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-import-"));
 
-/** The `a`th day from 2025-01-01 as `YYYY/MM/DD` (the demo's acquisition type). */
-function acqName(a: number): string {
-  const d = new Date(Date.UTC(2025, 0, 1) + a * 86_400_000);
-  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${String(d.getUTCDate()).padStart(2, "0")}`;
-}
-
 /** A site with the pattern_importer and `n` unregistered files on "bench"; rel → MD5. */
 function prepare(tag: string, n: number, wal: boolean, totals = false): { site: Site; md5s: Map<string, string> } {
   const site = new Site(top, tag);
   writeFileSync(site.conf, `${readFileSync(site.conf, "utf8")}extensions: [pattern_importer]\n`);
   // The extension's tables and demo types.
   site.cli(["db", "init"]);
-  const md5s = new Map<string, string>();
-  const buf = Buffer.alloc(1024);
-  for (let i = 0; i < n; i++) {
-    const j = i % PER_ACQ;
-    const dir = join(site.root, acqName(Math.floor(i / PER_ACQ)), "00");
-    if (j === 0) mkdirSync(dir, { recursive: true });
-    const rel = `${acqName(Math.floor(i / PER_ACQ))}/00/${String(Math.floor(j / 60)).padStart(2, "0")}${String(j % 60).padStart(2, "0")}.dat`;
-    buf.fill(i & 0xff);
-    buf.writeUInt32LE(i, 0);
-    writeFileSync(join(site.root, rel), buf);
-    md5s.set(rel, new Bun.CryptoHasher("md5").update(buf).digest("hex"));
-  }
+  const md5s = writeImportable(site.root, n);
   if (wal) site.wal();
   if (totals) site.cli(["db", "node-totals", "--enable"]);
   return { site, md5s };
 }
 
-/** Every file registered once, size 1024, its MD5, its copy on "bench" 'Y'. */
-function expectImported(site: Site, md5s: Map<string, string>): void {
-  const db = site.open();
-  const rows = db
-    .query(
-      `SELECT a.name || '/' || f.name AS rel, f.size_b AS size, f.md5sum AS md5, c.has_file AS has
-         FROM archivefile f JOIN archiveacq a ON a.id = f.acq_id LEFT JOIN archivefilecopy c ON c.file_id = f.id`,
-    )
-    .all() as Array<{ rel: string; size: number; md5: string; has: string }>;
-  db.close();
-  const bad = rows.filter((r) => r.size !== 1024 || r.md5 !== md5s.get(r.rel) || r.has !== "Y");
-  if (rows.length !== md5s.size || bad.length > 0) throw new Error(`${rows.length} files registered of ${md5s.size}, ${bad.length} wrong (logs in ${site.dir})`);
-}
 
 function importOnce(n: number, wal: boolean, r: number, totals = false): number {
   const { site, md5s } = prepare(`import-${n}${wal ? "-wal" : ""}${totals ? "-totals" : ""}-${r}`, n, wal, totals);
   try {
     site.cli(["node", "scan", "bench", "--register-new"]);
     const serve = site.serveOnce(`${n}${wal ? "wal" : ""}${r}`);
-    expectImported(site, md5s);
+    expectImported(site.db, md5s, `logs in ${site.dir}`);
     return serve;
   } finally {
     site.close();

@@ -19,10 +19,11 @@
 // each, default 600: a timeout is reported as such), ours BENCH_RUNS times (default 3, median).
 // Exits 0 with a note when the original cannot be prepared here.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DaemonRun, type Impl, original, ours, prepareOriginal, TimeoutError } from "./_impl.ts";
+import { expectImported, writeImportable } from "./_importable.ts";
 import { PairSite } from "./_pair-site.ts";
 import { BIN, fmtRuns, leftUnder, median, PER_ACQ } from "./_site.ts";
 import { record } from "./_summary.ts";
@@ -53,29 +54,6 @@ const sec = (s: number) => `${s.toFixed(2)} s`;
 // ---------------------------------------------------------------------------------------------
 // the workloads: each makes its site, runs the daemon once, asserts the outcome, returns seconds
 
-/** The `a`th day from 2025-01-01 as `YYYY/MM/DD`, the demo's acquisition type. */
-function acqName(a: number): string {
-  const d = new Date(Date.UTC(2025, 0, 1) + a * 86_400_000);
-  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${String(d.getUTCDate()).padStart(2, "0")}`;
-}
-
-/** N unregistered 1 KiB files named as the demo's file type wants (`00/mmss.dat`); rel → MD5. */
-function writeImportable(root: string, n: number): Map<string, string> {
-  const md5s = new Map<string, string>();
-  const buf = Buffer.alloc(1024);
-  for (let i = 0; i < n; i++) {
-    const j = i % PER_ACQ;
-    const acq = acqName(Math.floor(i / PER_ACQ));
-    if (j === 0) mkdirSync(join(root, acq, "00"), { recursive: true });
-    const rel = `${acq}/00/${String(Math.floor(j / 60)).padStart(2, "0")}${String(j % 60).padStart(2, "0")}.dat`;
-    buf.fill(i & 0xff);
-    buf.writeUInt32LE(i, 0);
-    writeFileSync(join(root, rel), buf);
-    md5s.set(rel, new Bun.CryptoHasher("md5").update(buf).digest("hex"));
-  }
-  return md5s;
-}
-
 /** A run's seconds (the original's until done, ours until exit: see above) and CPU seconds. */
 interface Timed {
   readonly wall: number;
@@ -104,16 +82,7 @@ async function importRun(impl: Impl, tag: string, timeoutS: number): Promise<Tim
     const md5s = writeImportable(site.root, N);
     site.cli(["node", "scan", "bench", "--register-new"]);
     const t = await site.daemon("import", timeoutS);
-    const db = site.open();
-    const rows = db
-      .query(
-        `SELECT a.name || '/' || f.name AS rel, f.size_b AS size, f.md5sum AS md5, c.has_file AS has
-           FROM archivefile f JOIN archiveacq a ON a.id = f.acq_id LEFT JOIN archivefilecopy c ON c.file_id = f.id`,
-      )
-      .all() as Array<{ rel: string; size: number; md5: string; has: string }>;
-    db.close();
-    const bad = rows.filter((r) => r.size !== 1024 || r.md5 !== md5s.get(r.rel) || r.has !== "Y");
-    if (rows.length !== N || bad.length > 0) throw new Error(`${impl.name} import: ${rows.length} files registered of ${N}, ${bad.length} wrong (site ${site.dir})`);
+    expectImported(site.db, md5s, `${impl.name} import, site ${site.dir}`);
     site.close();
     return timed(impl, t);
   } catch (e) {

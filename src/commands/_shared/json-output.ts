@@ -98,3 +98,14 @@ export function ioConfigJson(stored: string | null | undefined): unknown {
 export function textOrNull(text: string | null | undefined): string | null {
   return text === null || text === undefined || text === "" ? null : text;
 }
+
+/**
+ * The actions one storagetransferaction row holds that are on, as `--json` names them, in the
+ * order the tables list them (auto-clean, then auto-sync).
+ */
+export function actionNames(row: { readonly autoclean: unknown; readonly autosync: unknown }): Array<"autoclean" | "autosync"> {
+  const names: Array<"autoclean" | "autosync"> = [];
+  if (row.autoclean) names.push("autoclean");
+  if (row.autosync) names.push("autosync");
+  return names;
+}

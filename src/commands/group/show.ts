@@ -9,7 +9,7 @@ import { listGroupNodes } from "../../index/queries/nodes.ts";
 import { getNodeCounts, nodeUsage, pendingInboundTransfers, type NodeCounts } from "../../index/queries/stats.ts";
 import type { StorageGroupRow, StorageNodeRow } from "../../index/rows.ts";
 import { defineCommand } from "../_shared/define.ts";
-import { ioConfigJson, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
+import { actionNames, ioConfigJson, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveGroup } from "../_shared/resolve.ts";
 import { nodeStatsJson } from "../node/_stats.ts";
@@ -54,14 +54,7 @@ async function showJson(db: Db, group: StorageGroupRow, o: { details: boolean; s
     })),
   };
   if (o.transfers) doc.transfers = (await pendingInboundTransfers(db, group.id)).map((t) => ({ source_node: t.node_name, requests: t.count, bytes: t.size ?? 0 }));
-  if (o.actions) {
-    const actions: Array<{ node: string; action: string }> = [];
-    for (const act of await groupActions(db, group.id)) {
-      if (act.autoclean) actions.push({ node: act.node_name, action: "autoclean" });
-      if (act.autosync) actions.push({ node: act.node_name, action: "autosync" });
-    }
-    doc.actions = actions;
-  }
+  if (o.actions) doc.actions = (await groupActions(db, group.id)).flatMap((act) => actionNames(act).map((action) => ({ node: act.node_name, action })));
   return doc;
 }
 

@@ -12,7 +12,7 @@ import type { Db } from "../../index/driver/types.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
 import type { Output } from "../_shared/context.ts";
 import { defineCommand } from "../_shared/define.ts";
-import { gibToBytes, ioConfigJson, isoUtc, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
+import { actionNames, gibToBytes, ioConfigJson, isoUtc, jsonOption, textOrNull, writeJson } from "../_shared/json-output.ts";
 import { COMMON } from "../_shared/options.ts";
 import { resolveNode } from "../_shared/resolve.ts";
 import { formatNodeStats, nodeStatsJson } from "./_stats.ts";
@@ -152,14 +152,7 @@ async function showJson(db: Db, node: StorageNodeRow, o: ShowSections): Promise<
     );
   }
   if (o.transfers) doc.transfers = (await listPendingOutbound(db, node.id)).map((t) => ({ dest_group: t.group_name, requests: t.count, bytes: Number(t.size ?? 0) }));
-  if (o.actions) {
-    const actions: Array<{ group: string; action: string }> = [];
-    for (const a of await listNodeActions(db, node.id)) {
-      if (a.autoclean) actions.push({ group: a.group_name, action: "autoclean" });
-      if (a.autosync) actions.push({ group: a.group_name, action: "autosync" });
-    }
-    doc.actions = actions;
-  }
+  if (o.actions) doc.actions = (await listNodeActions(db, node.id)).flatMap((a) => actionNames(a).map((action) => ({ group: a.group_name, action })));
   return doc;
 }
 

@@ -101,6 +101,32 @@ const importKind: Kind = {
   },
 };
 
+/**
+ * A pull trial's common part: `files` put on and registered to `source`, `node sync` filed to
+ * `dest` (demo_storage2); it ends when every copy request is done, every file healthy on `dest`.
+ */
+async function syncTrial(world: World, source: TrialNode, dest: TrialNode, files: readonly TrialFile[]) {
+  world.put(source, files);
+  await world.register(source, files);
+  const healthyBefore = await healthyFiles(world, [source]);
+  const filed = "node sync demo_storage1 demo_storage2 --force";
+  await world.cli(filed.split(" "));
+  return {
+    filed,
+    nodes: [source, dest],
+    watched: [sentinelOf(world), watch("source demo_storage1", source.root)],
+    healthyBefore,
+    tasks: files.length,
+    finished: () => allRequestsDone(world),
+    async expect() {
+      const problems: string[] = [];
+      if (!(await allRequestsDone(world))) problems.push("copy requests left pending");
+      for (const f of files) if ((await stateOn(world, dest, f)).has !== "Y") problems.push(`${relOf(f)} not healthy on demo_storage2`);
+      return problems;
+    },
+  };
+}
+
 /** `node sync` to a second node on this host: hard links (both archive) or copies (kinds differ). */
 const localPullKind: Kind = {
   name: "local-pull",
@@ -111,27 +137,11 @@ const localPullKind: Kind = {
     const n2 = await world.node("demo_storage2", { archive: link });
     // Copies are slowed to a pause per MiB in the killed runs: some files span several MiB.
     const files = link ? makeFiles(rng, rng.int(10, 40), 0, 16 << 10) : makeFiles(rng, rng.int(3, 8), 0, 5 << 19);
-    world.put(n1, files);
-    await world.register(n1, files);
-    const healthyBefore = await healthyFiles(world, [n1]);
-    const filed = "node sync demo_storage1 demo_storage2 --force";
-    await world.cli(filed.split(" "));
     return {
-      filed,
-      nodes: [n1, n2],
-      watched: [sentinelOf(world), watch("source demo_storage1", n1.root)],
-      healthyBefore,
-      tasks: files.length,
+      ...(await syncTrial(world, n1, n2, files)),
       maxDelayMs: 1500,
       killEnv: link ? ({} as Record<string, string>) : { ALPENHORN_TEST_PULL_DELAY_MS: String(rng.int(20, 150)) },
       killConf: "",
-      finished: () => allRequestsDone(world),
-      async expect() {
-        const problems: string[] = [];
-        if (!(await allRequestsDone(world))) problems.push("copy requests left pending");
-        for (const f of files) if ((await stateOn(world, n2, f)).has !== "Y") problems.push(`${relOf(f)} not healthy on demo_storage2`);
-        return problems;
-      },
     };
   },
 };
@@ -145,28 +155,12 @@ const remotePullKind: Kind = {
     const n2 = await world.node("demo_storage2", { archive: true });
     // Few and small: each file is an rsync and an ssh session of its own.
     const files = makeFiles(rng, rng.int(1, 3), 16 << 10, 160 << 10);
-    world.put(n1, files);
-    await world.register(n1, files);
-    const healthyBefore = await healthyFiles(world, [n1]);
-    const filed = "node sync demo_storage1 demo_storage2 --force";
-    await world.cli(filed.split(" "));
     return {
-      filed,
-      nodes: [n1, n2],
-      watched: [sentinelOf(world), watch("source demo_storage1", n1.root)],
-      healthyBefore,
-      tasks: files.length,
+      ...(await syncTrial(world, n1, n2, files)),
       maxDelayMs: 2500,
       killEnv: {},
       // rsync slowed (KiB/s) in the killed runs, so kills land while it writes.
       killConf: `  rsync_bwlimit: ${rng.int(100, 400)}\n`,
-      finished: () => allRequestsDone(world),
-      async expect() {
-        const problems: string[] = [];
-        if (!(await allRequestsDone(world))) problems.push("copy requests left pending");
-        for (const f of files) if ((await stateOn(world, n2, f)).has !== "Y") problems.push(`${relOf(f)} not healthy on demo_storage2`);
-        return problems;
-      },
     };
   },
 };
