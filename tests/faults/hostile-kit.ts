@@ -131,3 +131,18 @@ export function leftovers(root: string, files: readonly string[]): string[] {
   for (const f of files) for (let d = dirname(f); d !== "."; d = dirname(d)) expected.add(d);
   return (readdirSync(root, { recursive: true }) as string[]).filter((p) => !expected.has(p)).sort();
 }
+
+/**
+ * The end of an outage trial: nothing outside the roots changed (`outside`, the sentinel's
+ * snapshot taken before), no temporary, placeholder or stray file in either root beside the
+ * trial's `files`, and the daemon, still running after its outages, stops in order on SIGTERM
+ * without a `Fatal error!`.
+ */
+export async function expectOrderlyEnd(ws: Workspace, outside: string[], roots: readonly string[], files: readonly string[], d: DaemonProc): Promise<void> {
+  expect(snapshot(ws.sentinel)).toEqual(outside);
+  for (const root of roots) expect(leftovers(root, files)).toEqual([]);
+  expect(d.proc.exitCode).toBeNull();
+  d.proc.kill("SIGTERM");
+  expect(await d.proc.exited).toBe(0);
+  expect(d.text).not.toContain("Fatal error!");
+}
