@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { matchWithTypes, readPatternTypes } from "../../src/engine/extensions/pattern-detect.ts";
 import { importFacts } from "../../src/engine/fs/threads/import-ops.ts";
 import { backendSuites, type TestIndex } from "../helpers/index.ts";
 import { seed } from "../helpers/seed.ts";
@@ -116,9 +117,15 @@ for (const [backend, describeOn] of await backendSuites()) {
       const rows = await fileRows(idx);
       expect(rows.size).toBe(150);
       for (const [rel, bytes] of files) expect(rows.get(rel)).toMatchObject({ size: 1024, md5: md5(bytes), has: "Y" });
-      // The pattern_importer's callback ran per file (and once per acquisition).
-      expect(Number((await idx.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM filedata"))!.n)).toBe(150);
-      expect(Number((await idx.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM acqdata"))!.n)).toBe(3);
+      // The pattern_importer's rows, written set-wise: each file and each acquisition once, with
+      // the type its per-file detection gives.
+      const types = await readPatternTypes(idx.db);
+      const fileData = await idx.db.all<{ path: string; type_id: number }>(
+        "SELECT a.name || '/' || f.name AS path, d.type_id FROM filedata d JOIN archivefile f ON f.id = d.file_id JOIN archiveacq a ON a.id = f.acq_id",
+      );
+      expect(fileData.map((r) => [r.path, Number(r.type_id)]).sort()).toEqual(rels.map((rel) => [rel, matchWithTypes(types, rel)!.fileTypeId]).sort());
+      const acqData = await idx.db.all<{ name: string; type_id: number }>("SELECT a.name, d.type_id FROM acqdata d JOIN archiveacq a ON a.id = d.acq_id ORDER BY a.name");
+      expect(acqData.map((r) => [r.name, Number(r.type_id)])).toEqual(["2025/03/01", "2025/03/02", "2025/03/03"].map((a) => [a, matchWithTypes(types, rels.find((r) => r.startsWith(`${a}/`))!)!.acqTypeId]));
       expect(r.messages).toContain(`INFO Completed import request #${req.id}.`);
     });
 

@@ -2,7 +2,8 @@
 // full-matches an AcqType pattern names the acquisition; the LAST FileType whose pattern
 // full-matches the rest of the path types the file (alpenhorn's example, kept as it is).
 
-import { dirname, posix } from "node:path";
+import { dirname } from "node:path";
+import { childPath } from "../fs/paths.ts";
 import type { Db } from "../../index/driver/types.ts";
 import { insertAcqData, insertFileData, listPatternTypes, type PatternTypeRow } from "../../index/queries/pattern-importer.ts";
 import type { StorageNodeRow } from "../../index/rows.ts";
@@ -94,22 +95,33 @@ export async function detectByPatterns(db: Db, path: string, _node: StorageNodeR
   return detectWithTypes(await readPatternTypes(db), path);
 }
 
-/** Detection against given type tables (a batch's snapshot, engine/import/batch.ts). */
-export function detectWithTypes(types: PatternTypes, path: string): DetectResult {
+/** The acquisition and the types a path is detected as, or null (not an acquisition file). */
+export interface PatternMatch {
+  readonly acqName: string;
+  readonly acqTypeId: number;
+  readonly fileTypeId: number;
+}
+
+/** Detection against given type tables, as rows to write (a batch writes them set-wise: engine/import/batch.ts). */
+export function matchWithTypes(types: PatternTypes, path: string): PatternMatch | null {
   const acq = acqOf(types, path);
-  if (!acq) return { acqName: null };
-  const { name: acqName, type: acqType } = acq;
-  const fileName = posix.relative(acqName, path);
+  if (!acq) return null;
+  const fileName = childPath(acq.name, path);
   let fileType: PatternTypeRow | null = null;
   for (const t of types.fileTypes) if (matches(t, fileName)) fileType = t;
-  if (!fileType) return { acqName: null };
-  const acqTypeId = acqType.id;
-  const fileTypeId = fileType.id;
+  if (!fileType) return null;
+  return { acqName: acq.name, acqTypeId: acq.type.id, fileTypeId: fileType.id };
+}
+
+/** Detection against given type tables, with the callback that writes the type rows of one file. */
+export function detectWithTypes(types: PatternTypes, path: string): DetectResult {
+  const m = matchWithTypes(types, path);
+  if (!m) return { acqName: null };
   return {
-    acqName,
+    acqName: m.acqName,
     callback: async (tx, _copy, newFile, newAcq) => {
-      if (newAcq) await insertAcqData(tx, newAcq.id, acqTypeId);
-      if (newFile) await insertFileData(tx, newFile.id, fileTypeId);
+      if (newAcq) await insertAcqData(tx, newAcq.id, m.acqTypeId);
+      if (newFile) await insertFileData(tx, newFile.id, m.fileTypeId);
     },
   };
 }

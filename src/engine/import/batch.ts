@@ -8,14 +8,15 @@
 // once, and one transaction for all the rows. Each file still settles its scan request's
 // tracker on its own (tracker.ts).
 
-import { basename, posix } from "node:path";
+import { basename } from "node:path";
 import { utcNow } from "../../common/time.ts";
 import { setCopyImported } from "../../index/queries/copies.ts";
 import { acqsByName, copiesOfFilesOnNode, ensureAcqs, ensureFiles, filesOnNode, insertPresentCopies, type FileOnNode } from "../../index/queries/import-batch.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback, ImportFact } from "../extension-api.ts";
-import { detectByPatterns, detectWithTypes, readPatternTypes, type PatternTypes } from "../extensions/pattern-detect.ts";
-import { invalidImportPath } from "../fs/paths.ts";
+import { insertAcqDataMany, insertFileDataMany, type TypedRow } from "../../index/queries/pattern-importer.ts";
+import { detectByPatterns, matchWithTypes, readPatternTypes, type PatternMatch, type PatternTypes } from "../extensions/pattern-detect.ts";
+import { childPath, invalidImportPath } from "../fs/paths.ts";
 import { retryBusy } from "../retry.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
@@ -92,6 +93,8 @@ interface Vetted {
   readonly detectLog: readonly string[];
   readonly acqName: string | null;
   readonly callback?: ImportCallback;
+  /** The built-in pattern_importer's types of the file, written set-wise instead of by a callback. */
+  readonly types?: PatternMatch;
   /** Why the acquisition is refused ("bad acq"), when it is. */
   readonly badAcq?: string;
   readonly fileName?: string;
@@ -104,6 +107,7 @@ interface ToRegister {
   readonly acqName: string;
   readonly fileName: string;
   readonly callback?: ImportCallback;
+  readonly types?: PatternMatch;
   readonly acq0?: ArchiveAcqRow;
   readonly file0?: ArchiveFileRow;
   readonly size: number | null;
@@ -150,6 +154,7 @@ async function importRound(unode: NodeTarget, items: readonly BatchItem[], regis
         acqName: v.acqName!,
         fileName: v.fileName!,
         callback: v.callback,
+        types: v.types,
         acq0: v.acq0,
         file0: v.file0,
         size: f.md5 === null ? null : f.size,
@@ -184,13 +189,21 @@ async function vet(unode: NodeTarget, items: readonly BatchItem[]): Promise<Vett
     }
     let acqName: string | null = null;
     let callback: ImportCallback | undefined;
+    let matched: PatternMatch | undefined;
     const detectLog: string[] = [];
     for (const l of ctx.extensions.importDetect) {
-      // Its type tables, read once for the batch instead of once per file.
-      const r = l.ext.detect === detectByPatterns ? detectWithTypes((types ??= await readPatternTypes(ctx.db)), path) : await l.ext.detect(ctx.db, path, node);
-      if (r.acqName !== null && r.acqName !== undefined) {
-        acqName = String(r.acqName);
-        callback = r.callback;
+      if (l.ext.detect === detectByPatterns) {
+        // Its type tables, read once for the batch instead of once per file; its rows written set-wise.
+        matched = matchWithTypes((types ??= await readPatternTypes(ctx.db)), path) ?? undefined;
+        if (matched) acqName = matched.acqName;
+      } else {
+        const r = await l.ext.detect(ctx.db, path, node);
+        if (r.acqName !== null && r.acqName !== undefined) {
+          acqName = String(r.acqName);
+          callback = r.callback;
+        }
+      }
+      if (acqName !== null) {
         detectLog.push(`import detect succeeded using "${l.fullName}"`);
         break;
       }
@@ -204,13 +217,13 @@ async function vet(unode: NodeTarget, items: readonly BatchItem[]): Promise<Vett
       out.push({ item, dot: false, detectLog, acqName, callback, badAcq: `Rejecting invalid acq path "${acqName}": ${bad}` });
       continue;
     }
-    const fileName = posix.relative(acqName, path);
+    const fileName = childPath(acqName, path);
     if (fileName === "" || fileName.startsWith("..")) {
       // alpenhorn crashes here (a detected acquisition that is not a parent of the path); we refuse it.
       out.push({ item, dot: false, detectLog, acqName, callback, badAcq: `Rejecting invalid acq path "${acqName}": not a parent of "${path}"` });
       continue;
     }
-    out.push({ item, dot: false, detectLog, acqName, callback, fileName });
+    out.push({ item, dot: false, detectLog, acqName, callback, types: matched, fileName });
   }
   // Which acquisitions and files exist, and the files' copies on this node.
   const wanted = out.filter((v) => v.fileName !== undefined);
@@ -346,6 +359,8 @@ async function book(unode: NodeTarget, regs: readonly ToRegister[]): Promise<voi
         const seenAcq = new Set<string>();
         const newCopies: NewCopy[] = [];
         const callbacks: Array<() => Promise<void>> = [];
+        const acqTypes: TypedRow[] = [];
+        const fileTypes: TypedRow[] = [];
         for (const [k, r] of regs.entries()) {
           const o = out[k]!;
           const file = fileRows.get(k);
@@ -387,8 +402,13 @@ async function book(unode: NodeTarget, regs: readonly ToRegister[]): Promise<voi
           newCopies.push({ fileId, path: r.item.rel });
           const c = copy;
           if (r.callback) callbacks.push(() => r.callback!(tx, c, newFile, newAcq, node));
+          // What the pattern_importer's callback would write for this file (detectWithTypes).
+          if (r.types && newAcq) acqTypes.push({ id: Number(newAcq.id), typeId: r.types.acqTypeId });
+          if (r.types && newFile) fileTypes.push({ id: fileId, typeId: r.types.fileTypeId });
         }
         await triggerAutoactionsMany(tx, ctx.log, node, newCopies);
+        await insertAcqDataMany(tx, acqTypes);
+        await insertFileDataMany(tx, fileTypes);
         for (const cb of callbacks) await cb();
         return out;
       }),

@@ -4,7 +4,7 @@
 // in one transaction with insert-ignore on the unique indexes, so a file imported twice at
 // once is registered once.
 
-import { basename, isAbsolute, join, posix } from "node:path";
+import { basename, isAbsolute } from "node:path";
 import { utcNow } from "../../common/time.ts";
 import { copyTracked, getCopy, insertPresentCopy, setCopyImported } from "../../index/queries/copies.ts";
 import { ensureAcq } from "../../index/queries/acqs.ts";
@@ -12,7 +12,7 @@ import { ensureFile } from "../../index/queries/files.ts";
 import { getAcqByName, getFileInAcq } from "../../index/queries/lookup.ts";
 import type { ArchiveAcqRow, ArchiveFileCopyRow, ArchiveFileImportRequestRow, ArchiveFileRow } from "../../index/rows.ts";
 import type { ImportCallback, StatInfo } from "../extension-api.ts";
-import { invalidImportPath, relativeToRoot } from "../fs/paths.ts";
+import { childPath, invalidImportPath, isNodeFileRel, relativeToRoot } from "../fs/paths.ts";
 import { Task } from "../scheduler/task.ts";
 import type { NodeTarget } from "../updateable/target.ts";
 import { triggerAutoactions } from "./autoactions.ts";
@@ -49,7 +49,7 @@ export function importTarget(unode: NodeTarget, path: string): string | null {
     }
     rel = r;
   }
-  if (join(root, rel) === join(root, "ALPENHORN_NODE")) {
+  if (isNodeFileRel(root, rel)) {
     ctx.log.debug("ignoring ALPENHORN_NODE file during import");
     return null;
   }
@@ -155,7 +155,7 @@ async function* importSteps(unode: NodeTarget, path: string, opts: ImportOptions
     ctx.log.warning(`Rejecting invalid acq path "${acqName}": ${bad}`);
     return await finish("bad acq");
   }
-  const fileName = posix.relative(acqName, path);
+  const fileName = childPath(acqName, path);
   if (fileName === "" || fileName.startsWith("..")) {
     // alpenhorn crashes here (a detected acquisition that is not a parent of the path); we refuse it.
     ctx.log.warning(`Rejecting invalid acq path "${acqName}": not a parent of "${path}"`);

@@ -19,7 +19,8 @@ const REPORT_MS = 250;
 
 function lstatOrNull(path: string) {
   try {
-    return lstatSync(path);
+    // No exception for a missing entry (the lock file, most of all): a thrown one costs more than the lstat.
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
   } catch (err) {
     if (isMissing(err)) return null;
     throw err;
