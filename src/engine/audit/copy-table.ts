@@ -130,6 +130,29 @@ export class CopyTable {
     d.push(i, cut < 0 ? path : path.slice(cut + 1));
   }
 
+  /**
+   * addRow(`dir/name`) for a `dir` that is neither empty nor ends in or doubles a slash and a
+   * `name` without a slash: the path is never made, and rows of one directory (one acquisition)
+   * find it by identity.
+   */
+  addInDir(dir: string, name: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.copyId[i] = copyId;
+    this.fileId[i] = fileId;
+    this.size[i] = size;
+    this.has[i] = has;
+    this.state[i] = state;
+    let d = this.last;
+    if (d === null || d.dir !== dir) {
+      d = this.dirs.get(dir) ?? null;
+      if (d === null) this.dirs.set(dir, (d = new DirRows(dir)));
+      this.last = d;
+      this.dirty.push(d);
+    }
+    d.push(i, name);
+  }
+
   /** Pack the names added since the last call (after each page read, so the rows can go). */
   pack(): void {
     for (const d of this.dirty) d.pack();

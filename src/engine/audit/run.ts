@@ -69,7 +69,7 @@ const relativeNested = (root: string, nested: ReadonlyMap<string, string>) => [.
 export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root" | "scopes" | "ignore" | "nested">): Promise<TimedSnapshot> {
   const start = performance.now();
   const nestedRel = relativeNested(p.root, p.nested);
-  const underNested = (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
+  const underNested = nestedRel.length === 0 ? undefined : (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
   const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
   return { snap, seconds: (performance.now() - start) / 1000 };
 }

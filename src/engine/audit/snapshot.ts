@@ -1,11 +1,12 @@
 // Reading a node's copies for the audit: the "before" snapshot into a compact CopyTable, and
 // the "after" re-read of the candidates only (by copy id, or a second streamed pass when disk
 // files without a row must be looked up), as Rucio's auditor brackets its listing with two
-// database dumps. Rows are read as arrays (no object per row) with the path and the state
-// each already one string.
+// database dumps. Rows are read as arrays (no object per row) with the state already one
+// string, and the acquisitions' names apart: a copy's path is only made when a scope, a glob
+// or a nested node needs it, or its names are unusual.
 
 import type { Db } from "../../index/driver/types.ts";
-import { auditCopiesByName, auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
+import { auditAcqNames, auditCopiesByName, auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
 import type { HasFile } from "../../index/rows.ts";
 import { CopyTable, HAS_CODES } from "./copy-table.ts";
 import type { IgnoreRules } from "./ignore.ts";
@@ -32,6 +33,41 @@ async function* pages(db: Db, nodeId: number): AsyncGenerator<unknown[][]> {
   }
 }
 
+/** An acquisition as the snapshot files its copies. */
+interface AcqName {
+  readonly name: string;
+  /**
+   * Whether `name/file` for a file name without `/` is an ordinary path of directory `name`
+   * (CopyTable.addRow would not set it apart): not empty, no trailing or doubled slash.
+   */
+  readonly plain: boolean;
+  /** Whether every path in it is ignored (IgnoreRules.ignoredPath: a dot-named component). */
+  readonly dotted: boolean;
+}
+
+/** Acquisition names by id, read for the ids each page brings that are not known yet. */
+class AcqNames {
+  private readonly byId = new Map<number, AcqName>();
+  constructor(private readonly db: Db) {}
+
+  async learn(rows: readonly unknown[][]): Promise<void> {
+    const unknown = new Set<number>();
+    for (const r of rows) {
+      const id = Number(r[2]);
+      if (!this.byId.has(id)) unknown.add(id);
+    }
+    if (unknown.size === 0) return;
+    for (const [id, name] of await auditAcqNames(this.db, [...unknown])) {
+      const n = String(name);
+      this.byId.set(Number(id), { name: n, plain: n !== "" && !n.endsWith("/") && !n.includes("//"), dotted: n.startsWith(".") || n.includes("/.") });
+    }
+  }
+
+  get(id: unknown): AcqName | undefined {
+    return this.byId.get(Number(id));
+  }
+}
+
 /** The state column (`has_file || last_update`) folded as stateHash folds its two parts. */
 export const stateOf = (state: string) => fnv1a(state);
 
@@ -41,19 +77,37 @@ export interface Snapshot {
   readonly expectedPresent: number;
 }
 
-/** S0: every copy of the node in scope and not ignored. */
-export async function readSnapshot(db: Db, nodeId: number, scopes: readonly string[], ignore: IgnoreRules, excluded: (path: string) => boolean): Promise<Snapshot> {
+/**
+ * S0: every copy of the node in scope and not ignored (`excluded`: under a nested node's root;
+ * absent when there is none).
+ */
+export async function readSnapshot(db: Db, nodeId: number, scopes: readonly string[], ignore: IgnoreRules, excluded?: (path: string) => boolean): Promise<Snapshot> {
   // Sized once (copies registered meanwhile still fit: the table grows), so no million-row
   // arrays are copied while the pages' garbage is at its peak.
   const table = new CopyTable((await auditCopyCount(db, nodeId)) + 64);
+  const acqs = new AcqNames(db);
+  // Without scopes, globs or nested nodes, a plain name's rules are its acquisition's and its own.
+  const pathRules = scopes.length > 0 || ignore.hasGlobs || excluded !== undefined;
   let expectedPresent = 0;
   for await (const rows of pages(db, nodeId)) {
+    await acqs.learn(rows);
     for (const r of rows) {
-      const path = r[2] as string;
-      if (!inScope(path, scopes) || ignore.ignoredPath(path) || excluded(path)) continue;
-      const state = String(r[4]);
+      // An acquisition gone since the page was read: the join would have dropped the row too.
+      const acq = acqs.get(r[2]);
+      if (acq === undefined) continue;
+      const name = r[3] as string;
+      const state = String(r[5]);
       const has = HAS_CODES[state[0] as HasFile] ?? 4;
-      table.addRow(path, Number(r[0]), Number(r[1]), r[3] === null ? NaN : Number(r[3]), has, stateOf(state));
+      const size = r[4] === null ? NaN : Number(r[4]);
+      if (!pathRules && acq.plain && name !== "" && !name.includes("/")) {
+        // ignoredPath of `acq/name`: a dot-named acquisition component, or a dot-named file.
+        if (acq.dotted || name.charCodeAt(0) === 46) continue;
+        table.addInDir(acq.name, name, Number(r[0]), Number(r[1]), size, has, stateOf(state));
+      } else {
+        const path = `${acq.name}/${name}`;
+        if (!inScope(path, scopes) || ignore.ignoredPath(path) || excluded?.(path)) continue;
+        table.addRow(path, Number(r[0]), Number(r[1]), size, has, stateOf(state));
+      }
       if (has === 1 || has === 2) expectedPresent++;
     }
     table.pack();
@@ -106,10 +160,14 @@ export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySe
       }
     return out;
   }
+  const acqs = new AcqNames(db);
   for await (const rows of pages(db, nodeId)) {
+    await acqs.learn(rows);
     for (const r of rows) {
-      const path = r[2] as string;
-      if (paths.has(path)) keep(r[0], path, String(r[4]));
+      const acq = acqs.get(r[2]);
+      if (acq === undefined) continue;
+      const path = `${acq.name}/${r[3] as string}`;
+      if (paths.has(path)) keep(r[0], path, String(r[5]));
     }
   }
   return out;

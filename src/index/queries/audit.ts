@@ -10,16 +10,25 @@ import { chunks, placeholders } from "./bulk-common.ts";
 /**
  * One page of the node's copies with id > `afterId`, in id order (keyset paging: each page is
  * an indexed range scan, and no page holds more than `limit` rows in memory), as arrays:
- * [copy id, file id, path (`acq/name`), the file's indexed size (null when unknown; MySQL may
- * return a BIGINT as text), state (`has_file || last_update`, so one string carries both)].
+ * [copy id, file id, acquisition id, file name, the file's indexed size (null when unknown;
+ * MySQL may return a BIGINT as text), state (`has_file || last_update`, so one string carries
+ * both)]. The acquisition's name comes from auditAcqNames: joining it here would cost a lookup
+ * and a concatenated path per copy, where a node has a thousand copies per acquisition.
  */
 export function auditCopyValues(db: Db, nodeId: number, afterId: number, limit: number): Promise<unknown[][]> {
   return db.values(
-    `SELECT c.id, c.file_id, a.name || '/' || f.name, f.size_b, c.has_file || c.last_update
-       FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id JOIN archiveacq a ON f.acq_id = a.id
+    `SELECT c.id, c.file_id, f.acq_id, f.name, f.size_b, c.has_file || c.last_update
+       FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id
       WHERE c.node_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
     [nodeId, afterId, limit],
   );
+}
+
+/** Names of the acquisitions `ids`, as [id, name] arrays (ids that do not exist are absent). */
+export async function auditAcqNames(db: Db, ids: readonly number[]): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  for (const part of chunks(db, ids)) for (const r of await db.values(`SELECT id, name FROM archiveacq WHERE id IN (${placeholders(part.length)})`, part)) out.push(r);
+  return out;
 }
 
 /** How many copies the node has (a capacity hint for the snapshot: an index-only count). */
