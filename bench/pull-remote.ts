@@ -4,11 +4,12 @@
 // binary as a user runs it (`file sync`, then the timed `serve --once`, spawn to exit; SQLite
 // index, `num_workers: 1`, `update_interval: 1`, `daemon.rsync_rsh` the sshd's ssh command),
 // and by the daemon's own rsync command line run alone (same arguments, same source, a fresh
-// target directory), alternately, BENCH_RUNS times (default 3); medians are printed with the
+// target directory), alternately, BENCH_RUNS times (default 3), each from the same state (no
+// earlier received file left, nothing left to write back); medians are printed with the
 // ratio. The daemon's extra work is its start-up and update loop (an idle `serve --once` is
 // timed too), the fsync of the received file and our MD5 of it before the rename (rsync alone
-// does neither): `md5sum` of the received file and a `sync` of it are timed apart, to show
-// what the verification costs. BENCH_PULL_DATA=pattern (default; bench/_files.ts, compresses
+// does neither; the MD5 is taken while the bytes arrive): `md5sum` of the received file and a
+// `sync` of it are timed apart, to show what the verification costs. BENCH_PULL_DATA=pattern (default; bench/_files.ts, compresses
 // well, so the fixed costs weigh most) or random (incompressible: rsync's --compress dominates).
 
 import { Database } from "bun:sqlite";
@@ -114,22 +115,29 @@ try {
   const md5sum: number[] = [];
   const syncs: number[] = [];
   const received = join(dstRoot, NAME);
+  // Each timed transfer starts from the same state: neither earlier received file left (a write
+  // after a 1 GiB file was deleted is much faster here than one after it was kept: the freed
+  // blocks are reused), and nothing left to write back.
+  const fresh = () => {
+    rmSync(join(alone, "t"), { recursive: true, force: true });
+    rmSync(join(dstRoot, "acq00000"), { recursive: true, force: true });
+    timed(["sync"]);
+  };
   console.log(`Remote pull of one ${MB} MiB file (${DATA} data) over loopback rsync/ssh, dist/alpenhorn, SQLite, num_workers 1; median of ${RUNS} runs`);
   console.log(`(serve --once: spawn to exit; rsync alone: the daemon's own rsync arguments, same source, a fresh target directory)`);
   for (let i = 0; i < RUNS; i++) {
     idle.push(timed([BIN, "--test-isolation", "-c", conf, "serve", "--once"], { cwd: top, env, log: join(top, `idle-${i}.log`) }));
 
-    rmSync(join(alone, "t"), { recursive: true, force: true });
+    fresh();
     mkdirSync(join(alone, "t"));
     rsync.push(timed(rsyncArgv(join(alone, "t", "big.dat"))));
     // What our verification adds to a transfer: the received file made durable, then hashed
     // (from the page cache, as the daemon reads it back).
     syncs.push(timed(["sync", join(alone, "t", "big.dat")]));
     md5sum.push(timed(["md5sum", join(alone, "t", "big.dat")]));
-    rmSync(join(alone, "t"), { recursive: true, force: true });
 
     // A fresh request each run: the last run's copy forgotten, its file removed.
-    rmSync(join(dstRoot, "acq00000"), { recursive: true, force: true });
+    fresh();
     const x = new Database(db);
     x.run("DELETE FROM archivefilecopy WHERE node_id = (SELECT id FROM storagenode WHERE name = 'dst')");
     x.close();

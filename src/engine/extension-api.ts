@@ -362,7 +362,14 @@ export interface FsService {
    * MD5 against `expectedMd5`, and only when equal, rename it over `target`. `tempDir` is
    * removed either way. The timeout restarts at every 32 MiB hashed.
    */
-  pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string): Promise<AdoptResult>;
+  pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string, prehash?: TailHash | null): Promise<AdoptResult>;
+  /**
+   * Hash the file rsync is writing for `name` in `tempDir` while it arrives, until `flag[0]`
+   * (an Int32Array on a SharedArrayBuffer) is set to 1 (rsync exited 0) or 2 (failed), with
+   * Atomics.notify; null when it failed or could not be followed. Given to pullAdopt, it spares
+   * reading the file back when it names the received file's inode and size and the expected MD5.
+   */
+  pullTail(tempDir: string, name: string, flag: Int32Array): Promise<TailHash | null>;
   /** fsync a file a transfer tool received, on a thread of its own (overlaps pullAdopt's MD5); false when it is gone. */
   pullFlush(received: string): Promise<boolean>;
   /** SIGKILL rsync and bbcp processes (Linux) still writing into the stale temporary directory `dir`. */
@@ -374,6 +381,19 @@ export interface ReapedWriter {
   readonly pid: number;
   /** The program's name as its command line gives it: `rsync` or `bbcp`. */
   readonly program: string;
+}
+
+/** FsService.pullTail's flag: the transfer ended well (its bytes are all there), or failed. */
+export const TAIL_ENDED = 1;
+export const TAIL_FAILED = 2;
+
+/** FsService.pullTail: the MD5 of the bytes of one inode, read while a transfer tool wrote them. */
+export interface TailHash {
+  readonly md5: string;
+  readonly size: number;
+  /** The file's device and inode numbers, as decimal strings (exact beyond 2^53). */
+  readonly dev: string;
+  readonly ino: string;
 }
 
 /** FsService.pullAdopt: the outcome of verifying what a transfer tool received. */

@@ -58,6 +58,8 @@ export function fsService(pool: FsPool, log: Logger, timeout: number, group?: st
     pullTempDir: (target) => call("pullTempDir", [target], `mkdtemp(${q(target)})`),
     pullReapWriters: (dir) => call("pullReapWriters", [dir], `reap writers of ${q(dir)}`),
     pullFlush: (received) => call("pullFlush", [received], `fsync(${q(received)})`),
-    pullAdopt: (received, target, md5, dir) => call("pullAdopt", [received, target, md5, dir], `verify(${q(received)})`),
+    pullAdopt: (received, target, md5, dir, prehash) => call("pullAdopt", [received, target, md5, dir, prehash ?? null], `verify(${q(received)})`),
+    // As long as the transfer runs: the transfer's own timeout ends it (the caller sets the flag).
+    pullTail: (dir, name, flag) => call("pullTail", [dir, name, flag], `hash of ${q(name)} as it arrives in ${q(dir)}`, undefined, Infinity),
   };
 }

@@ -10,6 +10,7 @@ import { confinedPath, OutsideRootError, strictRealpath } from "./confine.ts";
 import { checkFile, checkFiles, pruneDirs, removeAndPrune, removeFiles } from "./copy-ops.ts";
 import { hashFd, type Progress } from "./hash.ts";
 import { importFacts } from "./import-ops.ts";
+import { pullTail } from "./tail-hash.ts";
 import { pullAdopt, pullCopy, pullFlush, pullLink, pullLinkMany, pullPrepare, pullReapWriters, pullTempDir, pullUnplace } from "./pull-ops.ts";
 
 export type { Progress } from "./hash.ts";
@@ -163,6 +164,7 @@ export const OPS = {
   /** A remote pull's private directory, the verification of what rsync or bbcp left in it, the reaping of a stale one. */
   pullTempDir,
   pullAdopt,
+  pullTail,
   pullFlush,
   pullReapWriters,
   /** The consistency audit's batched listing (audit-ops.ts). */
@@ -171,6 +173,6 @@ export const OPS = {
 
 export type OpName = keyof typeof OPS;
 /** Operations that take a Progress callback last (their timeout restarts on each report). */
-export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "importFacts", "auditList", "pullCopy", "pullAdopt", "pullLink", "pullLinkMany"]);
+export const LONG_OPS: ReadonlySet<OpName> = new Set(["md5", "checkFile", "checkFiles", "importFacts", "auditList", "pullCopy", "pullAdopt", "pullTail", "pullLink", "pullLinkMany"]);
 export type OpArgs<K extends OpName> = Parameters<(typeof OPS)[K]> extends [...infer A, Progress] ? A : Parameters<(typeof OPS)[K]>;
 export type OpResult<K extends OpName> = ReturnType<(typeof OPS)[K]>;

@@ -10,7 +10,7 @@
 import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, ReapedWriter, TargetKind } from "../../extension-api.ts";
+import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, ReapedWriter, TailHash, TargetKind } from "../../extension-api.ts";
 import { confinedPath, OutsideRootError } from "./confine.ts";
 import { TEMP_DIR_PREFIX } from "../paths.ts";
 import { hashFd, type Progress, PROGRESS_BYTES } from "./hash.ts";
@@ -308,7 +308,7 @@ export function pullTempDir(target: string): string {
  * `target` (the directory fsynced). `tempDir` is removed in every case, with whatever else the
  * tool left in it.
  */
-export function pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string, progress: Progress): AdoptResult {
+export function pullAdopt(received: string, target: string, expectedMd5: string | null, tempDir: string, prehash: TailHash | null, progress: Progress): AdoptResult {
   if (dirname(received) !== tempDir || !basename(tempDir).startsWith(TEMP_DIR_PREFIX)) {
     throw Object.assign(new Error(`not a file in a temporary directory of ours: '${received}'`), { code: "EINVAL", path: received });
   }
@@ -325,7 +325,13 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
     // Hash first, then fsync: the bytes read are the page cache's, which is what goes to disk
     // (nothing but us writes in our temporary directory once the tool has exited), and the
     // caller may have started the writeback on another thread (pullFlush) to overlap the two.
-    const h = hashFd(fd, before, progress, 0);
+    // The hash taken while the tool wrote (tail-hash.ts) stands for this inode at this size, and
+    // only to accept: any other answer is the read-back's to give.
+    const tail =
+      prehash && expectedMd5 !== null && prehash.md5 === expectedMd5 && prehash.dev === String(before.dev) && prehash.ino === String(before.ino) && BigInt(prehash.size) === before.size
+        ? { md5: prehash.md5, size: prehash.size, used: Number(before.blocks) * 512 }
+        : null;
+    const h = tail ?? hashFd(fd, before, progress, 0);
     if ("changed" in h) return { state: "mismatch", size: null, md5: null };
     fsyncSync(fd);
     if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };

@@ -8,7 +8,7 @@
 // over the target (fs.pullAdopt). A mismatch keeps nothing.
 
 import { basename, join } from "node:path";
-import type { CommandResult, IOServices, PullJob, PullOutcome } from "../../extension-api.ts";
+import { TAIL_ENDED, TAIL_FAILED, type CommandResult, type IOServices, type PullJob, type PullOutcome } from "../../extension-api.ts";
 import { pyOSError } from "../../fs/oserror.ts";
 import { bbcpArgv, bbcpPort, bbcpVerdict } from "./bbcp.ts";
 import { rsyncArgv, rsyncVerdict } from "./rsync.ts";
@@ -20,6 +20,8 @@ type ToolVerdict =
 
 interface RemoteTool {
   readonly name: "rsync" | "bbcp";
+  /** Whether its file can be hashed as it arrives (tail-hash.ts: rsync's way of writing). */
+  readonly tail: boolean;
   argv(source: string, received: string): string[];
   verdict(run: CommandResult): ToolVerdict;
 }
@@ -27,6 +29,7 @@ interface RemoteTool {
 export function rsyncPull(services: IOServices, job: PullJob, target: string): Promise<PullOutcome> {
   return remotePull(services, job, target, {
     name: "rsync",
+    tail: true,
     argv: (source, received) => rsyncArgv(source, received, services.remotePull),
     verdict: rsyncVerdict,
   });
@@ -37,6 +40,7 @@ export function bbcpPull(services: IOServices, job: PullJob, target: string): Pr
   const port = bbcpPort(services.workerId());
   return remotePull(services, job, target, {
     name: "bbcp",
+    tail: false,
     argv: (source, received) => bbcpArgv(source, received, port),
     verdict: bbcpVerdict,
   });
@@ -55,8 +59,20 @@ async function remotePull(services: IOServices, job: PullJob, target: string, to
   }
   const discard = () => fs.rmTree(dir).catch((err) => log.warning(`Error removing ${dir}: ${pyOSError(err)}`));
   const received = join(dir, basename(target));
-  const run = await commands.run(tool.argv(job.sourceAddr, received), job.timeout);
-  const verdict = tool.verdict(run);
+  // The received bytes hashed on an fs thread while they arrive; pullAdopt reads the file back
+  // only when that hash cannot stand for it.
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const tail = tool.tail ? fs.pullTail(dir, basename(target), flag).catch(() => null) : Promise.resolve(null);
+  let run: CommandResult;
+  let verdict: ToolVerdict | undefined;
+  try {
+    run = await commands.run(tool.argv(job.sourceAddr, received), job.timeout);
+    verdict = tool.verdict(run);
+  } finally {
+    // Whatever happened, the tail ends: at the end of the bytes, or at once.
+    Atomics.store(flag, 0, verdict?.ok ? TAIL_ENDED : TAIL_FAILED);
+    Atomics.notify(flag, 0);
+  }
   if (!verdict.ok) {
     if (verdict.error) log.error(verdict.error);
     if (verdict.warning) log.warning(verdict.warning);
@@ -76,7 +92,7 @@ async function remotePull(services: IOServices, job: PullJob, target: string, to
   // still fsyncs before its rename, so it waits for whatever the writeback has left.
   const flushed = fs.pullFlush(received).catch(() => false);
   try {
-    const r = await fs.pullAdopt(received, target, job.md5, dir);
+    const r = await fs.pullAdopt(received, target, job.md5, dir, await tail);
     await flushed;
     if (r.state === "adopted") return { result: "done", used: r.used };
     if (verdict.sourceMd5 !== undefined) {
