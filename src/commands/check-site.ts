@@ -16,6 +16,9 @@ import { FsPool } from "../engine/fs/threads/pool.ts";
 import { AuditHistory, AuditLock } from "../index/sidecar/audit-history.ts";
 import { defineCommand } from "./_shared/define.ts";
 import { normalisePath, resolveNode } from "./_shared/resolve.ts";
+import type { CommandContext } from "./_shared/context.ts";
+import type { SnapshotReader } from "../engine/audit/snapshot.ts";
+import { parseDatabaseUrl } from "../index/connect.ts";
 
 const EXIT_STATUS = `\b
 Exit status:
@@ -110,7 +113,8 @@ ${EXIT_STATUS}`,
       const pre = await checkNode(db, node, { allowInactive: a.allowInactive, anyHost: a.anyHost, host, timeout: opTimeout });
       const ignore = new IgnoreRules(a.ignore);
       // S0 (read-only) runs while the fs threads start and check the root; the walk waits for both.
-      const snapshot = startSnapshot({ db, nodeId: node.id, root: pre.root, scopes, ignore, nested: pre.nested });
+      const reader = snapshotReader(ctx);
+      const snapshot = startSnapshot({ db, nodeId: node.id, root: pre.root, scopes, ignore, nested: pre.nested, reader });
       snapshot.catch(() => undefined);
       const rootDev = await checkRoot(pool, node.name, pre.root, opTimeout);
       try {
@@ -203,4 +207,20 @@ function progressLine(enabled: boolean, write: (text: string) => void) {
       if (shown) write("\r\x1b[K");
     },
   };
+}
+
+/**
+ * Where a thread of its own can read the snapshot: a SQLite index opened from the config's URL
+ * (snapshot-thread.ts); none for MySQL, whose driver reads off this thread already, or for a
+ * connection a database extension made.
+ */
+function snapshotReader(ctx: CommandContext): SnapshotReader | undefined {
+  if (ctx.extensions.database) return undefined;
+  const url = ctx.config.mapping("database", {}).url;
+  if (typeof url !== "string") return undefined;
+  try {
+    return parseDatabaseUrl(url, ctx.cwd).kind === "sqlite" ? { url, cwd: ctx.cwd } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -44,6 +44,20 @@ class DirRows {
     this.decoded = null;
   }
 
+  /** Rows first … first+count-1, whose names are `joined` (NUL-joined, none holding NUL). */
+  pushRun(first: number, count: number, joined: string): void {
+    while (this.n + count > this.rows.length) {
+      const g = new Int32Array(this.rows.length * 2);
+      g.set(this.rows);
+      this.rows = g;
+    }
+    for (let k = 0; k < count; k++) this.rows[this.n++] = first + k;
+    // In order: the names pushed one by one before these go first.
+    this.pack();
+    this.chunks.push(joined);
+    this.decoded = null;
+  }
+
   pack(): void {
     if (this.pending.length) this.chunks.push(this.pending.join(NAME_SEP));
     this.pending = [];
@@ -106,28 +120,16 @@ export class CopyTable {
 
   /** Add a row: `path` relative to the root, `has` a HAS_CODES code, `state` a stateHash. */
   addRow(path: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
-    if (this.n === this.cap) this.grow();
-    const i = this.n++;
-    this.copyId[i] = copyId;
-    this.fileId[i] = fileId;
-    this.size[i] = size;
-    this.has[i] = has;
-    this.state[i] = state;
+    const i = this.store(copyId, fileId, size, has, state);
     const cut = path.lastIndexOf("/");
     if (cut === 0 || cut === path.length - 1 || path.includes("//")) {
       this.odd.push({ path, row: i });
       return;
     }
     // Rows of one directory mostly come together: compare in place, without a substring.
-    let d = this.last;
-    if (d === null || d.dir.length !== (cut < 0 ? 0 : cut) || !path.startsWith(d.dir) || (cut < 0) !== (d.dir === "")) {
-      const dir = cut < 0 ? "" : path.slice(0, cut);
-      d = this.dirs.get(dir) ?? null;
-      if (d === null) this.dirs.set(dir, (d = new DirRows(dir)));
-      this.last = d;
-      this.dirty.push(d);
-    }
-    d.push(i, cut < 0 ? path : path.slice(cut + 1));
+    const d = this.last;
+    if (d !== null && d.dir.length === (cut < 0 ? 0 : cut) && path.startsWith(d.dir) && (cut < 0) === (d.dir === "")) d.push(i, cut < 0 ? path : path.slice(cut + 1));
+    else this.dirRows(cut < 0 ? "" : path.slice(0, cut)).push(i, cut < 0 ? path : path.slice(cut + 1));
   }
 
   /**
@@ -136,6 +138,28 @@ export class CopyTable {
    * find it by identity.
    */
   addInDir(dir: string, name: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
+    this.dirRows(dir).push(this.store(copyId, fileId, size, has, state), name);
+  }
+
+  /**
+   * addInDir for `count` rows at once, from packed columns (snapshot-pages.ts) starting at
+   * `start`: `joined` is their names joined by NUL, each a plain base name.
+   */
+  addRun(dir: string, joined: string, count: number, cols: { copyId: Float64Array; fileId: Float64Array; size: Float64Array; has: Uint8Array; state: Uint32Array }, start: number): void {
+    while (this.n + count > this.cap) this.grow();
+    const first = this.n;
+    const end = start + count;
+    this.copyId.set(cols.copyId.subarray(start, end), first);
+    this.fileId.set(cols.fileId.subarray(start, end), first);
+    this.size.set(cols.size.subarray(start, end), first);
+    this.has.set(cols.has.subarray(start, end), first);
+    this.state.set(cols.state.subarray(start, end), first);
+    this.n += count;
+    this.dirRows(dir).pushRun(first, count, joined);
+  }
+
+  /** Store one row's numbers; its row number. */
+  private store(copyId: number, fileId: number, size: number, has: number, state: number): number {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
     this.copyId[i] = copyId;
@@ -143,6 +167,11 @@ export class CopyTable {
     this.size[i] = size;
     this.has[i] = has;
     this.state[i] = state;
+    return i;
+  }
+
+  /** The rows of `dir` (the last one used, mostly: rows of one directory come together). */
+  private dirRows(dir: string): DirRows {
     let d = this.last;
     if (d === null || d.dir !== dir) {
       d = this.dirs.get(dir) ?? null;
@@ -150,7 +179,7 @@ export class CopyTable {
       this.last = d;
       this.dirty.push(d);
     }
-    d.push(i, name);
+    return d;
   }
 
   /** Pack the names added since the last call (after each page read, so the rows can go). */

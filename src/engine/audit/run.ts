@@ -15,7 +15,7 @@ import { confirm } from "./confirm.ts";
 import { FINDING_CLASSES, type AuditOutcome, type Finding, type FindingClass } from "./findings.ts";
 import type { IgnoreRules } from "./ignore.ts";
 import { inSubset, type Budget, type Subset } from "./options.ts";
-import { readSnapshot, readStates, type Snapshot } from "./snapshot.ts";
+import { readSnapshot, readStates, type Snapshot, type SnapshotReader } from "./snapshot.ts";
 import { verifySample } from "./verify.ts";
 import { walk, type WalkSpec } from "./walker.ts";
 
@@ -66,11 +66,11 @@ export interface TimedSnapshot {
 const relativeNested = (root: string, nested: ReadonlyMap<string, string>) => [...nested.keys()].map((abs) => abs.slice(root.length + 1));
 
 /** S0: the node's copies in scope, not ignored, not under a nested node's root. */
-export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root" | "scopes" | "ignore" | "nested">): Promise<TimedSnapshot> {
+export async function startSnapshot(p: Pick<AuditParams, "db" | "nodeId" | "root" | "scopes" | "ignore" | "nested"> & { reader?: SnapshotReader }): Promise<TimedSnapshot> {
   const start = performance.now();
   const nestedRel = relativeNested(p.root, p.nested);
   const underNested = nestedRel.length === 0 ? undefined : (path: string) => nestedRel.some((n) => path === n || path.startsWith(n + "/"));
-  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested);
+  const snap = await readSnapshot(p.db, p.nodeId, p.scopes, p.ignore, underNested, p.reader);
   return { snap, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -87,7 +87,7 @@ export async function runAudit(p: AuditParams): Promise<AuditOutcome> {
   const excluded: Array<{ path: string; why: string }> = [];
   const nestedRel = relativeNested(p.root, p.nested);
   const { snap, seconds } = await (p.snapshot ?? startSnapshot(p));
-  p.onPhase?.(`index read (S0): ${snap.table.length} copies`, seconds);
+  p.onPhase?.(`index read (S0): ${snap.table.length} copies${snap.threaded ? ", read by a thread of its own" : ""}`, seconds);
   await p.hooks?.afterSnapshot?.();
 
   // T0: anything modified from here on (or within --min-age before) is in flight. The kernel

@@ -6,11 +6,14 @@
 // or a nested node needs it, or its names are unusual.
 
 import type { Db } from "../../index/driver/types.ts";
-import { auditAcqNames, auditCopiesByName, auditCopyCount, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
+import { availableParallelism } from "node:os";
+import { auditAcqNames, auditCopiesByName, auditCopyCount, auditCopyIdAt, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
 import type { HasFile } from "../../index/rows.ts";
 import { CopyTable, HAS_CODES } from "./copy-table.ts";
 import type { IgnoreRules } from "./ignore.ts";
 import { fnv1a } from "./options.ts";
+import type { PackedPage, PackedRun } from "./snapshot-pages.ts";
+import type { SnapshotMessage, SnapshotRequest } from "./snapshot-thread.ts";
 
 /** Rows per page: small pages keep the garbage of array rows low (peak RSS), at no cost in time. */
 const PAGE = 20_000;
@@ -45,9 +48,11 @@ interface AcqName {
   readonly dotted: boolean;
 }
 
+const acqName = (name: string): AcqName => ({ name, plain: name !== "" && !name.endsWith("/") && !name.includes("//"), dotted: name.startsWith(".") || name.includes("/.") });
+
 /** Acquisition names by id, read for the ids each page brings that are not known yet. */
 class AcqNames {
-  private readonly byId = new Map<number, AcqName>();
+  readonly byId = new Map<number, AcqName>();
   constructor(private readonly db: Db) {}
 
   async learn(rows: readonly unknown[][]): Promise<void> {
@@ -57,14 +62,7 @@ class AcqNames {
       if (!this.byId.has(id)) unknown.add(id);
     }
     if (unknown.size === 0) return;
-    for (const [id, name] of await auditAcqNames(this.db, [...unknown])) {
-      const n = String(name);
-      this.byId.set(Number(id), { name: n, plain: n !== "" && !n.endsWith("/") && !n.includes("//"), dotted: n.startsWith(".") || n.includes("/.") });
-    }
-  }
-
-  get(id: unknown): AcqName | undefined {
-    return this.byId.get(Number(id));
+    for (const [id, name] of await auditAcqNames(this.db, [...unknown])) this.byId.set(Number(id), acqName(String(name)));
   }
 }
 
@@ -75,45 +73,175 @@ export interface Snapshot {
   readonly table: CopyTable;
   /** Copies in scope registered present or suspect (Y/M): what the zero-listing guard weighs. */
   readonly expectedPresent: number;
+  /** Whether a thread of its own read the pages (readSnapshot's `reader`). */
+  readonly threaded: boolean;
+}
+
+/** Where a thread of its own can read a SQLite index (config `database.url`, and the directory it is relative to). */
+export interface SnapshotReader {
+  readonly url: string;
+  readonly cwd: string;
+  /** Copies above which two threads share the read (default SPLIT_ABOVE; tests set it low). */
+  readonly splitAbove?: number;
+}
+
+/** Files rows into a CopyTable under the audit's rules (scopes, ignore rules, nested nodes). */
+class Filer {
+  expectedPresent = 0;
+  /** Without scopes, globs or nested nodes, a plain name's rules are its acquisition's and its own. */
+  private readonly pathRules: boolean;
+  constructor(
+    readonly table: CopyTable,
+    private readonly scopes: readonly string[],
+    private readonly ignore: IgnoreRules,
+    private readonly excluded: ((path: string) => boolean) | undefined,
+  ) {
+    this.pathRules = scopes.length > 0 || ignore.hasGlobs || excluded !== undefined;
+  }
+
+  row(acq: AcqName, name: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
+    if (!this.pathRules && acq.plain && name !== "" && !name.includes("/")) {
+      // ignoredPath of `acq/name`: a dot-named acquisition component, or a dot-named file.
+      if (acq.dotted || name.charCodeAt(0) === 46) return;
+      this.table.addInDir(acq.name, name, copyId, fileId, size, has, state);
+    } else {
+      const path = `${acq.name}/${name}`;
+      if (!inScope(path, this.scopes) || this.ignore.ignoredPath(path) || this.excluded?.(path)) return;
+      this.table.addRow(path, copyId, fileId, size, has, state);
+    }
+    if (has === 1 || has === 2) this.expectedPresent++;
+  }
+
+  /** A packed run of one acquisition's copies: filed whole when nothing needs its paths. */
+  run(acq: AcqName, page: PackedPage, run: PackedRun): void {
+    const { start, count } = run;
+    if (!this.pathRules && acq.plain && run.joined !== undefined) {
+      // Plain names in a dot-named acquisition: every one ignored.
+      if (acq.dotted) return;
+      this.table.addRun(acq.name, run.joined, count, page, start);
+      for (let i = start; i < start + count; i++) if (page.has[i] === 1 || page.has[i] === 2) this.expectedPresent++;
+      return;
+    }
+    const names = run.list ?? run.joined!.split("\0");
+    for (let k = 0; k < count; k++) {
+      const i = start + k;
+      this.row(acq, names[k]!, page.copyId[i]!, page.fileId[i]!, page.size[i]!, page.has[i]!, page.state[i]!);
+    }
+  }
 }
 
 /**
  * S0: every copy of the node in scope and not ignored (`excluded`: under a nested node's root;
- * absent when there is none).
+ * absent when there is none). With a `reader` (a SQLite index), threads of their own read the
+ * pages (snapshot-thread.ts); should one fail, this thread reads them all itself.
  */
-export async function readSnapshot(db: Db, nodeId: number, scopes: readonly string[], ignore: IgnoreRules, excluded?: (path: string) => boolean): Promise<Snapshot> {
+export async function readSnapshot(
+  db: Db,
+  nodeId: number,
+  scopes: readonly string[],
+  ignore: IgnoreRules,
+  excluded?: (path: string) => boolean,
+  reader?: SnapshotReader,
+): Promise<Snapshot> {
   // Sized once (copies registered meanwhile still fit: the table grows), so no million-row
   // arrays are copied while the pages' garbage is at its peak.
-  const table = new CopyTable((await auditCopyCount(db, nodeId)) + 64);
+  const capacity = (await auditCopyCount(db, nodeId)) + 64;
+  if (reader) {
+    const filer = new Filer(new CopyTable(capacity), scopes, ignore, excluded);
+    if (await fileFromThread(db, reader, nodeId, capacity - 64, filer)) {
+      filer.table.finish();
+      return { table: filer.table, expectedPresent: filer.expectedPresent, threaded: true };
+    }
+  }
+  const filer = new Filer(new CopyTable(capacity), scopes, ignore, excluded);
   const acqs = new AcqNames(db);
-  // Without scopes, globs or nested nodes, a plain name's rules are its acquisition's and its own.
-  const pathRules = scopes.length > 0 || ignore.hasGlobs || excluded !== undefined;
-  let expectedPresent = 0;
   for await (const rows of pages(db, nodeId)) {
     await acqs.learn(rows);
     for (const r of rows) {
       // An acquisition gone since the page was read: the join would have dropped the row too.
-      const acq = acqs.get(r[2]);
+      const acq = acqs.byId.get(Number(r[2]));
       if (acq === undefined) continue;
-      const name = r[3] as string;
       const state = String(r[5]);
-      const has = HAS_CODES[state[0] as HasFile] ?? 4;
-      const size = r[4] === null ? NaN : Number(r[4]);
-      if (!pathRules && acq.plain && name !== "" && !name.includes("/")) {
-        // ignoredPath of `acq/name`: a dot-named acquisition component, or a dot-named file.
-        if (acq.dotted || name.charCodeAt(0) === 46) continue;
-        table.addInDir(acq.name, name, Number(r[0]), Number(r[1]), size, has, stateOf(state));
-      } else {
-        const path = `${acq.name}/${name}`;
-        if (!inScope(path, scopes) || ignore.ignoredPath(path) || excluded?.(path)) continue;
-        table.addRow(path, Number(r[0]), Number(r[1]), size, has, stateOf(state));
-      }
-      if (has === 1 || has === 2) expectedPresent++;
+      filer.row(acq, r[3] as string, Number(r[0]), Number(r[1]), r[4] === null ? NaN : Number(r[4]), HAS_CODES[state[0] as HasFile] ?? 4, stateOf(state));
     }
-    table.pack();
+    filer.table.pack();
   }
-  table.finish();
-  return { table, expectedPresent };
+  filer.table.finish();
+  return { table: filer.table, expectedPresent: filer.expectedPresent, threaded: false };
+}
+
+const COMPILED = import.meta.url.startsWith("file:///$bunfs/");
+/** Where scripts/compile.ts embeds the thread entry (paths kept from the repository root). */
+const EMBEDDED_THREAD = "/$bunfs/root/src/engine/audit/snapshot-thread.js";
+
+/** Copies above which two threads read a range of copy ids each (a million: ~0.8 s with one, on 2 cores). */
+const SPLIT_ABOVE = 200_000;
+
+/** The ranges of copy ids (after, until] the reading threads take, in id order. */
+async function readRanges(db: Db, nodeId: number, copies: number, splitAbove = SPLIT_ABOVE): Promise<Array<[number, number]>> {
+  const all: [number, number] = [0, Number.MAX_SAFE_INTEGER];
+  if (copies <= splitAbove || availableParallelism() < 2) return [all];
+  const mid = await auditCopyIdAt(db, nodeId, Math.floor(copies / 2));
+  return mid === null ? [all] : [
+    [0, mid],
+    [mid, Number.MAX_SAFE_INTEGER],
+  ];
+}
+
+/**
+ * File the pages the snapshot threads read, in copy-id order (a later range's pages wait for
+ * the ranges before it); false when a thread failed (the caller keeps nothing of the table).
+ */
+async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, copies: number, filer: Filer): Promise<boolean> {
+  const ranges = await readRanges(db, nodeId, copies, reader.splitAbove);
+  const workers = ranges.map(() => new Worker(COMPILED ? EMBEDDED_THREAD : new URL("./snapshot-thread.ts", import.meta.url).href));
+  const acqs = new Map<number, AcqName>();
+  const file = (page: PackedPage) => {
+    for (const [id, name] of page.acqs) acqs.set(id, acqName(name));
+    for (const run of page.runs) {
+      const acq = acqs.get(run.acqId);
+      if (acq !== undefined) filer.run(acq, page, run);
+    }
+    filer.table.pack();
+  };
+  // Pages of the ranges not yet due, and which ranges have ended.
+  const held: PackedPage[][] = ranges.map(() => []);
+  const ended = ranges.map(() => false);
+  let due = 0;
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const advance = () => {
+        while (due < ranges.length) {
+          for (const page of held[due]!.splice(0)) file(page);
+          if (!ended[due]) return;
+          due++;
+        }
+        resolve(true);
+      };
+      workers.forEach((worker, k) => {
+        worker.onerror = () => resolve(false);
+        worker.onmessage = (event: MessageEvent<SnapshotMessage>) => {
+          const m = event.data;
+          if (m.kind === "error") return resolve(false);
+          try {
+            if (m.kind === "page") {
+              if (k === due) file(m.page);
+              else held[k]!.push(m.page);
+            } else {
+              ended[k] = true;
+              advance();
+            }
+          } catch {
+            resolve(false);
+          }
+        };
+        const [afterId, untilId] = ranges[k]!;
+        worker.postMessage({ url: reader.url, cwd: reader.cwd, nodeId, pageRows: PAGE, afterId, untilId } satisfies SnapshotRequest);
+      });
+    });
+  } finally {
+    for (const w of workers) w.terminate();
+  }
 }
 
 /** A copy row as read after the listing. */
@@ -164,7 +292,7 @@ export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySe
   for await (const rows of pages(db, nodeId)) {
     await acqs.learn(rows);
     for (const r of rows) {
-      const acq = acqs.get(r[2]);
+      const acq = acqs.byId.get(Number(r[2]));
       if (acq === undefined) continue;
       const path = `${acq.name}/${r[3] as string}`;
       if (paths.has(path)) keep(r[0], path, String(r[5]));

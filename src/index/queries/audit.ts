@@ -15,13 +15,19 @@ import { chunks, placeholders } from "./bulk-common.ts";
  * both)]. The acquisition's name comes from auditAcqNames: joining it here would cost a lookup
  * and a concatenated path per copy, where a node has a thousand copies per acquisition.
  */
-export function auditCopyValues(db: Db, nodeId: number, afterId: number, limit: number): Promise<unknown[][]> {
+export function auditCopyValues(db: Db, nodeId: number, afterId: number, limit: number, untilId = Number.MAX_SAFE_INTEGER): Promise<unknown[][]> {
   return db.values(
     `SELECT c.id, c.file_id, f.acq_id, f.name, f.size_b, c.has_file || c.last_update
        FROM archivefilecopy c JOIN archivefile f ON c.file_id = f.id
-      WHERE c.node_id = ? AND c.id > ? ORDER BY c.id LIMIT ?`,
-    [nodeId, afterId, limit],
+      WHERE c.node_id = ? AND c.id > ? AND c.id <= ? ORDER BY c.id LIMIT ?`,
+    [nodeId, afterId, untilId, limit],
   );
+}
+
+/** The id of the node's copy at `offset` in id order (where to split a read in two), or null past the end. */
+export async function auditCopyIdAt(db: Db, nodeId: number, offset: number): Promise<number | null> {
+  const rows = await db.values("SELECT id FROM archivefilecopy WHERE node_id = ? ORDER BY id LIMIT 1 OFFSET ?", [nodeId, offset]);
+  return rows.length ? Number(rows[0]![0]) : null;
 }
 
 /** Names of the acquisitions `ids`, as [id, name] arrays (ids that do not exist are absent). */

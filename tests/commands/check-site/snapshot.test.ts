@@ -1,11 +1,13 @@
 // The "before" snapshot (S0) files a copy without making its path when nothing needs the path
 // (src/engine/audit/snapshot.ts: CopyTable.addInDir). Whatever the acquisition and file names
 // (dot names, slashes inside, empty, trailing or doubled slashes, NUL) and whatever the rules
-// (none; --ignore globs; scopes; nested nodes), the table must be the one filing each row by its
-// whole path (CopyTable.addRow) gives: same rows, same directories, same names, same states.
+// (none; --ignore globs; scopes; nested nodes), and whoever reads the pages (this thread, a
+// thread of its own sending packed pages, or this thread again after that one failed), the
+// table must be the one filing each row by its whole path (CopyTable.addRow) gives: same rows,
+// same directories, same names, same states.
 
 import { expect, test } from "bun:test";
-import { readSnapshot } from "../../../src/engine/audit/snapshot.ts";
+import { readSnapshot, type SnapshotReader } from "../../../src/engine/audit/snapshot.ts";
 import { CopyTable, HAS_CODES, stateHash } from "../../../src/engine/audit/copy-table.ts";
 import { IgnoreRules } from "../../../src/engine/audit/ignore.ts";
 import type { HasFile } from "../../../src/index/rows.ts";
@@ -75,18 +77,29 @@ for (const [backend, describeOn] of await backendSuites()) {
         ["scopes", ["acq1", "a"], new IgnoreRules(), undefined],
         ["a nested node", [], new IgnoreRules(), underNested],
       ];
+      // Read here, by a thread of its own (packed pages), by two (a range of copy ids each), and by
+      // a thread that fails (then here).
+      const readers: Array<[string, SnapshotReader | undefined]> = [
+        ["this thread", undefined],
+        ["a reading thread", { url: idx.url, cwd: idx.dir.path }],
+        ["two reading threads", { url: idx.url, cwd: idx.dir.path, splitAbove: 1 }],
+        ["a failing thread", { url: `sqlite:///${idx.dir.path}/no/such/dir/index.db`, cwd: idx.dir.path }],
+      ];
       let kept = 0;
       for (const [label, scopes, ignore, excluded] of cases) {
-        const snap = await readSnapshot(idx.db, s.nodeId, scopes, ignore, excluded);
         const keep = (p: string) => (scopes.length === 0 || scopes.some((sc) => p === sc || p.startsWith(`${sc}/`))) && !ignore.ignoredPath(p) && !excluded?.(p);
         const want = byPath(asStored, keep);
-        expect([label, contents(snap.table, dirs)]).toEqual([label, contents(want, dirs)]);
-        expect([label, snap.expectedPresent]).toEqual([label, asStored.filter((r) => keep(r.path) && (r.has === "Y" || r.has === "M")).length]);
-        kept += snap.table.length;
+        for (const [how, reader] of readers) {
+          const snap = await readSnapshot(idx.db, s.nodeId, scopes, ignore, excluded, reader);
+          expect([label, how, contents(snap.table, dirs)]).toEqual([label, how, contents(want, dirs)]);
+          expect([label, how, snap.expectedPresent]).toEqual([label, how, asStored.filter((r) => keep(r.path) && (r.has === "Y" || r.has === "M")).length]);
+          expect([label, how, snap.threaded]).toEqual([label, how, how.endsWith("reading thread") || how.endsWith("reading threads")]);
+          kept += snap.table.length;
+        }
       }
       // The cases keep rows, and not all of them.
       expect(kept).toBeGreaterThan(0);
-      expect(kept).toBeLessThan(4 * asStored.length);
+      expect(kept).toBeLessThan(4 * readers.length * asStored.length);
     });
   });
 }
