@@ -2,7 +2,8 @@
 // for each size, a tree of acquisition directories of 1000 files and a SQLite Data Index with
 // one copy per file; the compiled binary audits it (whole process: start-up, both index reads,
 // the walk, the report directory), timed and with its peak RSS from /usr/bin/time, and its
-// phases (index read, walk) from its --debug lines. Sizes: 10,000 and 100,000 files by
+// phases (index read, walk) from its --debug lines. The tree is synced to disk and the cache warmed
+// before the first timed run. Sizes: 10,000 and 100,000 files by
 // default; CHECK_SITE_BENCH_FILES=1000000 adds larger sizes up to it.
 
 import { Database } from "bun:sqlite";
@@ -81,7 +82,9 @@ console.log("files      find s   check-site s   ratio   find µs/file   check-si
 for (const n of sizes) {
   const site = await makeSite(n);
   try {
-    // Warm the cache once, then alternate so both see the same machine state.
+    // Nothing left to write back of the tree just made (its writeback would land on whichever
+    // run comes first), the cache warmed once, then alternate so both see the same machine state.
+    spawnSync("sync", { stdio: "ignore" });
     spawnSync("find", [site.root, "-printf", "%s %T@ %p\n"], { stdio: "ignore" });
     const f: number[] = [];
     const c: number[] = [];
