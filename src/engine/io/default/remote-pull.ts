@@ -4,8 +4,9 @@
 // temporary is in there too, and bbcp (which alpenhorn let write the target itself) writes its
 // file there, so a killed pull leaves only names the tidy-up removes. Unlike alpenhorn, which
 // trusts rsync's exit status and bbcp's report of the source's MD5, the received bytes are then
-// verified: their MD5, read back on an fs thread, must equal the index's before they are renamed
-// over the target (fs.pullAdopt). A mismatch keeps nothing.
+// verified: their MD5 must equal the index's before they are renamed over the target
+// (fs.pullAdopt). rsync's file is hashed on an fs thread while it arrives (fs.pullTail); bbcp's,
+// and any rsync file that hash cannot stand for, is read back. A mismatch keeps nothing.
 
 import { basename, join } from "node:path";
 import { TAIL_ENDED, TAIL_FAILED, type CommandResult, type IOServices, type PullJob, type PullOutcome } from "../../extension-api.ts";
