@@ -1,12 +1,52 @@
-// One page of the S0 snapshot packed for the trip from the reading thread (snapshot-thread.ts)
-// to the audit (snapshot.ts): the copies' numbers in typed arrays (moved, not copied), the
-// names in runs of one acquisition, each run's names one NUL-joined string when every name in
-// it is an ordinary base name (the form CopyTable keeps them in, so a run is filed whole), else
-// a list. Pure: packPage runs in the thread, the reader on the audit's side.
+// The pages of the S0 snapshot, read and packed the same way wherever they are read (a thread of
+// their own, snapshot-thread.ts, or the audit's thread, snapshot.ts): the copies' numbers in
+// typed arrays (moved, not copied, between threads), the names in runs of one acquisition, each
+// run's names one NUL-joined string when every name in it is an ordinary base name (the form
+// CopyTable keeps them in, so a run is filed whole), else a list; the acquisitions' names with
+// the first page that brings them.
 
+import type { Db } from "../../index/driver/types.ts";
+import { auditAcqNames, auditCopyValues } from "../../index/queries/audit.ts";
+import type { HasFile } from "../../index/rows.ts";
 import { HAS_CODES } from "./copy-table.ts";
 import { fnv1a } from "./options.ts";
-import type { HasFile } from "../../index/rows.ts";
+
+/** Rows per page: small pages keep the garbage of array rows low (peak RSS), at no cost in time. */
+export const PAGE = 20_000;
+
+/** The node's copies with afterId < id ≤ untilId as auditCopyValues pages them, in id order. */
+export async function* pages(db: Db, nodeId: number, afterId = 0, untilId = Number.MAX_SAFE_INTEGER): AsyncGenerator<unknown[][]> {
+  let after = afterId;
+  for (;;) {
+    const rows = await auditCopyValues(db, nodeId, after, PAGE, untilId);
+    if (rows.length === 0) return;
+    yield rows;
+    after = Number(rows[rows.length - 1]![0]);
+    if (rows.length < PAGE) return;
+  }
+}
+
+/** Those pages packed, each with the names of the acquisitions it is the first to bring. */
+export async function* packedPages(db: Db, nodeId: number, afterId?: number, untilId?: number): AsyncGenerator<{ page: PackedPage; transfer: ArrayBuffer[] }> {
+  const asked = new Set<number>();
+  for await (const rows of pages(db, nodeId, afterId, untilId)) yield packPage(rows, await newAcqNames(db, rows, asked));
+}
+
+/**
+ * The names of the acquisitions of `rows` (auditCopyValues) not in `asked`, which then holds
+ * them: each is asked once, found or not (one deleted meanwhile is absent, and its copies are
+ * dropped, as a join would drop them).
+ */
+export async function newAcqNames(db: Db, rows: readonly unknown[][], asked: Set<number>): Promise<Array<[number, string]>> {
+  const fresh = new Set<number>();
+  for (const r of rows) {
+    const id = Number(r[2]);
+    if (!asked.has(id)) fresh.add(id);
+  }
+  if (fresh.size === 0) return [];
+  for (const id of fresh) asked.add(id);
+  return (await auditAcqNames(db, [...fresh])).map(([id, name]) => [Number(id), String(name)]);
+}
 
 export interface PackedRun {
   readonly acqId: number;
@@ -29,8 +69,6 @@ export interface PackedPage {
   readonly runs: readonly PackedRun[];
   /** Acquisitions first seen in this page: [id, name]. */
   readonly acqs: ReadonlyArray<readonly [number, string]>;
-  /** The last copy id (the next page starts after it). */
-  readonly lastId: number;
 }
 
 /**
@@ -76,6 +114,6 @@ export function packPage(rows: readonly unknown[][], acqs: ReadonlyArray<readonl
     state[i] = fnv1a(st);
   }
   close(n);
-  const page: PackedPage = { copyId, fileId, size, has, state, runs, acqs, lastId: n > 0 ? copyId[n - 1]! : 0 };
+  const page: PackedPage = { copyId, fileId, size, has, state, runs, acqs };
   return { page, transfer: [copyId.buffer, fileId.buffer, size.buffer, has.buffer, state.buffer] as ArrayBuffer[] };
 }

@@ -7,33 +7,19 @@
 
 import type { Db } from "../../index/driver/types.ts";
 import { availableParallelism } from "node:os";
-import { auditAcqNames, auditCopiesByName, auditCopyCount, auditCopyIdAt, auditCopyStates, auditCopyValues } from "../../index/queries/audit.ts";
+import { auditCopiesByName, auditCopyCount, auditCopyIdAt, auditCopyStates } from "../../index/queries/audit.ts";
 import type { HasFile } from "../../index/rows.ts";
-import { CopyTable, HAS_CODES } from "./copy-table.ts";
+import { CopyTable } from "./copy-table.ts";
 import type { IgnoreRules } from "./ignore.ts";
 import { fnv1a } from "./options.ts";
-import type { PackedPage, PackedRun } from "./snapshot-pages.ts";
+import { newAcqNames, packedPages, pages, type PackedPage, type PackedRun } from "./snapshot-pages.ts";
 import type { SnapshotMessage, SnapshotRequest } from "./snapshot-thread.ts";
-
-/** Rows per page: small pages keep the garbage of array rows low (peak RSS), at no cost in time. */
-const PAGE = 20_000;
 
 /** Whether `path` is inside one of the scopes (root-relative directories; none = everything). */
 export function inScope(path: string, scopes: readonly string[]): boolean {
   if (scopes.length === 0) return true;
   for (const s of scopes) if (path === s || path.startsWith(s + "/")) return true;
   return false;
-}
-
-async function* pages(db: Db, nodeId: number): AsyncGenerator<unknown[][]> {
-  let after = 0;
-  for (;;) {
-    const rows = await auditCopyValues(db, nodeId, after, PAGE);
-    if (rows.length === 0) return;
-    yield rows;
-    after = Number(rows[rows.length - 1]![0]);
-    if (rows.length < PAGE) return;
-  }
 }
 
 /** An acquisition as the snapshot files its copies. */
@@ -49,22 +35,6 @@ interface AcqName {
 }
 
 const acqName = (name: string): AcqName => ({ name, plain: name !== "" && !name.endsWith("/") && !name.includes("//"), dotted: name.startsWith(".") || name.includes("/.") });
-
-/** Acquisition names by id, read for the ids each page brings that are not known yet. */
-class AcqNames {
-  readonly byId = new Map<number, AcqName>();
-  constructor(private readonly db: Db) {}
-
-  async learn(rows: readonly unknown[][]): Promise<void> {
-    const unknown = new Set<number>();
-    for (const r of rows) {
-      const id = Number(r[2]);
-      if (!this.byId.has(id)) unknown.add(id);
-    }
-    if (unknown.size === 0) return;
-    for (const [id, name] of await auditAcqNames(this.db, [...unknown])) this.byId.set(Number(id), acqName(String(name)));
-  }
-}
 
 /** The state column (`has_file || last_update`) folded as stateHash folds its two parts. */
 export const stateOf = (state: string) => fnv1a(state);
@@ -88,6 +58,7 @@ export interface SnapshotReader {
 /** Files rows into a CopyTable under the audit's rules (scopes, ignore rules, nested nodes). */
 class Filer {
   expectedPresent = 0;
+  private readonly acqs = new Map<number, AcqName>();
   /** Without scopes, globs or nested nodes, a plain name's rules are its acquisition's and its own. */
   private readonly pathRules: boolean;
   constructor(
@@ -99,7 +70,7 @@ class Filer {
     this.pathRules = scopes.length > 0 || ignore.hasGlobs || excluded !== undefined;
   }
 
-  row(acq: AcqName, name: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
+  private row(acq: AcqName, name: string, copyId: number, fileId: number, size: number, has: number, state: number): void {
     if (!this.pathRules && acq.plain && name !== "" && !name.includes("/")) {
       // ignoredPath of `acq/name`: a dot-named acquisition component, or a dot-named file.
       if (acq.dotted || name.charCodeAt(0) === 46) return;
@@ -112,8 +83,18 @@ class Filer {
     if (has === 1 || has === 2) this.expectedPresent++;
   }
 
+  /** A packed page (snapshot-pages.ts); copies of an acquisition that is gone are dropped, as a join would. */
+  page(page: PackedPage): void {
+    for (const [id, name] of page.acqs) this.acqs.set(id, acqName(name));
+    for (const run of page.runs) {
+      const acq = this.acqs.get(run.acqId);
+      if (acq !== undefined) this.run(acq, page, run);
+    }
+    this.table.pack();
+  }
+
   /** A packed run of one acquisition's copies: filed whole when nothing needs its paths. */
-  run(acq: AcqName, page: PackedPage, run: PackedRun): void {
+  private run(acq: AcqName, page: PackedPage, run: PackedRun): void {
     const { start, count } = run;
     if (!this.pathRules && acq.plain && run.joined !== undefined) {
       // Plain names in a dot-named acquisition: every one ignored.
@@ -154,18 +135,7 @@ export async function readSnapshot(
     }
   }
   const filer = new Filer(new CopyTable(capacity), scopes, ignore, excluded);
-  const acqs = new AcqNames(db);
-  for await (const rows of pages(db, nodeId)) {
-    await acqs.learn(rows);
-    for (const r of rows) {
-      // An acquisition gone since the page was read: the join would have dropped the row too.
-      const acq = acqs.byId.get(Number(r[2]));
-      if (acq === undefined) continue;
-      const state = String(r[5]);
-      filer.row(acq, r[3] as string, Number(r[0]), Number(r[1]), r[4] === null ? NaN : Number(r[4]), HAS_CODES[state[0] as HasFile] ?? 4, stateOf(state));
-    }
-    filer.table.pack();
-  }
+  for await (const { page } of packedPages(db, nodeId)) filer.page(page);
   filer.table.finish();
   return { table: filer.table, expectedPresent: filer.expectedPresent, threaded: false };
 }
@@ -195,15 +165,6 @@ async function readRanges(db: Db, nodeId: number, copies: number, splitAbove = S
 async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, copies: number, filer: Filer): Promise<boolean> {
   const ranges = await readRanges(db, nodeId, copies, reader.splitAbove);
   const workers = ranges.map(() => new Worker(COMPILED ? EMBEDDED_THREAD : new URL("./snapshot-thread.ts", import.meta.url).href));
-  const acqs = new Map<number, AcqName>();
-  const file = (page: PackedPage) => {
-    for (const [id, name] of page.acqs) acqs.set(id, acqName(name));
-    for (const run of page.runs) {
-      const acq = acqs.get(run.acqId);
-      if (acq !== undefined) filer.run(acq, page, run);
-    }
-    filer.table.pack();
-  };
   // Pages of the ranges not yet due, and which ranges have ended.
   const held: PackedPage[][] = ranges.map(() => []);
   const ended = ranges.map(() => false);
@@ -212,7 +173,7 @@ async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, co
     return await new Promise<boolean>((resolve) => {
       const advance = () => {
         while (due < ranges.length) {
-          for (const page of held[due]!.splice(0)) file(page);
+          for (const page of held[due]!.splice(0)) filer.page(page);
           if (!ended[due]) return;
           due++;
         }
@@ -225,7 +186,7 @@ async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, co
           if (m.kind === "error") return resolve(false);
           try {
             if (m.kind === "page") {
-              if (k === due) file(m.page);
+              if (k === due) filer.page(m.page);
               else held[k]!.push(m.page);
             } else {
               ended[k] = true;
@@ -236,7 +197,7 @@ async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, co
           }
         };
         const [afterId, untilId] = ranges[k]!;
-        worker.postMessage({ url: reader.url, cwd: reader.cwd, nodeId, pageRows: PAGE, afterId, untilId } satisfies SnapshotRequest);
+        worker.postMessage({ url: reader.url, cwd: reader.cwd, nodeId, afterId, untilId } satisfies SnapshotRequest);
       });
     });
   } finally {
@@ -288,13 +249,14 @@ export async function readStatesByPath(db: Db, nodeId: number, paths: ReadonlySe
       }
     return out;
   }
-  const acqs = new AcqNames(db);
+  const asked = new Set<number>();
+  const acqs = new Map<number, string>();
   for await (const rows of pages(db, nodeId)) {
-    await acqs.learn(rows);
+    for (const [id, name] of await newAcqNames(db, rows, asked)) acqs.set(id, name);
     for (const r of rows) {
-      const acq = acqs.byId.get(Number(r[2]));
+      const acq = acqs.get(Number(r[2]));
       if (acq === undefined) continue;
-      const path = `${acq.name}/${r[3] as string}`;
+      const path = `${acq}/${r[3] as string}`;
       if (paths.has(path)) keep(r[0], path, String(r[5]));
     }
   }

@@ -11,6 +11,8 @@ export type Progress = (bytes: number) => void;
 const CHUNK = 1 << 20;
 export const PROGRESS_BYTES = 32 << 20;
 let buffer: Buffer | undefined;
+/** The thread's read buffer (one op runs at a time on a thread: tail-hash.ts reads into it too). */
+export const readBuffer = (): Buffer => (buffer ??= Buffer.allocUnsafe(CHUNK));
 
 export type FdHash = { readonly md5: string; readonly size: number; readonly used: number } | { readonly changed: true };
 
@@ -19,7 +21,7 @@ export type FdHash = { readonly md5: string; readonly size: number; readonly use
  * offset is at its end); `before` is its fstat taken before anything was read.
  */
 export function hashFd(fd: number, before: BigIntStats, progress: Progress, from?: number): FdHash {
-  buffer ??= Buffer.allocUnsafe(CHUNK);
+  const buffer = readBuffer();
   const hasher = new Bun.CryptoHasher("md5");
   let bytes = 0;
   let reported = 0;

@@ -15,15 +15,12 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { TAIL_ENDED, TAIL_FAILED, type TailHash } from "../../extension-api.ts";
-import type { Progress } from "./hash.ts";
+import { PROGRESS_BYTES, readBuffer, type Progress } from "./hash.ts";
 
-const CHUNK = 1 << 20;
 /** Longest wait for new bytes (or the end) between two reads at the end of the file. */
 const POLL_MS = 5;
 /** The flag's value while the transfer runs (extension-api.ts: TAIL_ENDED, TAIL_FAILED after). */
 const TAIL_RUNNING = 0;
-
-let buffer: Buffer | undefined;
 
 /** rsync's temporary for `name` (`.NAME.XXXXXX`), or `name` itself once renamed. */
 const isReceiving = (entry: string, name: string) => entry === name || (entry.length === name.length + 8 && entry.startsWith(`.${name}.`));
@@ -58,7 +55,7 @@ export function pullTail(tempDir: string, name: string, flag: Int32Array, progre
       if (state !== TAIL_RUNNING) return null;
       Atomics.wait(flag, 0, TAIL_RUNNING, POLL_MS);
     }
-    buffer ??= Buffer.allocUnsafe(CHUNK);
+    const buffer = readBuffer();
     const hasher = new Bun.CryptoHasher("md5");
     let size = 0;
     let reported = 0;
@@ -66,11 +63,11 @@ export function pullTail(tempDir: string, name: string, flag: Int32Array, progre
       // Read the end flag before the read: a read of 0 bytes after the transfer ended is the end.
       const state = Atomics.load(flag, 0);
       if (state === TAIL_FAILED) return null;
-      const n = readSync(fd, buffer, 0, CHUNK, size);
+      const n = readSync(fd, buffer, 0, buffer.length, size);
       if (n > 0) {
         hasher.update(buffer.subarray(0, n));
         size += n;
-        if (size - reported >= 32 << 20) {
+        if (size - reported >= PROGRESS_BYTES) {
           reported = size;
           progress(size);
         }
