@@ -8,7 +8,11 @@ export const DEFAULT_ENTRY = resolve(ROOT, "src/main.ts");
 export const DEFAULT_OUTFILE = resolve(ROOT, "dist/alpenhorn");
 /** Worker-thread entries the binary starts with `new Worker(new URL("./x.ts", import.meta.url))`:
  * each must be an entry point of its own to be embedded. */
-const THREAD_ENTRIES = [resolve(ROOT, "src/engine/fs/threads/thread.ts"), resolve(ROOT, "src/engine/audit/snapshot-thread.ts")];
+const THREAD_ENTRIES = [
+  resolve(ROOT, "src/engine/fs/threads/thread.ts"),
+  resolve(ROOT, "src/engine/fs/threads/read-ahead-thread.ts"),
+  resolve(ROOT, "src/engine/audit/snapshot-thread.ts"),
+];
 /** Host target: we only build for the machine we run on (linux-x64-glibc for now). */
 export const TARGET = `bun-${process.platform}-${process.arch}`;
 

@@ -8,7 +8,7 @@ import { basename, join, resolve } from "node:path";
 import { compile } from "../../scripts/compile.ts";
 
 const PROBES = resolve(import.meta.dir, "../fixtures/probe");
-const PROBE_NAMES = ["watch-probe", "extension-probe", "env-probe"] as const;
+const PROBE_NAMES = ["watch-probe", "extension-probe", "env-probe", "read-ahead-probe"] as const;
 type Probe = (typeof PROBE_NAMES)[number];
 
 const tempDirs: string[] = [];
@@ -24,7 +24,7 @@ beforeAll(async () => {
   for (const name of PROBE_NAMES) {
     await compile({ entry: join(PROBES, `${name}.ts`), outfile: join(buildDir, name) });
   }
-});
+}, 180_000);
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -81,6 +81,20 @@ describe("compiled probes", () => {
     expect(copied.err).toBe("");
     expect(copied.code).toBe(0);
     expect(JSON.parse(copied.out)).toEqual(expected);
+  });
+
+  test("an fs thread's read-ahead thread starts from the embedded entry", () => {
+    const data = Buffer.alloc(5 << 20 | 123, 7);
+    for (let i = 0; i < data.length; i += 4093) data[i] = i & 0xff;
+    const r = runProbe(
+      "read-ahead-probe",
+      (dir) => [join(dir, "data.bin")],
+      (dir) => writeFileSync(join(dir, "data.bin"), data),
+    );
+    expect(r.err).toBe("");
+    const md5 = new Bun.CryptoHasher("md5").update(data).digest("hex");
+    expect(r.out.trim()).toBe(`read-ahead-probe ahead ${data.length} ${md5}`);
+    expect(r.code).toBe(0);
   });
 
   test("ignores a hostile bunfig.toml and .env in the start directory", () => {

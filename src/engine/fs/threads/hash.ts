@@ -1,9 +1,11 @@
-// MD5 of an open regular file, as every fs-thread hash computes it: 1 MiB reads streamed
-// through Bun's native hasher (as fast as md5sum here: npm run bench), progress every 32 MiB
-// (the unit alpenhorn's MD5 timeout guards), and the file compared before and after: a size
-// or mtime that moved means a writer was at work, and the digest describes no state of it.
+// MD5 of an open regular file, as every fs-thread hash computes it: streamed through Bun's
+// native hasher, in 1 MiB reads on this thread or, for a big file, read ahead on a second
+// thread while this one hashes (read-ahead.ts); progress every 32 MiB (the unit alpenhorn's
+// MD5 timeout guards), and the file compared before and after: a size or mtime that moved
+// means a writer was at work, and the digest describes no state of it.
 
 import { fstatSync, readSync, type BigIntStats } from "node:fs";
+import { READ_AHEAD_MIN, ReadAhead } from "./read-ahead.ts";
 
 /** Reports bytes hashed so far, so the caller's timeout can restart. */
 export type Progress = (bytes: number) => void;
@@ -13,32 +15,43 @@ export const PROGRESS_BYTES = 32 << 20;
 let buffer: Buffer | undefined;
 /** The thread's read buffer (one op runs at a time on a thread: tail-hash.ts reads into it too). */
 export const readBuffer = (): Buffer => (buffer ??= Buffer.allocUnsafe(CHUNK));
+let reader: ReadAhead | undefined;
 
 export type FdHash = { readonly md5: string; readonly size: number; readonly used: number } | { readonly changed: true };
 
 /**
- * Hash `fd` from its current offset, or from byte `from` when given (a file just written, whose
- * offset is at its end); `before` is its fstat taken before anything was read.
+ * Hash `fd` from byte `from` (default 0) to its end; `before` is its fstat taken before
+ * anything was read.
  */
-export function hashFd(fd: number, before: BigIntStats, progress: Progress, from?: number): FdHash {
-  const buffer = readBuffer();
+export function hashFd(fd: number, before: BigIntStats, progress: Progress, from = 0): FdHash {
   const hasher = new Bun.CryptoHasher("md5");
   let bytes = 0;
   let reported = 0;
-  for (;;) {
-    const n = readSync(fd, buffer, 0, CHUNK, from === undefined ? null : from + bytes);
-    if (n <= 0) break;
-    hasher.update(buffer.subarray(0, n));
-    bytes += n;
+  const take = (piece: Uint8Array) => {
+    hasher.update(piece);
+    bytes += piece.length;
     if (bytes - reported >= PROGRESS_BYTES) {
       reported = bytes;
       progress(bytes);
     }
-    // A short read of a regular file is its end: no second read() for a small file (a file
-    // that grows meanwhile is caught by the size check below).
-    if (n < CHUNK) break;
-  }
+  };
+  const aheadBytes = before.size - BigInt(from) >= READ_AHEAD_MIN ? (reader ??= new ReadAhead()).stream(fd, from, take) : null;
+  if (aheadBytes === null) readHere(fd, from, take);
   const after = fstatSync(fd, { bigint: true });
-  if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { changed: true };
+  if (BigInt(bytes) !== after.size - BigInt(from) || before.mtimeNs !== after.mtimeNs) return { changed: true };
   return { md5: hasher.digest("hex"), size: bytes, used: Number(after.blocks) * 512 };
+}
+
+/** Reads `fd` from `from` to its end on this thread, in the thread's one buffer. */
+function readHere(fd: number, from: number, take: (piece: Uint8Array) => void): void {
+  const buffer = readBuffer();
+  for (let at = from; ; ) {
+    const n = readSync(fd, buffer, 0, CHUNK, at);
+    if (n <= 0) return;
+    take(buffer.subarray(0, n));
+    at += n;
+    // A short read of a regular file is its end: no second read() for a small file (a file
+    // that grows meanwhile is caught by the size check).
+    if (n < CHUNK) return;
+  }
 }
