@@ -1,13 +1,14 @@
 // fs-thread operations of a local pull, each one round trip: preparing the destination
 // (directories and the `.{name}.placeholder`), a hard link and an internal copy that both work
 // under a temporary name of ours in the destination directory (`.alpentemp…`) and rename it
-// over the target, so the target name never holds a partial or unverified file, and a symlink
+// over the target (or, for a batch's link to a free name, link a source verified beforehand:
+// linkFresh), so the target name never holds a partial or unverified file, and a symlink
 // found there is replaced, never written through (alpenhorn/io/default/pull.py: hardlink,
 // local_copy at 632dd41 use a `.alpentemp` directory the same way; we use a file so that one
 // rename is the whole commit). Any temporary left by an error is removed before returning;
 // one left by a killed process is removed by the tidy-up (io/default/tidy.ts).
 
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { AdoptResult, CopyResult, LinkItem, LinkManyFact, LinkManyResult, LinkResult, PreparedPull, ReapedWriter, TailHash, TargetKind } from "../../extension-api.ts";
@@ -19,10 +20,12 @@ const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "EIO";
 
 function targetKind(path: string): TargetKind {
   try {
-    const st = lstatSync(path);
+    // No exception for the usual answer (a pull's target does not exist yet).
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (!st) return "none";
     return st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : "other";
   } catch (err) {
-    if (["ENOENT", "ENOTDIR"].includes(codeOf(err))) return "none";
+    if (codeOf(err) === "ENOTDIR") return "none";
     throw err;
   }
 }
@@ -93,6 +96,11 @@ interface Held {
   readonly holds: boolean;
   readonly size: number;
   readonly used: number;
+  /** The inode read (none when the path was a symlink). */
+  readonly dev?: bigint;
+  readonly ino?: bigint;
+  /** Not read: on another device than the one asked for. */
+  readonly elsewhere?: true;
 }
 
 /**
@@ -104,7 +112,7 @@ interface Held {
  * anything. One open and its fstat serve both the type check and the hash, so a link costs no
  * lstat of its own.
  */
-function checkRegistered(path: string, size: number, md5: string | null, progress: Progress): Held {
+function checkRegistered(path: string, size: number, md5: string | null, progress: Progress, onDevice?: bigint): Held {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -114,8 +122,10 @@ function checkRegistered(path: string, size: number, md5: string | null, progres
   }
   try {
     const before = fstatSync(fd, { bigint: true });
-    const held = { size: Number(before.size), used: Number(before.blocks) * 512 };
+    const held = { size: Number(before.size), used: Number(before.blocks) * 512, dev: before.dev, ino: before.ino };
     if (!before.isFile() || before.size !== BigInt(size)) return { holds: false, ...held };
+    // Not to be read when it cannot be linked there anyway (the copy that follows reads it).
+    if (onDevice !== undefined && before.dev !== onDevice) return { holds: false, ...held, elsewhere: true };
     if (md5 === null) return { holds: true, ...held };
     const h = hashFd(fd, before, progress, 0);
     return { holds: !("changed" in h) && h.md5 === md5, ...held };
@@ -150,10 +160,51 @@ function linkOver(source: string, target: string, expectedSize: number, expected
 }
 
 /**
+ * linkOver for a target name that did not exist, without its temporary name and rename: the
+ * source's inode is verified first (size and MD5, read through one fd that never follows a
+ * symlink), then linked straight to the target, link(2) never replacing a name. The new name
+ * is then checked to be the inode that was verified: should the source path have been renamed
+ * over in between, the link is removed and the pull reported a mismatch (the source is
+ * checked). So the target only ever names a verified inode, but for that race, where for one
+ * lstat it names the file that replaced the source; a crash there leaves it to the restart's
+ * check (pullLinkMany's "present" case), never registered. Null when the target exists, the
+ * source is a symlink or on another device than `targetDev` (not read then): the caller looks
+ * at the target and decides, as for any pull.
+ */
+function linkFresh(source: string, target: string, targetDev: bigint, expectedSize: number, expectedMd5: string | null, progress: Progress): LinkResult | null {
+  let held: Held;
+  try {
+    held = checkRegistered(source, expectedSize, expectedMd5, progress, targetDev);
+  } catch {
+    // A source that cannot be opened or read: answered by linkOver's own link and check, as
+    // before this shortcut (a missing source becomes a copy that blames the source).
+    return null;
+  }
+  if (!held.holds) {
+    // A file already at the target is answered as before (it is checked, not the source).
+    if (held.ino === undefined || held.elsewhere || targetKind(target) !== "none") return null;
+    return { state: "mismatch", size: held.size };
+  }
+  try {
+    linkSync(source, target);
+  } catch (err) {
+    if (codeOf(err) === "EEXIST" || codeOf(err) === "EXDEV") return null;
+    return { state: "unlinkable", code: codeOf(err), message: (err as Error).message };
+  }
+  const at = lstatSync(target, { bigint: true });
+  if (at.ino !== held.ino || at.dev !== held.dev) {
+    unlinkQuiet(target);
+    return { state: "mismatch", size: Number(at.size) };
+  }
+  return { state: "linked", size: held.size, used: held.used };
+}
+
+/**
  * Many local pulls by hard link in one round trip (the caller holds the tree lock "up"): for
- * each item, its target confined under `root`, the directory created, the link made under a
- * temporary name, size-checked and renamed over the target, as pullLink does; a regular file
- * already at the target is left alone ("present") unless `overwrite`. Each directory renamed
+ * each item, its target confined under `root`, the directory created, and the verified source
+ * linked straight to the target (linkFresh) or, when something is there already, linked under
+ * a temporary name, checked and renamed over the target, as pullLink does; a regular file
+ * already at the target is left alone ("present") unless `overwrite`. Each directory linked
  * into is fsynced once, after all the links, before the results are returned.
  */
 export function pullLinkMany(root: string, items: readonly LinkItem[], progress: Progress): LinkManyResult {
@@ -163,14 +214,15 @@ export function pullLinkMany(root: string, items: readonly LinkItem[], progress:
   const createdDirs: string[] = [];
   const toSync = new Set<string>();
   // Items of one acquisition share a directory: confine and create it once.
-  const dirs = new Map<string, string | Error>();
-  const dirOf = (rel: string): string => {
+  const dirs = new Map<string, { path: string; dev: bigint } | Error>();
+  const dirOf = (rel: string): { path: string; dev: bigint } => {
     const key = dirname(rel);
     let dir = dirs.get(key);
     if (dir === undefined) {
       try {
-        dir = confinedPath(root, key);
-        if (mkdirSync(dir, { recursive: true }) !== undefined) createdDirs.push(dir);
+        const path = confinedPath(root, key);
+        if (mkdirSync(path, { recursive: true }) !== undefined) createdDirs.push(path);
+        dir = { path, dev: statSync(path, { bigint: true }).dev };
       } catch (err) {
         dir = err as Error;
       }
@@ -182,15 +234,21 @@ export function pullLinkMany(root: string, items: readonly LinkItem[], progress:
   const results = items.map((item): LinkManyFact => {
     const t0 = performance.now();
     let target: string;
+    let targetDev: bigint;
     try {
       const name = basename(item.rel);
       if (name === "" || name === "." || name === "..") return { state: "outside" };
-      target = join(dirOf(item.rel), name);
+      const dir = dirOf(item.rel);
+      target = join(dir.path, name);
+      targetDev = dir.dev;
     } catch (err) {
       if (err instanceof OutsideRootError) return { state: "outside" };
       return { state: "error", code: codeOf(err), message: (err as Error).message };
     }
     try {
+      // The usual case first: no target yet (linkFresh finds out from link(2) itself).
+      const fresh = linkFresh(item.source, target, targetDev, item.size, item.md5, tick);
+      if (fresh) return booked(fresh, item, target, t0);
       const kind = targetKind(target);
       if (kind === "other") return { state: "other", target };
       if (kind === "file" && !item.overwrite) {
@@ -202,16 +260,19 @@ export function pullLinkMany(root: string, items: readonly LinkItem[], progress:
           return { state: "linked", size: at.size, used: at.blocks * 512, ms: performance.now() - t0 };
         return { state: "present", used: at.blocks * 512 };
       }
-      const r = linkOver(item.source, target, item.size, item.md5, tick);
-      done += item.size;
-      progress(done);
-      if (r.state !== "linked") return r;
-      toSync.add(dirname(target));
-      return { ...r, ms: performance.now() - t0 };
+      return booked(linkOver(item.source, target, item.size, item.md5, tick), item, target, t0);
     } catch (err) {
       return { state: "error", code: codeOf(err), message: (err as Error).message };
     }
   });
+  /** A link's outcome, its bytes counted as progress and its directory noted for the fsync. */
+  function booked(r: LinkResult, item: LinkItem, target: string, t0: number): LinkManyFact {
+    done += item.size;
+    progress(done);
+    if (r.state !== "linked") return r;
+    toSync.add(dirname(target));
+    return { ...r, ms: performance.now() - t0 };
+  }
   for (const dir of toSync) syncDir(dir);
   return { results, createdDirs };
 }
