@@ -7,15 +7,24 @@ function nowMicros(): bigint {
   return BigInt(Math.floor(performance.timeOrigin * 1000)) + BigInt(Math.floor(performance.now() * 1000));
 }
 
+/** The date and time of the last second formatted (a pull batch stamps thousands of rows in one). */
+let stampedSecond: bigint | undefined;
+let secondPrefix = "";
+
 /** Format epoch microseconds as a naive-UTC datetime string with six fractional digits. */
 export function formatUtcMicros(micros: bigint): string {
-  const ms = Number(micros / 1000n);
-  const d = new Date(ms);
-  const frac = Number(((micros % 1_000_000n) + 1_000_000n) % 1_000_000n);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(frac, 6)}`
-  );
+  let second = micros / 1_000_000n;
+  let frac = micros % 1_000_000n;
+  if (frac < 0n) {
+    frac += 1_000_000n;
+    second -= 1n;
+  }
+  if (second !== stampedSecond) {
+    const d = new Date(Number(second) * 1000);
+    secondPrefix = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.`;
+    stampedSecond = second;
+  }
+  return secondPrefix + pad(Number(frac), 6);
 }
 
 /** The current time as a naive-UTC string, for every timestamp the index records. */
