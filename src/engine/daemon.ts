@@ -252,7 +252,8 @@ async function mainLoop(ctx: DaemonContext, loop: UpdateLoop, pool: Pool, once: 
         // Unlike alpenhorn, serial I/O keeps running here, so --once always ends.
         if (pool.size === 0) await serialDrain(ctx);
         const until = performance.now() + Math.max(interval, 0.1) * 1000;
-        while (performance.now() < until && !stop.stopping && queue.qsize + queue.inprogressSize + queue.deferredSize > 0) await pause(0.05, stop.any.signal);
+        // Woken as the last task finishes (--once then exits at once), else every 50 ms.
+        while (performance.now() < until && !stop.stopping && queue.qsize + queue.inprogressSize + queue.deferredSize > 0) await queue.changed(0.05, stop.any.signal);
         loop.logTasks();
       }
       break;

@@ -46,6 +46,20 @@ describe("FairMultiFIFOQueue", () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  test("changed() wakes when the last task finishes, not at its timeout (serve --once exits on it)", async () => {
+    const q = new FairMultiFIFOQueue<string>();
+    q.put("a", "k");
+    expect(await q.get(0)).toEqual({ item: "a", key: "k" });
+    let woke = false;
+    const p = q.changed(60).then(() => (woke = true));
+    await new Promise((r) => setImmediate(r));
+    expect(woke).toBe(false);
+    q.taskDone("k");
+    await new Promise((r) => setImmediate(r));
+    expect([woke, q.inprogressSize]).toEqual([true, 0]);
+    await p;
+  });
+
   test("10 producers × 100 items drain through 10 consumers", async () => {
     const q = new FairMultiFIFOQueue<number>();
     const got: number[] = [];

@@ -153,6 +153,11 @@ export class FairMultiFIFOQueue<T> {
     }
   }
 
+  /** Wait until an item is put or finished, `seconds` pass, or the signal aborts. */
+  changed(seconds: number, signal?: AbortSignal): Promise<void> {
+    return this.sleep(seconds, signal);
+  }
+
   /** Wait until woken by a put/task_done, the delay passes, or the signal aborts. */
   private sleep(seconds: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
