@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BIN } from "./_site.ts";
+import { BIN, flushWrites } from "./_site.ts";
 
 export interface Impl {
   readonly name: "original" | "ours";
@@ -65,6 +65,7 @@ const POLL_MS = 50;
  * `timeoutS` (a TimeoutError). Throws on a non-zero exit.
  */
 export async function daemonOnce(impl: Impl, dir: string, conf: string, log: string, timeoutS: number): Promise<DaemonRun> {
+  flushWrites(); // as Site.serveOnce: both implementations start from the same flushed state
   const fd = openSync(log, "w");
   const t0 = performance.now();
   const [cmd, ...pre] = impl.daemonOnce;

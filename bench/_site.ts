@@ -62,6 +62,16 @@ export function tool(cmd: string, args: string[], opts: { cwd?: string } = {}): 
   return r.stdout;
 }
 
+/**
+ * Flush what a bench just wrote (trees of small files, the index) before a timed run: its
+ * writeback would otherwise land on the daemon's first fsync (ext4 commits the data it orders
+ * with it), a cost the machine's tools, which never fsync, do not meet in their own runs. Each
+ * bench flushes before its tool's timed runs too.
+ */
+export function flushWrites(): void {
+  tool("sync", []);
+}
+
 export class Site {
   readonly dir: string;
   readonly conf: string;
@@ -91,8 +101,12 @@ export class Site {
     return r.stdout;
   }
 
-  /** `serve --once`, timed from spawn to exit; its log goes to a file. Also its CPU seconds (all threads). */
-  serveOnce(tag: string): number {
+  /**
+   * `serve --once`, timed from spawn to exit; its log goes to a file. Also its CPU seconds (all
+   * threads). What the bench wrote before is flushed first (flushWrites), unless `flush` is false.
+   */
+  serveOnce(tag: string, opts: { flush?: boolean } = {}): number {
+    if (opts.flush !== false) flushWrites();
     const log = join(this.dir, `serve-${tag}.log`);
     const fd = openSync(log, "w");
     const t0 = performance.now();

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeFile } from "./_files.ts";
-import { BIN, cpuOf, expectStates, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
+import { BIN, cpuOf, expectStates, flushWrites, fmtRuns, leftUnder, median, ms, NOW, PER_ACQ, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
 import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -44,13 +44,6 @@ const top = mkdtempSync(join(tmpdir(), "alpenhorn-bench-integrity-"));
 
 // ---------------------------------------------------------------------------------------------
 // helpers
-
-/**
- * Flush what the bench just wrote (trees of small files, the index) before a timed run: its
- * writeback would otherwise land on the daemon's first fsync (ext4 commits the data it orders
- * with it), a cost the machine's tools, which never fsync, do not meet in their own runs.
- */
-const flushed = () => void tool("sync", []);
 
 /** Time of `serve --once` with nothing to do (start-up, one loop, exit), the floor of every figure below. */
 function idleServe(): number {
@@ -73,7 +66,6 @@ interface VerifyRun {
 function verifyOnce(site: Site, n: number, tag: string): VerifyRun {
   const cli = timeSync(() => site.cli(["node", "verify", "--all", "--force", "bench"]));
   expectStates(site, { M: n }, "after node verify");
-  flushed();
   const serve = site.serveOnce(tag);
   expectStates(site, { Y: n }, "after serve --once");
   return { cli, serve };
@@ -92,6 +84,7 @@ function benchVerify(n: number, wal: boolean): { serve: number[]; cli: number[];
       serve.push(v.serve);
       cli.push(v.cli);
       // The machine's tool over the same files, page cache as warm as the daemon had it.
+      flushWrites();
       md5sum.push(timeSync(() => tool("sh", ["-c", "find . -name '*.dat' -print0 | xargs -0 md5sum > /dev/null"], { cwd: site.root })));
     }
     return { serve, cli, md5sum };
@@ -118,6 +111,7 @@ function benchBig(): { serve: number[]; md5sum: number[] } {
     const serve: number[] = [];
     const md5sum: number[] = [];
     for (let r = 0; r < RUNS; r++) {
+      flushWrites();
       md5sum.push(timeSync(() => tool("md5sum", [path])));
       site.cli(["file", "verify", "acq/big.dat", "bench"]);
       expectStates(site, { M: 1 }, "after file verify");
@@ -142,8 +136,7 @@ function benchDelete(n: number, wal: boolean, flush = false): { serve: number[];
     try {
       if (wal) site.wal();
       cli.push(timeSync(() => site.cli(["node", "clean", "bench", "--now", "--force"])));
-      if (flush) flushed();
-      serve.push(site.serveOnce(`${wal ? "wal" : "delete"}${r}`));
+      serve.push(site.serveOnce(`${wal ? "wal" : "delete"}${r}`, { flush }));
       expectStates(site, { N: n }, "after serve --once");
       const left = leftUnder(site.root);
       if (left > 0) throw new Error(`${left} entries left under the node root (logs in ${site.dir})`);
@@ -170,11 +163,11 @@ function benchRm(n: number, flush = false): { rm: number[]; find: number[] } {
   for (let r = 0; r < RUNS; r++) {
     const a = join(top, `rm${r}`);
     make(a);
-    if (flush) flushed();
+    if (flush) flushWrites();
     rm.push(timeSync(() => tool("rm", ["-rf", a])));
     const b = join(top, `find${r}`);
     make(b);
-    if (flush) flushed();
+    if (flush) flushWrites();
     find.push(timeSync(() => tool("find", [b, "-mindepth", "1", "-delete"])));
     rmSync(b, { recursive: true, force: true });
   }

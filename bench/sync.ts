@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BIN, cpuOf, expectStates, fmtRuns, HOST, median, ms, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
+import { BIN, cpuOf, expectStates, flushWrites, fmtRuns, HOST, median, ms, perFileScaling, runsAt, SCALE_SIZES, Site, timeSync, tool, us } from "./_site.ts";
 import { record } from "./_summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -40,10 +40,6 @@ function syncOnce(wal: boolean, r: number, n: number): { serve: number; cli: num
   const { site, rels, dest } = prepare(`sync${n}${wal ? "wal" : ""}${r}`, wal, n);
   try {
     const cli = timeSync(() => site.cli(["node", "sync", "bench", "dest", "--force"]));
-    // The tree and index just written are flushed first: their writeback would otherwise land
-    // on the daemon's first fsync (ext4 commits the data it orders with it), a cost `cp -al`
-    // never meets in its own run.
-    tool("sync", []);
     const serve = site.serveOnce(`${wal ? "wal" : "sync"}${r}`);
     expectStates(site, { Y: n }, "dest after serve --once", "dest");
     for (const rel of rels) {
@@ -74,7 +70,7 @@ function benchCp(): number[] {
   try {
     return Array.from({ length: RUNS }, (_, r) => {
       const to = join(site.dir, `cp${r}`);
-      tool("sync", []); // as before the daemon's runs
+      flushWrites(); // as serveOnce does before the daemon's runs
       return timeSync(() => tool("cp", ["-al", site.root, to]));
     });
   } finally {
