@@ -75,7 +75,7 @@ try {
   const [sum, tMd5sum] = time(() => spawnSync("md5sum", [file], { encoding: "utf8" }).stdout.split(" ")[0]);
   row("md5sum", tMd5sum, tMd5sum);
   const [ours, tOurs] = await timeAsync(() => poolMd5(file));
-  row("alpenhorn (fs thread, 1 MiB reads)", tOurs, tMd5sum, ours === sum ? "" : "MISMATCH");
+  row("alpenhorn (fs thread, read ahead)", tOurs, tMd5sum, ours === sum ? "" : "MISMATCH");
   const sparkMb = Math.min(MB, 256);
   if (sparkMb < MB) console.log(`(spark-md5 on the first ${sparkMb} MiB only, scaled)`);
   const small = join(dir, "small.bin");

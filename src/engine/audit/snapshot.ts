@@ -14,6 +14,7 @@ import type { IgnoreRules } from "./ignore.ts";
 import { fnv1a } from "./options.ts";
 import { newAcqNames, packedPages, pages, type PackedPage, type PackedRun } from "./snapshot-pages.ts";
 import type { SnapshotMessage, SnapshotRequest } from "./snapshot-thread.ts";
+import { threadEntry } from "../thread-entry.ts";
 
 /** Whether `path` is inside one of the scopes (root-relative directories; none = everything). */
 export function inScope(path: string, scopes: readonly string[]): boolean {
@@ -140,9 +141,6 @@ export async function readSnapshot(
   return { table: filer.table, expectedPresent: filer.expectedPresent, threaded: false };
 }
 
-const COMPILED = import.meta.url.startsWith("file:///$bunfs/");
-/** Where scripts/compile.ts embeds the thread entry (paths kept from the repository root). */
-const EMBEDDED_THREAD = "/$bunfs/root/src/engine/audit/snapshot-thread.js";
 
 /** Copies above which two threads read a range of copy ids each (a million: ~0.8 s with one, on 2 cores). */
 const SPLIT_ABOVE = 200_000;
@@ -164,7 +162,7 @@ async function readRanges(db: Db, nodeId: number, copies: number, splitAbove = S
  */
 async function fileFromThread(db: Db, reader: SnapshotReader, nodeId: number, copies: number, filer: Filer): Promise<boolean> {
   const ranges = await readRanges(db, nodeId, copies, reader.splitAbove);
-  const workers = ranges.map(() => new Worker(COMPILED ? EMBEDDED_THREAD : new URL("./snapshot-thread.ts", import.meta.url).href));
+  const workers = ranges.map(() => new Worker(threadEntry("src/engine/audit/snapshot-thread")));
   // Pages of the ranges not yet due, and which ranges have ended.
   const held: PackedPage[][] = ranges.map(() => []);
   const ended = ranges.map(() => false);

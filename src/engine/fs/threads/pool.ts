@@ -6,6 +6,7 @@
 
 import type { OpArgs, OpName, OpResult } from "./ops.ts";
 import type { OpReply, OpRequest, WireError } from "./thread.ts";
+import { threadEntry } from "../../thread-entry.ts";
 
 /** A call that did not finish in time; the thread running it was abandoned. */
 export class FsTimeoutError extends Error {
@@ -81,11 +82,7 @@ interface Thread {
 /** A call running longer than this may be stuck: its thread stops counting as capacity. */
 const SLOW_MS = 250;
 
-/** Inside the compiled binary, modules live in Bun's embedded filesystem. */
-const COMPILED = import.meta.url.startsWith("file:///$bunfs/");
-/** Where scripts/compile.ts embeds the thread entry (paths kept from the repository root). */
-const EMBEDDED_THREAD = "/$bunfs/root/src/engine/fs/threads/thread.js";
-const spawnThread = () => new Worker(COMPILED ? EMBEDDED_THREAD : new URL("./thread.ts", import.meta.url).href);
+const spawnThread = () => new Worker(threadEntry("src/engine/fs/threads/thread"));
 
 /** An error from a thread, as the Error (with errno fields) the callers expect. */
 function revive(w: WireError): Error {

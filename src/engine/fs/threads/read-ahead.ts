@@ -13,6 +13,7 @@
 import { constants } from "node:os";
 import { EMPTY, FAILED, LAST, Ring, type RingShape } from "./read-ahead-layout.ts";
 import type { ReadAheadStart } from "./read-ahead-thread.ts";
+import { threadEntry } from "../../thread-entry.ts";
 
 /** Files at least this big are read ahead (below it the reader's hand-offs cost more than they save). */
 export const READ_AHEAD_MIN = 64 << 20;
@@ -20,10 +21,6 @@ const SHAPE: RingShape = { slots: 4, slotBytes: 1 << 20 };
 /** How long a new reader may take to start before its fs thread reads for itself. */
 const START_MS = 2000;
 
-const COMPILED = import.meta.url.startsWith("file:///$bunfs/");
-/** Where scripts/compile.ts embeds the reader's entry (paths kept from the repository root). */
-const EMBEDDED_THREAD = "/$bunfs/root/src/engine/fs/threads/read-ahead-thread.js";
-const threadUrl = () => (COMPILED ? EMBEDDED_THREAD : new URL("./read-ahead-thread.ts", import.meta.url).href);
 
 const ERRNO_CODES = new Map(Object.entries(constants.errno).map(([code, n]) => [n, code]));
 
@@ -42,7 +39,7 @@ export class ReadAhead {
 
   constructor(
     private readonly shape: RingShape = SHAPE,
-    private readonly url: string = threadUrl(),
+    private readonly url: string = threadEntry("src/engine/fs/threads/read-ahead-thread"),
     private readonly startMs: number = START_MS,
   ) {}
 
