@@ -39,6 +39,10 @@ test("exit statuses 0, 1, 2, 3 and 4 from the binary", async () => {
   expect(ok.err).toBe("");
   expect(ok.code).toBe(0);
   expect(read(reportOf(ok.out), "summary.json")).toContain('"exit_status": 0');
+  // On SQLite the index is read by a thread of its own, started from the binary's embedded entry.
+  const debug = await runBinary(exe, ["--test-isolation", "--debug", "-c", s.cli.confPath, "check-site", "n1"], { cwd: idx.dir.path });
+  expect(debug.code).toBe(0);
+  expect(debug.out + debug.err).toContain("index read (S0): 2 copies, read by a thread of its own");
   rmSync(join(s.root, "a/2"));
   const one = await run("--limit", "5");
   expect(one.code).toBe(1);
