@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { compile, DEFAULT_OUTFILE } from "../scripts/compile.ts";
 import { connectIndex } from "../src/index/connect.ts";
 import { CORE, initDataIndex } from "../src/index/init.ts";
+import { flushWrites } from "./_site.ts";
 import { record } from "./_summary.ts";
 
 const PER_DIR = 1000;
@@ -84,7 +85,7 @@ for (const n of sizes) {
   try {
     // Nothing left to write back of the tree just made (its writeback would land on whichever
     // run comes first), the cache warmed once, then alternate so both see the same machine state.
-    spawnSync("sync", { stdio: "ignore" });
+    flushWrites();
     spawnSync("find", [site.root, "-printf", "%s %T@ %p\n"], { stdio: "ignore" });
     const f: number[] = [];
     const c: number[] = [];

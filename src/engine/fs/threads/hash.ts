@@ -20,10 +20,10 @@ let reader: ReadAhead | undefined;
 export type FdHash = { readonly md5: string; readonly size: number; readonly used: number } | { readonly changed: true };
 
 /**
- * Hash `fd` from byte `from` (default 0) to its end; `before` is its fstat taken before
- * anything was read.
+ * Hash the whole file `fd` (read by position, whatever its offset: a file just written is hashed
+ * through the fd that wrote it); `before` is its fstat taken before anything was read.
  */
-export function hashFd(fd: number, before: BigIntStats, progress: Progress, from = 0): FdHash {
+export function hashFd(fd: number, before: BigIntStats, progress: Progress): FdHash {
   const hasher = new Bun.CryptoHasher("md5");
   let bytes = 0;
   let reported = 0;
@@ -35,17 +35,17 @@ export function hashFd(fd: number, before: BigIntStats, progress: Progress, from
       progress(bytes);
     }
   };
-  const aheadBytes = before.size - BigInt(from) >= READ_AHEAD_MIN ? (reader ??= new ReadAhead()).stream(fd, from, take) : null;
-  if (aheadBytes === null) readHere(fd, from, take);
+  const aheadBytes = before.size >= READ_AHEAD_MIN ? (reader ??= new ReadAhead()).stream(fd, 0, take) : null;
+  if (aheadBytes === null) readHere(fd, take);
   const after = fstatSync(fd, { bigint: true });
-  if (BigInt(bytes) !== after.size - BigInt(from) || before.mtimeNs !== after.mtimeNs) return { changed: true };
+  if (BigInt(bytes) !== after.size || before.mtimeNs !== after.mtimeNs) return { changed: true };
   return { md5: hasher.digest("hex"), size: bytes, used: Number(after.blocks) * 512 };
 }
 
-/** Reads `fd` from `from` to its end on this thread, in the thread's one buffer. */
-function readHere(fd: number, from: number, take: (piece: Uint8Array) => void): void {
+/** Reads all of `fd` on this thread, in the thread's one buffer. */
+function readHere(fd: number, take: (piece: Uint8Array) => void): void {
   const buffer = readBuffer();
-  for (let at = from; ; ) {
+  for (let at = 0; ; ) {
     const n = readSync(fd, buffer, 0, CHUNK, at);
     if (n <= 0) return;
     take(buffer.subarray(0, n));

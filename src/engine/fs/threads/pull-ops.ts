@@ -127,7 +127,7 @@ function checkRegistered(path: string, size: number, md5: string | null, progres
     // Not to be read when it cannot be linked there anyway (the copy that follows reads it).
     if (onDevice !== undefined && before.dev !== onDevice) return { holds: false, ...held, elsewhere: true };
     if (md5 === null) return { holds: true, ...held };
-    const h = hashFd(fd, before, progress, 0);
+    const h = hashFd(fd, before, progress);
     return { holds: !("changed" in h) && h.md5 === md5, ...held };
   } finally {
     closeSync(fd);
@@ -337,7 +337,7 @@ export function pullCopy(source: string, target: string, expectedMd5: string | n
     });
     // The received bytes, as the disk now gives them back (not the bytes we meant to write).
     const written = fstatSync(out, { bigint: true });
-    const h = hashFd(out, written, (b) => progress(bytes + b), 0);
+    const h = hashFd(out, written, (b) => progress(bytes + b));
     if ("changed" in h) return { state: "changed" };
     if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };
     renameSync(tmp, target);
@@ -392,7 +392,7 @@ export function pullAdopt(received: string, target: string, expectedMd5: string 
       prehash && expectedMd5 !== null && prehash.md5 === expectedMd5 && prehash.dev === String(before.dev) && prehash.ino === String(before.ino) && BigInt(prehash.size) === before.size
         ? { md5: prehash.md5, size: prehash.size, used: Number(before.blocks) * 512 }
         : null;
-    const h = tail ?? hashFd(fd, before, progress, 0);
+    const h = tail ?? hashFd(fd, before, progress);
     if ("changed" in h) return { state: "mismatch", size: null, md5: null };
     fsyncSync(fd);
     if (expectedMd5 === null || h.md5 !== expectedMd5) return { state: "mismatch", size: h.size, md5: h.md5 };

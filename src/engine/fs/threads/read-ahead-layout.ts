@@ -12,13 +12,18 @@ export const LAST = 2;
 /** The read failed: `length` holds its errno (positive); the reader is done with this job. */
 export const FAILED = 3;
 
-/** Header words: [0] the reader is ready, [1] the job counter, [2] the job's fd. */
+/**
+ * Int32 words: [0] the reader is ready, [1] the job counter, [2] the job's fd; [8, 9] the job's
+ * first byte as a float64 (offsets beyond 2^31); then each slot's state, then each slot's
+ * length. The slots' bytes start at the next 64-byte boundary.
+ */
 const READY = 0;
 const JOB = 1;
 const FD = 2;
-const HEADER_WORDS = 8;
-/** The job's first byte, as a float64 (offsets beyond 2^31) after the header words. */
-const POSITION_BYTE = HEADER_WORDS * 4;
+const POSITION_BYTE = 8 * 4;
+const STATE_AT = 10;
+const wordCount = (slots: number) => STATE_AT + 2 * slots;
+const dataOffset = (slots: number) => Math.ceil((wordCount(slots) * 4) / 64) * 64;
 
 export interface RingShape {
   readonly slots: number;
@@ -30,7 +35,7 @@ export class Ring {
   readonly words: Int32Array;
   private readonly position: Float64Array;
   readonly buffers: Uint8Array[];
-  private readonly stateAt: number;
+  private readonly stateAt = STATE_AT;
   private readonly lengthAt: number;
 
   constructor(
@@ -38,18 +43,14 @@ export class Ring {
     readonly shape: RingShape,
   ) {
     const { slots, slotBytes } = shape;
-    this.stateAt = HEADER_WORDS + 2; // after the position's two words
-    this.lengthAt = this.stateAt + slots;
-    const wordsEnd = (this.lengthAt + slots) * 4;
-    const dataAt = Math.ceil(wordsEnd / 64) * 64;
-    this.words = new Int32Array(sab, 0, this.lengthAt + slots);
+    this.lengthAt = STATE_AT + slots;
+    this.words = new Int32Array(sab, 0, wordCount(slots));
     this.position = new Float64Array(sab, POSITION_BYTE, 1);
-    this.buffers = Array.from({ length: slots }, (_, i) => new Uint8Array(sab, dataAt + i * slotBytes, slotBytes));
+    this.buffers = Array.from({ length: slots }, (_, i) => new Uint8Array(sab, dataOffset(slots) + i * slotBytes, slotBytes));
   }
 
   static create(shape: RingShape): Ring {
-    const headerBytes = Math.ceil(((HEADER_WORDS + 2 + 2 * shape.slots) * 4) / 64) * 64;
-    return new Ring(new SharedArrayBuffer(headerBytes + shape.slots * shape.slotBytes), shape);
+    return new Ring(new SharedArrayBuffer(dataOffset(shape.slots) + shape.slots * shape.slotBytes), shape);
   }
 
   // --- the reader's start-up handshake ---

@@ -4,7 +4,7 @@
 // and blocks (never spins) when the ring is full or no job is posted.
 
 import { readSync } from "node:fs";
-import { EMPTY, FAILED, FULL, LAST, Ring, type RingShape } from "./read-ahead-layout.ts";
+import { FAILED, FULL, LAST, Ring, type RingShape } from "./read-ahead-layout.ts";
 
 export interface ReadAheadStart {
   readonly sab: SharedArrayBuffer;
@@ -42,7 +42,6 @@ function serve(ring: Ring): never {
 
 self.onmessage = (event: MessageEvent<ReadAheadStart>) => {
   const ring = new Ring(event.data.sab, event.data.shape);
-  for (let i = 0; i < ring.shape.slots; i++) if (ring.state(i) !== EMPTY) ring.set(i, EMPTY);
   ring.markReady();
   serve(ring);
 };
